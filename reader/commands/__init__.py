@@ -1,0 +1,1 @@
+"""Subcommands of the areas beyond the core (clusters, entities, diff, annotations)."""

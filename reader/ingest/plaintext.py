@@ -1,0 +1,76 @@
+"""`.txt` and `.md` files: the title is the first non-empty line, the rest is the text."""
+
+from __future__ import annotations
+
+import re
+
+from reader.config import Limits
+from reader.ingest.base import ReadResult, Source
+from reader.ingest.decoding import UndecodableError, decode_bytes
+from reader.model import IngestProblem, RawArticle
+
+name = "text"
+SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+def accepts(source: Source, head: bytes) -> bool:
+    return source.suffix in SUFFIXES
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """First non-empty line as the title (Markdown heading marks removed), and the whole text."""
+    for line in text.splitlines():
+        if line.strip():
+            return _MD_HEADING.sub("", line).strip().strip("*_").strip(), text
+    return "", text
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    match = _MD_FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return fields, text[match.end() :]
+
+
+def read(source: Source, limits: Limits) -> ReadResult:
+    try:
+        text, encoding = decode_bytes(source.read_bytes())
+    except UndecodableError as exc:
+        yield IngestProblem(source.origin, f"cannot decode: {exc}")
+        return
+    fields: dict[str, str] = {}
+    if source.suffix in {".md", ".markdown"}:
+        fields, text = _front_matter(text)
+    if not text.strip():
+        yield IngestProblem(source.origin, "empty file, nothing to import")
+        return
+    if len(text) > limits.max_article_chars:
+        yield IngestProblem(
+            source.origin,
+            f"article is {len(text):,} characters, over the {limits.max_article_chars:,} limit "
+            "(raise it with --max-article-chars)",
+        )
+        return
+    title, body = split_title(text)
+    metadata: dict[str, object] = {"encoding": encoding} if encoding not in ("utf-8",) else {}
+    metadata.update({k: v for k, v in fields.items() if k not in {"title", "date", "url", "author", "source", "lang"}})
+    yield RawArticle(
+        external_id=source.origin,
+        title=fields.get("title") or title,
+        text=body,
+        origin=source.origin,
+        url=fields.get("url"),
+        date=fields.get("date"),
+        author=fields.get("author"),
+        lang=fields.get("lang"),
+        source=fields.get("source"),
+        metadata=metadata,
+    )

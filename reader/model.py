@@ -1,0 +1,164 @@
+"""Plain, frozen records shared by the domain modules, the store, the CLI and the TUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One article as an input format yields it, before cleaning and analysis."""
+
+    external_id: str
+    title: str
+    text: str
+    origin: str
+    url: str | None = None
+    date: str | None = None  # ISO 8601 (date or datetime) when the input gives one
+    author: str | None = None
+    lang: str | None = None  # language declared by the input, if any
+    source: str | None = None  # outlet / feed / site name
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IngestProblem:
+    """A clear, one-line reason why (part of) an input could not be imported."""
+
+    origin: str
+    message: str
+    line: int | None = None
+    warning: bool = False  # True: imported anyway (e.g. a feed with bozo set)
+
+    def __str__(self) -> str:
+        where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One story of a multi-story page: a heading and a character range in the clean text."""
+
+    index: int
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A recognised entity mention: a character span into the clean text."""
+
+    start: int
+    end: int
+    type: str  # PERSON | ORG | PLACE | OTHER
+    text: str
+    key: str = ""  # normalised form used to link mentions to a canonical entity
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article after cleaning, language detection and per-article analysis.
+
+    Everything here is computed from the article alone, so it can be done in a
+    worker process; the store and the library-wide stages take it from there.
+    """
+
+    raw: RawArticle
+    text: str  # clean text
+    content_hash: str
+    lang: str | None
+    lang_prob: float | None
+    date: str | None
+    date_origin: str | None  # "metadata" | "text" | None
+    sections: tuple[Section, ...] = ()
+    mentions: tuple[EntityMention, ...] = ()
+    signature: bytes | None = None  # similarity fingerprint (MinHash), opaque here
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as stored in the library."""
+
+    id: int
+    external_id: str
+    title: str
+    lang: str | None
+    source: str | None
+    url: str | None
+    date: str | None
+    cluster_id: int | None = None
+    parent_id: int | None = None
+    author: str | None = None
+    is_sample: bool = False
+    read: bool = False
+    starred: bool = False
+    lang_prob: float | None = None
+    text: str | None = None  # loaded only when asked for
+    raw_text: str | None = None
+    origin: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self, *, with_text: bool = False) -> dict[str, Any]:
+        """The stable --json contract for scripts."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "external_id": self.external_id,
+            "title": self.title,
+            "lang": self.lang,
+            "source": self.source,
+            "url": self.url,
+            "date": self.date,
+            "author": self.author,
+            "cluster_id": self.cluster_id,
+            "read": self.read,
+            "starred": self.starred,
+            "sample": self.is_sample,
+        }
+        if with_text:
+            data["text"] = self.text
+            data["raw_text"] = self.raw_text
+            data["lang_prob"] = self.lang_prob
+            data["origin"] = self.origin
+            data["metadata"] = self.metadata
+        return data
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """A story cluster with the figures the sidebar shows."""
+
+    id: int
+    label: str
+    article_count: int
+    source_count: int
+    languages: tuple[str, ...]
+    unread_count: int
+    has_duplicates: bool
+    first_date: str | None
+    last_date: str | None
+    starred: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "article_count": self.article_count,
+            "source_count": self.source_count,
+            "languages": list(self.languages),
+            "unread_count": self.unread_count,
+            "has_duplicates": self.has_duplicates,
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "starred": self.starred,
+        }
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    problems: tuple[IngestProblem, ...] = ()

@@ -1,0 +1,201 @@
+"""The import pipeline: inputs → RawArticle → PreparedArticle (in worker processes) → store.
+
+``prepare_article`` is everything that depends on one article alone (cleaning,
+language, date, sections, entity mentions, fingerprint); it runs in a process
+pool so both cores work. The main process writes each batch in one transaction
+and runs the library-wide stages (entity linking, duplicates, clustering) on it
+inside that same transaction, so a batch lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from reader.config import Limits
+from reader.ingest import read_inputs
+from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
+from reader.store import Library, UpsertResult
+from reader.text.cleaning import clean_text
+from reader.text.dates import find_date_in_text, normalize_date
+from reader.text.language import detect_language
+from reader.text.normalize import content_hash
+
+# Inputs with fewer raw articles than this are prepared in-process: a pool costs more.
+POOL_THRESHOLD = 200
+CHUNK_SIZE = 64
+BATCH_SIZE = 500
+
+LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
+
+
+def prepare_article(raw: RawArticle) -> PreparedArticle:
+    """Clean, detect language and date, and analyse one article. Pure: no store access."""
+    text = clean_text(raw.text, title=raw.title) if _cleaner_takes_title else clean_text(raw.text)
+    lang, prob = detect_language(text or raw.title)
+    if raw.lang and (lang is None or (prob or 0) < 0.9):
+        lang, prob = raw.lang.split("-")[0].lower()[:3], None
+    date = normalize_date(raw.date)
+    date_origin = "metadata" if date else None
+    if date is None:
+        date = find_date_in_text(text, lang)
+        date_origin = "text" if date else None
+    return PreparedArticle(
+        raw=raw,
+        text=text,
+        content_hash=content_hash(text),
+        lang=lang,
+        lang_prob=prob,
+        date=date,
+        date_origin=date_origin,
+    )
+
+
+try:  # the cleaner may use the title to drop a repeated headline
+    import inspect
+
+    _cleaner_takes_title = "title" in inspect.signature(clean_text).parameters
+except (TypeError, ValueError):  # pragma: no cover
+    _cleaner_takes_title = False
+
+
+def _prepare_chunk(chunk: list[RawArticle]) -> list[PreparedArticle | IngestProblem]:
+    out: list[PreparedArticle | IngestProblem] = []
+    for raw in chunk:
+        try:
+            out.append(prepare_article(raw))
+        except Exception as exc:  # one bad article must not sink the batch
+            out.append(IngestProblem(raw.origin, f"could not process article {raw.external_id!r}: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def _chunks(items: Iterator[RawArticle], size: int) -> Iterator[list[RawArticle]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def assign_singleton_clusters(library: Library, prepared: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> None:
+    """Fallback clustering: every new article starts a cluster of its own."""
+    touched: list[int] = []
+    for result in results:
+        if result.status == "inserted":
+            cluster_id = library.create_cluster(library.get_article(result.article_id, with_text=False).title)  # type: ignore[union-attr]
+            library.set_cluster_of([result.article_id], cluster_id)
+            touched.append(cluster_id)
+    library.refresh_cluster_stats(touched)
+
+
+LIBRARY_STAGES: list[LibraryStage] = [assign_singleton_clusters]
+
+
+def store_batch(library: Library, batch: Sequence[PreparedArticle], *, is_sample: bool = False) -> list[UpsertResult]:
+    """Write one batch and run the library-wide stages on it, all in one transaction."""
+    with library.transaction():
+        results = library.upsert_articles(batch, is_sample=is_sample)
+        for stage in LIBRARY_STAGES:
+            stage(library, batch, results)
+    return results
+
+
+@dataclass
+class ImportCounter:
+    imported: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)
+
+    def count(self, results: Iterable[UpsertResult]) -> None:
+        for result in results:
+            if result.status == "inserted":
+                self.imported += 1
+            elif result.status == "updated":
+                self.updated += 1
+            else:
+                self.skipped += 1
+
+    def report(self) -> ImportReport:
+        return ImportReport(self.imported, self.updated, self.skipped, self.failed, tuple(self.problems))
+
+
+def import_inputs(library: Library, inputs: Iterable[str], *, limits: Limits | None = None, **options) -> ImportReport:
+    """Import every article that the given paths and URLs hold."""
+    limits = limits or Limits()
+    return import_records(library, read_inputs(inputs, limits), **options)
+
+
+def import_records(
+    library: Library,
+    records: Iterable[RawArticle | IngestProblem],
+    *,
+    is_sample: bool = False,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_problem: Callable[[IngestProblem], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import everything the inputs hold; problems are reported and the rest goes on.
+
+    Committed batch by batch: an interrupted import keeps what it finished, and
+    running it again completes it (unchanged articles are skipped).
+    """
+    counter = ImportCounter()
+
+    def note(problem: IngestProblem) -> None:
+        if not problem.warning:
+            counter.failed += 1
+        counter.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+
+    def raw_articles() -> Iterator[RawArticle]:
+        for item in records:
+            if isinstance(item, IngestProblem):
+                note(item)
+            else:
+                yield item
+
+    raws = raw_articles()
+    head = list(islice(raws, POOL_THRESHOLD))
+    stream: Iterator[RawArticle] = _chain(head, raws)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    use_pool = workers > 1 and len(head) >= POOL_THRESHOLD
+
+    pending: list[PreparedArticle] = []
+    processed = 0
+
+    def flush() -> None:
+        nonlocal processed
+        if pending:
+            counter.count(store_batch(library, pending, is_sample=is_sample))
+            processed += len(pending)
+            pending.clear()
+            if on_progress:
+                on_progress(processed)
+
+    def consume(prepared_chunks: Iterable[list[PreparedArticle | IngestProblem]]) -> None:
+        for chunk in prepared_chunks:
+            for item in chunk:
+                if isinstance(item, IngestProblem):
+                    note(item)
+                else:
+                    pending.append(item)
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+
+    if use_pool:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(workers) as pool:
+            consume(pool.imap(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
+    else:
+        consume(map(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
+    return counter.report()
+
+
+def _chain(head: list[RawArticle], rest: Iterator[RawArticle]) -> Iterator[RawArticle]:
+    yield from head
+    yield from rest
