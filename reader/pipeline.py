@@ -30,6 +30,12 @@ CHUNK_SIZE = 64
 BATCH_SIZE = 500
 
 LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
+ArticleAnalyzer = Callable[[PreparedArticle], PreparedArticle]
+
+# Per-article analysers, run in worker processes after cleaning/language/date, in this order:
+# sections (multi-story pages), entity mentions, similarity fingerprint. Each returns a
+# dataclasses.replace()d PreparedArticle. Registered below, after their imports.
+ARTICLE_ANALYZERS: list[ArticleAnalyzer] = []
 
 
 def prepare_article(raw: RawArticle) -> PreparedArticle:
@@ -43,7 +49,7 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
     if date is None:
         date = find_date_in_text(text, lang)
         date_origin = "text" if date else None
-    return PreparedArticle(
+    prepared = PreparedArticle(
         raw=raw,
         text=text,
         content_hash=content_hash(text),
@@ -52,6 +58,9 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
         date=date,
         date_origin=date_origin,
     )
+    for analyze in ARTICLE_ANALYZERS:
+        prepared = analyze(prepared)
+    return prepared
 
 
 try:  # the cleaner may use the title to drop a repeated headline
@@ -88,6 +97,8 @@ def assign_singleton_clusters(library: Library, prepared: Sequence[PreparedArtic
     library.refresh_cluster_stats(touched)
 
 
+# Library-wide stages, run on each stored batch inside its transaction, in this order:
+# entity linking (canonical entities), duplicate relations, story clustering.
 LIBRARY_STAGES: list[LibraryStage] = [assign_singleton_clusters]
 
 

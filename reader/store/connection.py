@@ -98,7 +98,7 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, from_version: 
 def migrate(conn: sqlite3.Connection, path: Path | str) -> tuple[int, int, Path | None]:
     """Bring the schema to the latest version. Returns (old, new, backup path or None)."""
     migrations = all_migrations()
-    latest = len(migrations)
+    latest = migrations[-1].version
     current = schema_version(conn)
     if current > latest:
         raise LibraryTooNew(
@@ -108,7 +108,7 @@ def migrate(conn: sqlite3.Connection, path: Path | str) -> tuple[int, int, Path 
     backup = None
     if 0 < current < latest and str(path) != ":memory:":
         backup = backup_before_migration(conn, Path(path), current)
-    for migration in migrations[current:]:
+    for migration in (m for m in migrations if m.version > current):
         with write_transaction(conn):
             if schema_version(conn) >= migration.version:  # another process got there first
                 continue

@@ -1,6 +1,7 @@
 """Schema migrations: one module per version step, ``mNNN_<name>.py`` with ``migrate(conn)``.
 
-``mNNN`` brings a library from version NNN-1 to NNN. Each step runs inside one
+``mNNN`` brings a library to version NNN from the version of the step before it
+(numbers increase; gaps are allowed so areas can reserve theirs). Each step runs inside one
 transaction together with the ``PRAGMA user_version`` bump, so a crash leaves the
 library at the old or the new version, never in between.
 """
@@ -29,11 +30,12 @@ def all_migrations() -> list[Migration]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         found.append(Migration(int(info.name[1:4]), info.name, module.migrate))
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise RuntimeError(f"migration versions must be contiguous: expected {expected}, found {migration.name}")
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError(f"migration versions must be unique and start at 1: {versions}")
     return found
 
 
 def latest_version() -> int:
-    return len(all_migrations())
+    found = all_migrations()
+    return found[-1].version if found else 0
