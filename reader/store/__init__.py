@@ -22,7 +22,9 @@ from reader.store.connection import (
     StoreError,
     check_application,
     connect,
+    enable_wal,
     migrate,
+    refuse_newer,
     schema_version,
     write_transaction,
 )
@@ -94,6 +96,8 @@ def open_library(path: Path | str) -> Library:
         raise NotALibrary(f"{path}: cannot open as a library: {exc}") from exc
     try:
         check_application(conn, path)
+        refuse_newer(conn, path)
+        enable_wal(conn, path)
         _, _, backup = migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()

@@ -38,12 +38,28 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise StoreError(f"{path}: could not switch the library to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def enable_wal(conn: sqlite3.Connection, path: Path | str) -> None:
+    """Switch to WAL (persistent in the file). Done only after the version checks pass,
+    so that a library we refuse is never modified."""
+    if str(path) == ":memory:":
+        return
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise StoreError(f"{path}: could not switch the library to WAL mode (got {mode})")
+
+
+def refuse_newer(conn: sqlite3.Connection, path: Path | str) -> None:
+    latest = all_migrations()[-1].version
+    current = schema_version(conn)
+    if current > latest:
+        raise LibraryTooNew(
+            f"{path}: this library was written by a newer reader (schema {current}, this reader knows {latest}); "
+            "upgrade reader to open it. The file was not modified."
+        )
 
 
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
@@ -100,11 +116,7 @@ def migrate(conn: sqlite3.Connection, path: Path | str) -> tuple[int, int, Path 
     migrations = all_migrations()
     latest = migrations[-1].version
     current = schema_version(conn)
-    if current > latest:
-        raise LibraryTooNew(
-            f"{path}: this library was written by a newer reader (schema {current}, this reader knows {latest}); "
-            "upgrade reader to open it. The file was not modified."
-        )
+    refuse_newer(conn, path)
     backup = None
     if 0 < current < latest and str(path) != ":memory:":
         backup = backup_before_migration(conn, Path(path), current)
