@@ -178,12 +178,13 @@ def import_records(
     pending: list[PreparedArticle] = []
     processed = 0
 
-    def flush() -> None:
+    def flush(*, final: bool = False) -> None:
         nonlocal processed
-        if pending:
-            counter.count(store_batch(library, pending, is_sample=is_sample))
-            processed += len(pending)
-            pending.clear()
+        while len(pending) >= batch_size or (final and pending):
+            batch = pending[:batch_size]
+            counter.count(store_batch(library, batch, is_sample=is_sample))
+            del pending[: len(batch)]
+            processed += len(batch)
             if on_progress:
                 on_progress(processed)
 
@@ -194,9 +195,8 @@ def import_records(
                     note(item)
                 else:
                     pending.append(item)
-            if len(pending) >= batch_size:
-                flush()
-        flush()
+            flush()
+        flush(final=True)
 
     if use_pool:
         ctx = multiprocessing.get_context("spawn")

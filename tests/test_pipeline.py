@@ -1,0 +1,117 @@
+"""The import pipeline: idempotence, updates keep ids, interruptions keep the store consistent."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.pipeline import import_inputs
+from reader.store import open_library
+
+
+def write_articles(folder: Path, count: int, *, start: int = 0) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    words = "oracle tiktok cloud deal market court judge minister vote storm river bank".split()
+    rng = random.Random(start)
+    for i in range(start, start + count):
+        body = " ".join(rng.choice(words) for _ in range(120))
+        (folder / f"a{i:05d}.txt").write_text(f"Story number {i}\n\n{body}.\n", encoding="utf-8")
+
+
+def test_reimporting_the_same_files_is_a_no_op(library, tmp_path):
+    write_articles(tmp_path / "in", 12)
+    first = import_inputs(library, [str(tmp_path / "in")], workers=1)
+    assert (first.imported, first.skipped) == (12, 0)
+    again = import_inputs(library, [str(tmp_path / "in")], workers=1)
+    assert (again.imported, again.updated, again.skipped) == (0, 0, 12)
+    assert library.article_count() == 12
+
+
+def test_a_changed_version_updates_in_place_and_keeps_the_id(library, tmp_path):
+    doc = tmp_path / "story.txt"
+    doc.write_text("Headline\n\nFirst version of the text.\n", encoding="utf-8")
+    import_inputs(library, [str(doc)], workers=1)
+    (article,) = list(library.iter_articles())
+    doc.write_text("Headline\n\nSecond, corrected version of the text.\n", encoding="utf-8")
+    report = import_inputs(library, [str(doc)], workers=1)
+    assert (report.imported, report.updated) == (0, 1)
+    updated = library.get_article(article.id)
+    assert "corrected" in updated.text and library.article_count() == 1
+
+
+def test_the_same_text_by_another_path_is_recognised(library, tmp_path):
+    write_articles(tmp_path / "in", 3)
+    import_inputs(library, [str(tmp_path / "in")], workers=1)
+    report = import_inputs(library, [str((tmp_path / "in").resolve()) + "/"], workers=1)
+    assert report.skipped == 3 and library.article_count() == 3
+
+
+def test_the_worker_pool_gives_the_same_result_as_in_process(tmp_path):
+    write_articles(tmp_path / "in", 260)
+    results = []
+    for workers in (1, 2):
+        lib = open_library(tmp_path / f"lib{workers}.sqlite3")
+        report = import_inputs(lib, [str(tmp_path / "in")], workers=workers)
+        results.append((report.imported, [(a.external_id, a.lang) for a in lib.iter_articles()]))
+        lib.close()
+    assert results[0] == results[1] and results[0][0] == 260
+
+
+def test_an_interrupted_import_keeps_whole_batches_and_finishes_on_rerun(library, tmp_path):
+    write_articles(tmp_path / "in", 30)
+
+    def interrupt_after_first_batch(done: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_inputs(library, [str(tmp_path / "in")], workers=1, batch_size=10, on_progress=interrupt_after_first_batch)
+    assert library.article_count() == 10  # the first batch was committed, nothing half-written
+    report = import_inputs(library, [str(tmp_path / "in")], workers=1, batch_size=10)
+    assert (report.imported, report.skipped) == (20, 10)
+    assert library.article_count() == 30
+
+
+def _integrity(path: Path) -> tuple[str, int, int]:
+    conn = sqlite3.connect(path)
+    try:
+        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        articles = conn.execute("SELECT COUNT(*) FROM articles WHERE parent_id IS NULL").fetchone()[0]
+        half = conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE parent_id IS NULL AND (text = '' OR content_hash = '' OR cluster_id IS NULL)"
+        ).fetchone()[0]
+        fts = conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
+        total = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        assert fts == total, "full-text index out of step with articles"
+        return check, articles, half
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kill_9_during_import_leaves_a_consistent_store_and_rerun_completes(tmp_path, seed):
+    folder = tmp_path / "in"
+    write_articles(folder, 1500)
+    lib = tmp_path / "lib.sqlite3"
+    command = [sys.executable, "-m", "reader", "--library", str(lib), "import", "--quiet", "--workers", "2", str(folder)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    # wait until the library file exists, then kill at a random moment of the import
+    while not lib.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    time.sleep(random.Random(seed).uniform(0.2, 1.5))
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    check, count, half = _integrity(lib)
+    assert check == "ok" and half == 0 and 0 <= count <= 1500
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    check, count, half = _integrity(lib)
+    assert (check, count, half) == ("ok", 1500, 0)
