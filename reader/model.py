@@ -75,6 +75,8 @@ class PreparedArticle:
     sections: tuple[Section, ...] = ()
     mentions: tuple[EntityMention, ...] = ()
     signature: bytes | None = None  # similarity fingerprint (MinHash), opaque here
+    # story-clustering term vectors, one per story (each section, or the whole page); opaque here
+    story_terms: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
