@@ -8,6 +8,7 @@ from reader.config import Limits
 from reader.ingest.base import ReadResult, Source
 from reader.ingest.decoding import UndecodableError, decode_bytes
 from reader.model import IngestProblem, RawArticle
+from reader.text.cleaning import is_boilerplate_line
 
 name = "text"
 SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -21,10 +22,11 @@ def accepts(source: Source, head: bytes) -> bool:
 
 
 def split_title(text: str) -> tuple[str, str]:
-    """First non-empty line as the title (Markdown heading marks removed), and the whole text."""
+    """First non-empty line that is not page furniture (e.g. a skip-link) as the title
+    (Markdown heading marks removed, spaces folded), and the whole text."""
     for line in text.splitlines():
-        if line.strip():
-            return _MD_HEADING.sub("", line).strip().strip("*_").strip(), text
+        if line.strip() and not is_boilerplate_line(line):
+            return " ".join(_MD_HEADING.sub("", line).strip().strip("*_").split()), text
     return "", text
 
 

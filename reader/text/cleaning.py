@@ -1,16 +1,409 @@
-"""Clean scraped article text: control characters, whitespace and boilerplate."""
+"""Clean scraped article text: safe characters, tidy whitespace, no page furniture.
+
+Scraped text carries the page around the article: skip-links, share and
+subscribe prompts, rating widgets, "Related articles" lists, comment sections,
+CMS shortcodes, image credits and navigation crumbs. They are recognised line
+by line with a small table of named rules (``LINE_RULES``), each written for
+en/fr/de/es/pt/it. The rules are conservative: a line is only dropped when it
+is short and matches a pattern that a sentence of news does not; paragraphs of
+prose are never dropped, except inside a comment section or after a related-
+articles heading that nothing but headlines follow.
+
+The clean text is terminal-safe (``strip_terminal_controls``), so character
+offsets into it (entities, highlights, notes) stay valid when it is displayed.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BLANK_RUN = re.compile(r"\n{3,}")
-_TRAILING_WS = re.compile(r"[ \t]+\n")
+from reader.text.terminal_safety import strip_terminal_controls
+
+# A line longer than this is prose, never a boilerplate line (prompts run to ~40 words).
+MAX_BOILERPLATE_WORDS = 60
+# A line this long that ends like a sentence is article prose.
+PROSE_MIN_WORDS = 20
+# A comment heading ends the article only past this share of the text (comments come last).
+COMMENTS_MIN_POSITION = 0.25
 
 
-def clean_text(raw: str) -> str:
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    text = _TRAILING_WS.sub("\n", text)
-    return _BLANK_RUN.sub("\n\n", text).strip()
+@dataclass(frozen=True)
+class LineRule:
+    """One kind of boilerplate line.
+
+    ``pattern`` is matched (``search``) against the line's core: the line with
+    leading bullets, emoji and Markdown marks and trailing colons removed.
+    ``ends_article``: the line heads a block that runs to the end of the page
+    (comments, related articles); see ``_drop_boilerplate_lines`` for the guards.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_words: int = 12
+    ends_article: bool = False
+
+
+def _alternatives(*phrases: str) -> str:
+    return "(?:" + "|".join(phrases) + ")"
+
+
+def _whole(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"^" + _alternatives(*phrases) + r"$", re.IGNORECASE)
+
+
+def _anywhere(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + _alternatives(*phrases) + r"(?!\w)", re.IGNORECASE)
+
+
+_NETWORKS = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|flipboard|messenger|bluesky|threads|mastodon|e-?mail)"
+_SHARE_VERB = r"(?:share|partager|partagez|teilen|compartir|comparte|compartilhar|compartilhe|condividi|condividere)"
+_THIS_ARTICLE = (
+    r"(?:(?:this|the) (?:article|story|post|page)|cet article|l['’]article|diesen (?:artikel|beitrag)|"
+    r"(?:este|esta) (?:artículo|articulo|noticia|nota|artigo|notícia|matéria)|questo articolo)"
+)
+_SUBSCRIPTION = r"(?:newsletters?|infolettre|lettre d['’]information|bolet[ií]n|boletim|channel|chaîne|kanal|canal|canale|podcast|mailing list|alerts?)"
+
+LINE_RULES: tuple[LineRule, ...] = (
+    LineRule(
+        "skip_link",
+        _whole(
+            r"(?:skip|jump) to (?:the )?(?:main )?(?:content|navigation|article|main)",
+            r"(?:passer|aller|accéder) (?:directement )?au contenu(?: principal)?",
+            r"(?:direkt )?zum (?:haupt)?inhalt(?: springen| wechseln)?",
+            r"(?:direkt )?zur navigation(?: springen)?",
+            r"(?:saltar|ir|pasar) al contenido(?: principal)?",
+            r"(?:pular|ir|saltar) (?:para o|ao) conte[uú]do(?: principal)?",
+            r"(?:vai|salta|passa) al contenuto(?: principale)?",
+        ),
+    ),
+    LineRule(
+        "share_prompt",
+        _whole(
+            _SHARE_VERB + r"(?: (?:on|sur|auf|en|em|no|su|via|per) " + _NETWORKS + r")?(?: " + _THIS_ARTICLE + r")?(?: .{0,80})?",
+            _THIS_ARTICLE + r" " + _SHARE_VERB,
+            r"(?:(?:" + _NETWORKS + r"|tweet|print|imprimer|drucken|imprimir|stampa|copy link|copier le lien|link kopieren)[\s,|•·/]*){2,}",
+        ),
+    ),
+    LineRule(
+        "subscribe_prompt",
+        _anywhere(
+            r"(?:subscribe|sign up|register) (?:now |today |here )?(?:for|to) (?:our|my) (?:[\w-]+ ){0,3}" + _SUBSCRIPTION,
+            r"(?:subscribe|sign up) (?:now|today|here)",
+            r"(?:get|join) our (?:[\w-]+ ){0,2}" + _SUBSCRIPTION,
+            r"follow us on",
+            r"abonnez-vous",
+            r"inscrivez-vous\b.{0,60}" + _SUBSCRIPTION,
+            r"recevez (?:notre|nos|la) (?:[\w-]+ ){0,2}" + _SUBSCRIPTION,
+            r"suivez-nous",
+            r"pour ne (?:rien )?manquer (?:aucune|aucun|rien)",
+            r"(?:newsletter|kanal|podcast) (?:jetzt |kostenlos )?abonnieren",
+            r"(?:jetzt|hier) (?:kostenlos )?abonnieren",
+            r"abonnieren sie (?:unseren|den|jetzt)",
+            r"folgen sie uns",
+            r"melden sie sich\b.{0,40}newsletter",
+            r"suscr[ií]b(?:ete|ase|anse)",
+            r"s[ií]guenos",
+            r"ap[uú]ntate\b.{0,40}" + _SUBSCRIPTION,
+            r"recibe (?:nuestr[oa]s?|el|la) (?:[\w-]+ ){0,2}" + _SUBSCRIPTION,
+            r"assine (?:já|agora|a nossa|o nosso|nossa|nosso|a|o) ?(?:[\w-]+ ){0,2}" + _SUBSCRIPTION,
+            r"inscreva-se\b.{0,60}" + _SUBSCRIPTION,
+            r"receba (?:a nossa|nossa|a|as) (?:[\w-]+ ){0,2}" + _SUBSCRIPTION,
+            r"siga-nos",
+            r"iscriviti\b.{0,40}" + _SUBSCRIPTION,
+            r"seguici su",
+        ),
+        max_words=MAX_BOILERPLATE_WORDS,
+    ),
+    LineRule(
+        "rating_prompt",
+        _whole(
+            r"rate this (?:article|story|post|page)(?: .{0,40})?",
+            r"(?:how )?(?:useful|helpful) (?:was|is) this (?:article|story|post|page)\??",
+            r"was this (?:article|story|post|page) (?:helpful|useful)\??",
+            r"(?:évaluez|notez|noter|évaluer) cet article(?: .{0,40})?",
+            r"cet article vous a-t-il (?:été utile|plu) ?\??",
+            r"(?:artikel|beitrag) bewerten|bewerten sie diesen (?:artikel|beitrag)",
+            r"(?:valora|califica|puntúa) (?:este|esta) (?:artículo|articulo|noticia|nota)",
+            r"(?:avalie|classifique) (?:este|esta) (?:artigo|matéria|notícia|conteúdo)",
+            r"(?:vota|valuta) (?:questo|l['’])\s?articolo",
+            r"[★☆⭐✩✪✭ ]+",
+            r"\d(?:[.,]\d)?\s*/\s*(?:5|10)(?: \(\d+ (?:votes?|votos?|voti|stimmen|avis|ratings?)\))?",
+            r"\(?\d+ (?:votes?|votos?|voti|stimmen|avis|ratings?)\)?",
+        ),
+    ),
+    LineRule(
+        "image_credit",
+        _whole(
+            r"(?:photos?|photograph|pictures?|images?|illustrations?|crédits?|credits?|crédits? photos?|photo credits?|"
+            r"image (?:credit|source|copyright)|source (?:image|photo)|bild(?:quelle)?|fotos?|foto(?:grafia)?|imagen|imagem|immagine|copyright)"
+            r"\s*(?::|©)\s*.{1,120}",
+            r"©\s*.{1,120}",
+            r"(?:photo|picture|image|imagen|imagem|immagine|foto|bild) (?:by|par|von|de|di|por) .{1,80}",
+            r"(?:[\w.'’ -]{1,60}(?:/| via | for | - ))?(?:getty images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|ap photo|afp photo|reuters/[\w ]+)",
+        ),
+        max_words=20,
+    ),
+    LineRule(
+        "read_also",
+        _whole(
+            _alternatives(
+                r"read (?:more|also|next)",
+                r"see also",
+                r"more on this story",
+                r"(?:à )?lire (?:aussi|également|la suite)",
+                r"voir aussi",
+                r"mehr zum thema",
+                r"lesen sie (?:auch|mehr)",
+                r"weiterlesen",
+                r"lee (?:también|más)",
+                r"leer más",
+                r"ver también",
+                r"(?:leia|veja) (?:também|mais)",
+                r"leggi (?:anche|di più)",
+            )
+            + r"(?:\s*[:|>»–—-]\s*.{0,200})?"
+        ),
+        max_words=25,
+    ),
+    LineRule(
+        "related_heading",
+        _whole(
+            r"related(?: articles?| stories| posts| content| news| reading| coverage| topics| links)?",
+            r"more (?:stories|articles|news|from \S.{0,40})",
+            r"you (?:may|might) also (?:like|enjoy|be interested in)",
+            r"recommended(?: for you| articles| stories| reading)?",
+            r"(?:articles?|contenus?) (?:similaires|connexes|liés|recommandés)",
+            r"sur le même (?:sujet|thème)",
+            r"(?:vous )?(?:pourriez|pourrez) aussi aimer",
+            r"(?:ces articles|ceci) (?:peuvent|pourraient|pourrait) (?:aussi |également )?vous intéresser",
+            r"ähnliche (?:artikel|beiträge|themen|meldungen)",
+            r"weitere (?:artikel|beiträge|meldungen|nachrichten)(?: zum thema)?",
+            r"das könnte sie (?:auch )?interessieren",
+            r"(?:artículos|noticias|notas|contenidos?) relacionad[oa]s",
+            r"(?:también )?te (?:puede|podría) interesar",
+            r"(?:artigos|notícias|matérias|conteúdos?) relacionad[oa]s",
+            r"(?:você )?(?:também )?(?:pode|poderá) gostar",
+            r"(?:articoli|notizie|contenuti) correlat[ie]",
+            r"(?:ti )?potrebbe (?:anche )?interessar(?:ti|e)",
+        ),
+        ends_article=True,
+    ),
+    LineRule(
+        "comments",
+        _whole(
+            r"\d+ (?:comments?|commentaires?|kommentare?|comentarios?|comentários?|commenti|commento|réactions?|reacciones|reações|reaktionen|repl(?:y|ies))",
+            r"(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply)",
+            r"(?:show|view|load|see|read) (?:all )?(?:\d+ )?comments",
+            r"(?:reader )?comments|commentaires|kommentare|comentarios|comentários|commenti",
+            r"join the (?:discussion|conversation)",
+            r"(?:laisser|laissez|ajouter|écrire|poster) un commentaire|réagissez(?: à cet article)?",
+            r"kommentar (?:schreiben|verfassen|abgeben)|(?:diskutieren sie mit|zur diskussion)",
+            r"(?:deja|dejar|escribe|añade) (?:un|tu) comentario",
+            r"(?:deixe|deixar|escreva) (?:um|seu|o seu) comentário",
+            r"(?:lascia|scrivi|aggiungi) un commento",
+            r"comments are closed|les commentaires sont fermés|(?:die )?kommentare sind geschlossen",
+            r"(?:die )?kommentarfunktion (?:ist|wurde) (?:deaktiviert|geschlossen|geschlossen worden)",
+            r"los comentarios están cerrados|(?:os )?comentários (?:estão )?(?:fechados|encerrados)|i commenti sono chiusi",
+        ),
+        ends_article=True,
+    ),
+    LineRule(
+        "breadcrumbs",
+        _whole(r"[^\W\d][\w&'’ -]{0,30}(?: [›>»/|] [^\W\d][\w&'’ -]{0,30}){1,6}"),
+    ),
+)
+
+_RULE_BY_NAME = {rule.name: rule for rule in LINE_RULES}
+# One anchored pass for all the whole-line rules, one search for the anywhere-rules.
+_LINE_RULE_PATTERN = re.compile(
+    "|".join(f"(?P<{rule.name}>{rule.pattern.pattern[1:-1]})" for rule in LINE_RULES if rule.pattern.pattern.startswith("^")),
+    re.IGNORECASE,
+)
+_ANYWHERE_RULES = tuple(rule for rule in LINE_RULES if not rule.pattern.pattern.startswith("^"))
+
+_LEADING_DECORATION = re.compile(r"^[^\w«“\"'(\[©★☆⭐✩✪✭]+")
+_TRAILING_DECORATION = re.compile(r"[\s:*_#|>›»→.…!-]+$")
+
+# Inline furniture, removed from inside lines: shortcode blocks whose content is not
+# article text ([caption]…[/caption]), any other shortcode tag ([amazon box="…"], [/su_note]),
+# and parenthesised image credits "(Photo credit: Infopromotions)".
+_SHORTCODE_BLOCK = re.compile(
+    r"\[(caption|gallery|embed|video|audio|playlist|amazon|ads?|adsense|tweet|instagram|youtube|related[\w-]*)\b[^\]]*\].*?\[/\1\]",
+    re.IGNORECASE,
+)
+# Known shortcode names, and any tag with key="value" attributes: [amazon box="…"], [su_note id=3].
+_SHORTCODE_NAMES = r"(?:amazon|caption|gallery|embed|toc|ads?|adsense|related[\w-]*|contact-form[\w-]*|wp_ad_camp_\d+)"
+_SHORTCODE_OPENING = re.compile(
+    r"""\[(?P<name>[a-z][\w-]*)(?:\s+[\w-]+\s*=\s*(?:"[^"\]]*"|“[^”\]]*”|”[^”\]]*”|'[^'\]]*'|‘[^’\]]*’|[^\s\]]+))+\s*/?\]"""
+    rf"|\[(?P<known>{_SHORTCODE_NAMES})\b[^\]]{{0,200}}\]",
+    re.IGNORECASE,
+)
+_KNOWN_CLOSING = re.compile(rf"\[/{_SHORTCODE_NAMES}\]", re.IGNORECASE)
+
+_INLINE_CREDIT = re.compile(
+    r"\s*[(\[](?:photos?|images?|pictures?|illustrations?|crédits?|credits?|fotos?|bild|imagen|imagem|immagine)"
+    r"(?:\s+(?:credits?|crédits?|source|copyright))?\s*[:©]\s*[^()\[\]\n]{1,80}[)\]]",
+    re.IGNORECASE,
+)
+
+_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")  # tabs, NBSP, thin and other Unicode spaces
+_INVISIBLE = re.compile("[\u00ad\u034f\u2061-\u2064]")  # soft hyphen and other invisible marks
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…»”\"')]$")
+_CRUMB = re.compile(r"[^\W\d_](?:[^\W\d_]|[&'’-])*(?: (?:[^\W\d_]|[&'’-])+){0,2}")
+_COMPARABLE = re.compile(r"[\W_]+")
+
+
+def tidy_text(raw: str) -> str:
+    """Terminal-safe NFC text with \\n newlines, single spaces, stripped lines, no blank-line runs."""
+    text = _NEWLINES.sub("\n", raw)
+    text = strip_terminal_controls(text)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return _join_lines(lines)
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _line_core(line: str) -> str:
+    """The line without leading bullets/emoji/Markdown marks and trailing colons or arrows."""
+    return _TRAILING_DECORATION.sub("", _LEADING_DECORATION.sub("", line.strip()))
+
+
+def boilerplate_kind(line: str) -> str | None:
+    """The name of the LINE_RULES rule that this line matches, or None for article text."""
+    core = _line_core(line)
+    if not core:
+        return None
+    words = len(_WORD.findall(core))
+    if words > MAX_BOILERPLATE_WORDS:
+        return None
+    match = _LINE_RULE_PATTERN.fullmatch(core)
+    if match and words <= _RULE_BY_NAME[match.lastgroup].max_words:  # type: ignore[index]
+        return match.lastgroup
+    for rule in _ANYWHERE_RULES:
+        if words <= rule.max_words and rule.pattern.search(core):
+            return rule.name
+    return None
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a line of page furniture (skip-link, prompt, credit, comment heading ...)."""
+    return boilerplate_kind(line) is not None
+
+
+def strip_inline_boilerplate(line: str) -> str:
+    """Remove shortcodes and parenthesised image credits from inside a line.
+
+    A closing tag goes only for a known shortcode name or an opening tag removed on
+    the same line, so "[/quote]" or "[link=…]" in an article's own text stay.
+    """
+    if "[" in line:
+        line = _SHORTCODE_BLOCK.sub("", line)
+        removed: set[str] = set()
+
+        def drop_opening(match: re.Match[str]) -> str:
+            removed.add((match["name"] or match["known"]).casefold())
+            return ""
+
+        line = _KNOWN_CLOSING.sub("", _SHORTCODE_OPENING.sub(drop_opening, line))
+        for name in removed:
+            line = re.sub(rf"\[/{re.escape(name)}\]", "", line, flags=re.IGNORECASE)
+    if "(" in line or "[" in line:
+        line = _INLINE_CREDIT.sub("", line)
+    return _HORIZONTAL_SPACE.sub(" ", line).strip()
+
+
+def _is_prose(line: str) -> bool:
+    return len(_WORD.findall(line)) >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line))
+
+
+def _drop_boilerplate_lines(lines: list[str]) -> list[str]:
+    """Drop boilerplate lines; cut the page at a comment section or a final related-articles list.
+
+    A comment heading cuts only past COMMENTS_MIN_POSITION of the text. A related-articles
+    heading cuts only when no line of prose follows it; otherwise it and the headline-like
+    lines right after it are dropped and the article goes on.
+    """
+    total = sum(len(line) + 1 for line in lines) or 1
+    kept: list[str] = []
+    offset = 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        kind = boilerplate_kind(line) if line else None
+        if kind is None:
+            kept.append(line)
+        elif kind == "comments" and offset / total >= COMMENTS_MIN_POSITION:
+            break
+        elif kind == "related_heading":
+            rest = lines[index + 1 :]
+            if not any(_is_prose(following) for following in rest):
+                break
+            while index + 1 < len(lines) and lines[index + 1] and not _is_prose(lines[index + 1]):
+                offset += len(lines[index + 1]) + 1
+                index += 1
+        offset += len(line) + 1
+        index += 1
+    return kept
+
+
+def comparable(text: str) -> str:
+    """Case-, punctuation- and space-insensitive form, to recognise a repeated headline."""
+    return _COMPARABLE.sub("", text.casefold())
+
+
+def _drop_repeated_title(lines: list[str], title: str | None, lead_lines: int = 4) -> list[str]:
+    """Drop copies of the title among the first few non-empty lines (before the body starts)."""
+    if not title or not (wanted := comparable(title)):
+        return lines
+    out: list[str] = []
+    seen = 0
+    for line in lines:
+        if line and seen < lead_lines:
+            seen += 1
+            if comparable(line) == wanted:
+                continue
+            if _is_prose(line):
+                seen = lead_lines
+        out.append(line)
+    return out
+
+
+def _drop_trailing_crumbs(lines: list[str]) -> list[str]:
+    """Drop navigation crumbs left at the very end: a lone category word like "Mode"."""
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    content_lines = sum(1 for line in lines[:end] if line)
+    while end and content_lines > 1 and len(lines[end - 1]) <= 30 and _CRUMB.fullmatch(lines[end - 1]):
+        end -= 1
+        content_lines -= 1
+        while end and not lines[end - 1]:
+            end -= 1
+    return lines[:end]
+
+
+def clean_text(raw: str, title: str | None = None) -> str:
+    """Article text without boilerplate, terminal-safe, with tidy whitespace.
+
+    ``title`` lets a leading repeat of the headline be dropped. Paragraphs are
+    separated by one blank line; lines inside a paragraph are kept.
+    """
+    if not raw:
+        return ""
+    lines = [strip_inline_boilerplate(line) for line in tidy_text(raw).split("\n")]
+    lines = _drop_boilerplate_lines(lines)
+    lines = _drop_repeated_title(lines, tidy_text(title) if title else None)
+    lines = _drop_trailing_crumbs(lines)
+    return _join_lines(lines)
