@@ -109,3 +109,36 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             continue
     # latin-1 maps every byte: last resort for text that is neither UTF-8 nor cp1252
     return data.decode("latin-1"), "latin-1"
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 could not as Windows-1252 (Latin-1 for its 5 unmapped bytes)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_byte_as_cp1252(b) for b in bad), exc.end
+
+
+def _byte_as_cp1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+# errors="utf8-or-cp1252": lets a stream decoder read UTF-8 text whose stray bytes are
+# Windows-1252 (mixed files, or legacy files read chunk by chunk), never failing.
+UTF8_OR_CP1252 = "utf8-or-cp1252"
+codecs.register_error(UTF8_OR_CP1252, _cp1252_fallback)
+
+
+def stream_encoding(head: bytes) -> tuple[str, int]:
+    """Encoding for reading a file as a stream, from its first bytes, and the BOM length.
+
+    UTF-16/32 (with or without BOM) are recognised; anything else is read as UTF-8
+    with the ``utf8-or-cp1252`` error handler.
+    """
+    encoding = _bom_encoding(head)
+    if encoding:
+        return encoding, {"utf-32-le": 4, "utf-32-be": 4, "utf-8": 3}.get(encoding, 2)
+    return _utf16_without_bom(head) or "utf-8", 0
