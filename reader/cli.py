@@ -348,4 +348,6 @@ def _load_command_modules() -> None:
         importlib.import_module(name)
 
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "reader.commands.diff",
+]

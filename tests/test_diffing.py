@@ -334,3 +334,69 @@ def test_entity_marks_skip_a_store_without_entities() -> None:
 def test_the_engine_does_not_import_textual() -> None:
     code = "import sys, reader.diffing; assert 'textual' not in sys.modules, 'textual imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- reader diff ---------------------------------------------------------------------------------
+
+PAGE = "sample/000_9dd72cae0654412e.txt"  # seed 001 plus three more stories
+STORY = "sample/001_3f7b207e56d880eb.txt"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from reader.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_diff_json_gives_the_engine_result_for_two_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "diff", PAGE, STORY, "--json")
+    assert code == 0
+    data = json.loads(out)
+    summary = data["summary"]
+    assert summary["contains"] == "a" and summary["verdict"] == "a-contains-b"
+    assert summary["added"] == summary["changed"] == summary["moved"] == 0
+    assert summary["removed"] == sum(e["paragraphs"][1] - e["paragraphs"][0] for e in summary["extra"]) > 0
+    assert [op["op"] for op in data["ops"]] == ["equal", "delete"]
+    assert data["a"]["external_id"] == PAGE and data["b"]["external_id"] == STORY
+    code, out, _ = run_cli(capsys, "diff", str(data["b"]["id"]), str(data["a"]["id"]), "--json")
+    assert json.loads(out)["summary"]["contains"] == "b"
+
+
+def test_diff_prints_folded_unified_and_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run_cli(capsys, "diff", PAGE, STORY, "--json")
+    data = json.loads(out)
+    equal, delete = data["ops"]
+    shared = equal["b"][1]
+    code, out, _ = run_cli(capsys, "diff", PAGE, STORY, "--unified")
+    assert code == 0
+    assert f"A contains B + {delete['a'][1] - delete['a'][0]} more paragraphs" in out
+    assert f"… {shared - 1} unchanged paragraphs …" in out  # one paragraph of context stays
+    assert sum(line.startswith("- ") for line in out.splitlines()) == delete["a"][1] - delete["a"][0]
+    code, out, _ = run_cli(capsys, "diff", PAGE, STORY, "--side-by-side", "--all")
+    assert "unchanged paragraphs" not in out
+    assert any(line.count("After Microsoft’s offer") == 2 for line in out.splitlines())  # lined up on both sides
+
+
+def test_diff_of_an_unknown_id_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "diff", PAGE, "no-such-article")
+    assert code == 2 and "no-such-article" in err
+
+
+def test_diff_shows_untrusted_text_literally(library, capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.model import RawArticle
+    from reader.pipeline import import_records
+
+    base = "Markup test paragraph one stays.\n\nThe second paragraph is where it changes."
+    hostile = base.replace("changes", "[bold red]changes[/bold red] \x1b]52;c;ZXZpbA==\x07 [link=http://x]here[/link]")
+    import_records(library, iter([
+        RawArticle(external_id="plain", title="Plain", text=base, origin="test"),
+        RawArticle(external_id="hostile", title="Hostile [blink]", text=hostile, origin="test"),
+    ]), workers=1)
+    library.close()
+    code, out, _ = run_cli(capsys, "--library", str(library.path), "diff", "plain", "hostile", "--unified", "--all")
+    assert code == 0
+    assert "[bold red]changes[/bold red]" in out and "[link=http://x]here[/link]" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Hostile [blink]" in out
