@@ -1,0 +1,261 @@
+"""The reading app: ``run(library_path)`` is what ``reader`` without a command calls.
+
+Start-up is kept lean: this module imports Textual, the store and a few small modules;
+nothing from the import pipeline (trafilatura, feedparser, langdetect, numpy). The library
+is opened in a thread worker; the first frame draws while it opens, and the sidebar
+fills in as soon as it is ready. Start-up time is logged in ``on_ready`` (measured from
+the first import of :mod:`reader.tui`, as Posting does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from reader.config import Settings, config_path, load_settings
+from reader.model import Article
+from reader.resources import stylesheet_text
+from reader.store import Library, open_library
+from reader.tui import STARTED_AT
+from reader.tui.commands import ReaderCommands
+from reader.tui.keys import binding_ids, check_keymap, key_rows
+from reader.tui.screens.main import MainScreen
+from reader.tui.store_access import library_languages, missing_features
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.entity_panel import EntityList
+from reader.tui.widgets.find_bar import FindBar
+from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.writer import StoreWriter
+
+log = logging.getLogger("reader.tui")
+
+STYLESHEETS = ("app.tcss", "highlights.tcss")
+DEFAULT_MARK_READ_AFTER = 2.0  # seconds an article stays open before it counts as read
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def stylesheets() -> str:
+    return "\n".join(stylesheet_text(name) for name in STYLESHEETS)
+
+
+class ReaderApp(App[int]):
+    TITLE = "reader"
+    CSS = stylesheets()
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command-palette", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        library_path: Path | str,
+        *,
+        settings: Settings | None = None,
+        mark_read_after: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.library_path = Path(library_path)
+        self._settings_error: str | None = None
+        if settings is None:
+            try:
+                settings = load_settings()
+            except ValueError as exc:
+                settings, self._settings_error = Settings(), str(exc)
+        self.settings = settings
+        tui = settings.raw.get("tui", {}) if isinstance(settings.raw.get("tui", {}), dict) else {}
+        self.mark_read_after = float(mark_read_after if mark_read_after is not None else tui.get("mark_read_after", DEFAULT_MARK_READ_AFTER))
+        self.library: Library | None = None
+        self.writer = StoreWriter(self.library_path)
+        self.languages: list[str] = []
+        self.loaded = asyncio.Event()  # set once the sidebar shows the library
+        self.startup_seconds: float | None = None
+        self.last_article: Article | None = None
+
+    # -- screens and sections of keys --------------------------------------------------------
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    @staticmethod
+    def key_sections() -> list[tuple[str, type]]:
+        return [
+            ("Everywhere", ReaderApp),
+            ("Main screen", MainScreen),
+            ("Story list", Sidebar),
+            ("Article", ArticleView),
+            ("Entity panel", EntityList),
+            ("Find bar", FindBar),
+        ] + _extra_key_sections()
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.theme = self._initial_theme()
+        self._apply_keymap()
+        if self._settings_error:
+            self.notify(self._settings_error, title="Config not read", severity="warning", timeout=8)
+        self._open_library()
+
+    def _initial_theme(self) -> str:
+        wanted = self.settings.theme
+        if not wanted:
+            return "textual-dark"
+        name = THEMES.get(wanted, wanted)
+        if name not in self.available_themes:
+            self.notify(f"Unknown theme {wanted!r} in the config; using the dark theme.", severity="warning")
+            return "textual-dark"
+        return name
+
+    def _apply_keymap(self) -> None:
+        if not self.settings.keys:
+            return  # nothing to check: keep other screens' modules out of start-up
+        keymap, unknown = check_keymap(self.settings.keys, binding_ids(self.key_sections()))
+        if keymap:
+            self.set_keymap(keymap)
+        if unknown:
+            self.notify(
+                "Unknown key binding ids in the config: " + ", ".join(unknown) + ". Press ? to see the ids.",
+                title="Keys",
+                severity="warning",
+                timeout=8,
+            )
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def _open_library(self) -> None:
+        library = open_library(self.library_path)
+        self.call_from_thread(self._library_opened, library)
+
+    def _library_opened(self, library: Library) -> None:
+        self.library = library
+        main = self.main_screen
+        if main is not None:
+            main.attach(library)
+        self.loaded.set()
+        missing = missing_features(library)
+        if missing:
+            log.info("library lacks optional methods: %s", ", ".join(missing))
+        self._load_languages()
+
+    @work(thread=True, exit_on_error=False, group="languages")
+    def _load_languages(self) -> None:
+        library = open_library(self.library_path)
+        try:
+            languages = library_languages(library)
+        finally:
+            library.close()
+        self.call_from_thread(setattr, self, "languages", languages)
+
+    def on_ready(self) -> None:
+        self.startup_seconds = perf_counter() - STARTED_AT
+        log.info("start-up took %.3f s", self.startup_seconds)
+        self.log.info(f"start-up took {self.startup_seconds:.3f} s")
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def write(self, job: Callable[[Library], Any], on_done: Callable[[Any], None] | None = None) -> Future[Any]:
+        """Run a write on the writer thread; ``on_done(result)`` runs on the UI thread."""
+        future = self.writer.submit(job)
+
+        def done(f: Future[Any]) -> None:
+            error = f.exception()
+            if error is not None:
+                self.call_from_thread(self.notify, f"Could not save: {error}", severity="error")
+            elif on_done is not None:
+                self.call_from_thread(on_done, f.result())
+
+        future.add_done_callback(done)
+        return future
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def article_opened(self, article: Article) -> None:
+        """Hook: called whenever the main screen opens an article (annotations can follow)."""
+        self.last_article = article
+
+    def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen
+
+        if any(type(s).__name__ == "HelpScreen" for s in self.screen_stack):
+            return
+        rows = key_rows(self.key_sections(), dict(self._keymap_for_display()))
+        hint = f"Rebind keys by id in the [keys] table of {config_path()}"
+        self.push_screen(HelpScreen(rows, hint))
+
+    def _keymap_for_display(self) -> dict[str, str]:
+        keymap, _ = check_keymap(self.settings.keys, binding_ids(self.key_sections()))
+        return keymap
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
+    def action_export(self) -> None:
+        screen = _export_screen(self)
+        if screen is None:
+            self.notify("Export is not available in this version.", severity="warning")
+            return
+        self.push_screen(screen)
+
+    async def action_quit(self) -> None:
+        await self.writer.idle()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self.writer.idle()
+        self.writer.close()
+        if self.library is not None:
+            self.library.close()
+            self.library = None
+
+
+def _extra_key_sections() -> list[tuple[str, type]]:
+    """Screens added by other parts of the app (diff, annotations) list their keys too."""
+    sections: list[tuple[str, type]] = []
+    for module_name, class_name, title in (
+        ("reader.tui.screens.diff", "DiffScreen", "Diff view"),
+        ("reader.tui.screens.export_prompt", "ExportPrompt", "Export"),
+    ):
+        try:
+            module = __import__(module_name, fromlist=[class_name])
+        except ImportError:
+            continue
+        owner = getattr(module, class_name, None)
+        if owner is not None and getattr(owner, "BINDINGS", None):
+            sections.append((title, owner))
+    return sections
+
+
+def _export_screen(app: ReaderApp) -> Any:
+    try:
+        from reader.tui.screens import export_prompt
+    except ImportError:
+        return None
+    factory = getattr(export_prompt, "ExportPrompt", None) or getattr(export_prompt, "ExportPromptScreen", None)
+    if factory is None:
+        return None
+    return factory(app.library_path)
+
+
+def run(library_path: Path | str) -> int:
+    """Open the app on a library; returns the exit code."""
+    app = ReaderApp(library_path)
+    result = app.run()
+    return int(result or 0)

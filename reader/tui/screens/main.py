@@ -1,0 +1,473 @@
+"""The main screen: clusters on the left, the article in the middle, entities on the right.
+
+Widgets take data through methods and attributes and report through their messages;
+this screen wires them together, keeps the reading state (which article is open, the
+mark-read timer) and sends writes to the app's writer thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header
+
+from reader.model import Article, ClusterRow
+from reader.store import Library
+from reader.tui.cluster_pages import SORTS, ClusterQuery
+from reader.tui.store_access import (
+    ArticleRow,
+    EntityCount,
+    article_entities,
+    closest_duplicate,
+    cluster_article_rows,
+    cluster_entities,
+    clusters_mentioning,
+    entity_spans,
+    mark_article_read,
+    mark_cluster_read,
+    set_article_starred,
+    set_cluster_starred,
+)
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.entity_panel import EntityPanel
+from reader.tui.widgets.find_bar import FindBar
+from reader.tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+
+class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("tab", "focus_next_pane", "Next pane", id="main.next-pane", show=False),
+        Binding("shift+tab", "focus_previous_pane", "Previous pane", id="main.previous-pane", show=False),
+        Binding("u", "next_unread", "Unread", id="main.next-unread", tooltip="open the next story with unread articles"),
+        Binding("right_square_bracket", "next_article", "Next article", id="main.next-article", show=False),
+        Binding("left_square_bracket", "previous_article", "Previous article", id="main.previous-article", show=False),
+        Binding("slash", "find", "Find", id="main.find"),
+        Binding("ctrl+f", "search", "Search", id="main.search", tooltip="search the whole library"),
+        Binding("e", "toggle_entities", "Entities", id="main.toggle-entities"),
+        Binding("h", "toggle_highlights", "Highlights", id="main.toggle-highlights", show=False),
+        Binding("r", "toggle_raw", "Raw/clean text", id="main.toggle-raw", show=False),
+        Binding("m", "toggle_read", "Read/unread article", id="main.toggle-read", show=False),
+        Binding("M", "toggle_cluster_read", "Read/unread cluster", id="main.toggle-cluster-read", show=False),
+        Binding("s", "toggle_star", "Star/unstar", id="main.toggle-star", show=False),
+        Binding("o", "cycle_sort", "Sort", id="main.cycle-sort", show=False),
+        Binding("U", "filter_unread", "Only unread", id="main.filter-unread", show=False),
+        Binding("S", "filter_starred", "Only starred", id="main.filter-starred", show=False),
+        Binding("L", "cycle_language", "Language filter", id="main.filter-language", show=False),
+        Binding("C", "clear_filters", "Clear filters", id="main.clear-filters", show=False),
+        Binding("d", "diff", "Diff", id="main.diff"),
+        Binding("x", "export", "Export notes", id="main.export", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False),
+    ]
+
+    app: "ReaderApp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.library: Library | None = None
+        self.article: Article | None = None
+        self._read_timer: Timer | None = None
+        self._mention_after: int | None = None
+        self._mention_entity: object = None
+        self.languages: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="article-pane"):
+                yield ArticleView(id="article")
+                yield FindBar(id="find-bar")
+            yield EntityPanel(id="entities")
+        yield Footer(compact=True)
+
+    # -- widgets ---------------------------------------------------------------------------
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def entity_panel(self) -> EntityPanel:
+        return self.query_one(EntityPanel)
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one(FindBar)
+
+    def on_mount(self) -> None:
+        if self.app.no_color:
+            self.add_class("-no-color")
+        self.sub_title = "opening library…"
+        self.sidebar.focus()
+
+    def attach(self, library: Library) -> None:
+        """The library is open (the app opened it in a worker): show its clusters."""
+        self.library = library
+        self.sidebar.attach(library)
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        sidebar = self.sidebar
+        total = sidebar.pages.total
+        count = f"{total:,} clusters" if total is not None else "counting clusters…"
+        self.sub_title = f"{count} · {sidebar.query.describe()}"
+
+    # -- opening articles ------------------------------------------------------------------
+
+    @on(Sidebar.ClusterOpened)
+    def _cluster_opened(self, message: Sidebar.ClusterOpened) -> None:
+        if not message.rows:
+            return
+        first = next((r for r in message.rows if not r.article.read), message.rows[0])
+        self.open_article(first.article.id)
+        self._refresh_entities()
+
+    @on(Sidebar.ArticleChosen)
+    def _article_chosen(self, message: Sidebar.ArticleChosen) -> None:
+        self.open_article(message.article_id)
+
+    @on(Sidebar.Highlighted)
+    def _highlighted(self, message: Sidebar.Highlighted) -> None:
+        self._update_subtitle()
+        if self.entity_panel.scope == "cluster" and self.has_class("-entities"):
+            self._refresh_entities()
+
+    @on(Sidebar.NothingUnread)
+    def _nothing_unread(self) -> None:
+        self.notify("Everything is read.", title="No unread stories")
+
+    def open_article(self, article_id: int) -> None:
+        """Show an article; it is marked read after it stays open a moment."""
+        if self.library is None:
+            return
+        article = self.library.get_article(article_id)
+        if article is None:
+            self.notify(f"Article {article_id} is no longer in the library.", severity="warning")
+            return
+        self.article = article
+        self._mention_after = None
+        self.article_view.show_article(article, entity_spans(self.library, article_id))
+        self.find_bar.display = False
+        sidebar = self.sidebar
+        sidebar.set_open_article(article_id)
+        sidebar.show_article(article_id)
+        self._refresh_entities()
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if not article.read:
+            self._read_timer = self.set_timer(self.app.mark_read_after, lambda: self._mark_read_now(article_id))
+        self.app.article_opened(article)
+
+    def _mark_read_now(self, article_id: int) -> None:
+        self._read_timer = None
+        if self.article is not None and self.article.id == article_id:
+            self.app.write(lambda library: mark_article_read(library, article_id, True), self._after_write)
+
+    def _after_write(self, touched: object) -> None:
+        self.sidebar.reload(list(touched) if isinstance(touched, list) else None)
+        if self.article is not None and self.library is not None:
+            fresh = self.library.get_article(self.article.id, with_text=False)
+            if fresh is not None:
+                self.article = _with_flags(self.article, fresh)
+        self._update_subtitle()
+
+    def _article_ids_in_cluster(self) -> list[int]:
+        if self.article is None or self.library is None or self.article.cluster_id is None:
+            return []
+        sidebar = self.sidebar
+        if sidebar.expanded is not None and sidebar.expanded.cluster.id == self.article.cluster_id:
+            return sidebar.expanded_article_ids()
+        return [row.article.id for row in cluster_article_rows(self.library, self.article.cluster_id)]
+
+    def action_next_article(self) -> None:
+        self._step_article(+1)
+
+    def action_previous_article(self) -> None:
+        self._step_article(-1)
+
+    def _step_article(self, step: int) -> None:
+        ids = self._article_ids_in_cluster()
+        if self.article is None or self.article.id not in ids:
+            return
+        index = ids.index(self.article.id) + step
+        if 0 <= index < len(ids):
+            self.open_article(ids[index])
+        else:
+            self.notify("First article of the story." if step < 0 else "Last article of the story.", timeout=2)
+
+    def action_next_unread(self) -> None:
+        self.sidebar.next_unread()
+
+    # -- panes -----------------------------------------------------------------------------
+
+    def _panes(self) -> list:
+        panes = [self.sidebar, self.article_view]
+        if self.has_class("-entities"):
+            panes.append(self.entity_panel.entity_list)
+        return [p for p in panes if p.display and p.styles.display != "none" and p.region.width > 0]
+
+    def _focus_pane(self, step: int) -> None:
+        panes = self._panes()
+        if not panes:
+            return
+        focused = self.focused
+        index = next((i for i, p in enumerate(panes) if focused is p or (focused is not None and p in focused.ancestors)), -1)
+        panes[(index + step) % len(panes)].focus()
+
+    def action_focus_next_pane(self) -> None:
+        self._focus_pane(+1)
+
+    def action_focus_previous_pane(self) -> None:
+        self._focus_pane(-1)
+
+    # -- article toggles -------------------------------------------------------------------
+
+    def action_toggle_highlights(self) -> None:
+        view = self.article_view
+        view.highlight_entities = not view.highlight_entities
+        self.notify("Entity highlighting on." if view.highlight_entities else "Entity highlighting off.", timeout=2)
+
+    def action_toggle_raw(self) -> None:
+        view = self.article_view
+        view.raw = not view.raw
+        self.notify("Raw text (as imported)." if view.raw else "Clean text.", timeout=2)
+
+    # -- find in article -------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if self.article is None:
+            return
+        self.find_bar.open()
+
+    @on(FindBar.Changed)
+    def _find_changed(self, message: FindBar.Changed) -> None:
+        count = self.article_view.find(message.query)
+        self.find_bar.show_count(count, None)
+
+    @on(FindBar.Submitted)
+    def _find_submitted(self, message: FindBar.Submitted) -> None:
+        view = self.article_view
+        if view.find(message.query):
+            view.action_next_match()
+        view.focus()
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.article_view.focus()
+
+    @on(ArticleView.Matches)
+    def _matches(self, message: ArticleView.Matches) -> None:
+        self.find_bar.show_count(message.count, message.current)
+        if message.current is not None:
+            self.notify(f"match {message.current + 1} of {message.count}", timeout=1)
+
+    # -- entity panel ----------------------------------------------------------------------
+
+    def action_toggle_entities(self) -> None:
+        showing = not self.has_class("-entities")
+        self.set_class(showing, "-entities")
+        if showing:
+            self._refresh_entities()
+            self.entity_panel.entity_list.focus()
+        elif self.focused is None or self.entity_panel in self.focused.ancestors:
+            self.article_view.focus() if self.article is not None else self.sidebar.focus()
+
+    def _refresh_entities(self) -> None:
+        if not self.has_class("-entities") or self.library is None:
+            return
+        panel = self.entity_panel
+        missing = [m for m in ("entity_spans", "article_entities") if not hasattr(self.library, m)]
+        note = "entities are not in this library yet" if len(missing) == 2 else "no entities"
+        if panel.scope == "article":
+            if self.article is None:
+                panel.show_entities([], "Entities", "open an article")
+                return
+            panel.show_entities(article_entities(self.library, self.article.id), "Entities", note)
+        else:
+            cluster = self._scope_cluster()
+            if cluster is None:
+                panel.show_entities([], "Entities", "no story")
+                return
+            note = "no entities" if hasattr(self.library, "cluster_entities") else "cluster entities are not available"
+            panel.show_entities(cluster_entities(self.library, cluster.id), "Entities", note)
+
+    def _scope_cluster(self) -> ClusterRow | None:
+        if self.article is not None and self.article.cluster_id is not None and self.library is not None:
+            return self.library.get_cluster(self.article.cluster_id)
+        return self.sidebar.current_cluster()
+
+    @on(EntityPanel.ScopeChanged)
+    def _scope_changed(self) -> None:
+        self._refresh_entities()
+
+    @on(EntityPanel.JumpToMention)
+    def _jump(self, message: EntityPanel.JumpToMention) -> None:
+        entity = message.entity
+        if self._mention_entity != (entity.entity_id, entity.name):
+            self._mention_entity = (entity.entity_id, entity.name)
+            self._mention_after = None
+        found = self.article_view.next_mention(entity.entity_id, entity.name, after=self._mention_after)
+        if found is None:
+            self.notify(f"{entity.name} is not mentioned in this article.", timeout=3)
+        self._mention_after = found
+
+    @on(EntityPanel.FilterClusters)
+    def _filter_by_entity(self, message: EntityPanel.FilterClusters) -> None:
+        self.filter_by_entity(message.entity)
+
+    def filter_by_entity(self, entity: EntityCount) -> None:
+        if self.library is None or entity.entity_id is None:
+            return
+        ids = clusters_mentioning(self.library, int(entity.entity_id))
+        if ids is None:
+            self.notify("This library cannot list the clusters mentioning an entity yet.", severity="warning")
+            return
+        self.set_query(self.sidebar.query.with_(cluster_ids=ids, entity_name=entity.name))
+        self.sidebar.focus()
+
+    # -- sort and filters ------------------------------------------------------------------
+
+    def set_query(self, query: ClusterQuery) -> None:
+        self.sidebar.set_query(query)
+        self._update_subtitle()
+
+    def action_cycle_sort(self) -> None:
+        query = self.sidebar.query
+        self.set_query(query.with_(sort=SORTS[(SORTS.index(query.sort) + 1) % len(SORTS)]))
+
+    def action_filter_unread(self) -> None:
+        self.set_query(self.sidebar.query.with_(unread_only=not self.sidebar.query.unread_only))
+
+    def action_filter_starred(self) -> None:
+        self.set_query(self.sidebar.query.with_(starred_only=not self.sidebar.query.starred_only))
+
+    def action_cycle_language(self) -> None:
+        languages = [None, *self.app.languages]
+        current = self.sidebar.query.lang
+        index = languages.index(current) if current in languages else 0
+        self.set_query(self.sidebar.query.with_(lang=languages[(index + 1) % len(languages)]))
+
+    def action_clear_filters(self) -> None:
+        self.set_query(ClusterQuery(sort=self.sidebar.query.sort))
+
+    def action_reload(self) -> None:
+        self.sidebar.reload()
+        self._update_subtitle()
+
+    # -- read state and stars --------------------------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        entry = self.sidebar.current_entry()
+        article = entry.article if isinstance(entry, ArticleRow) else self.article
+        if article is None:
+            return
+        read = not self._is_read(article)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self.app.write(lambda library: mark_article_read(library, article.id, read), self._after_write)
+        self.notify("Marked read." if read else "Marked unread.", timeout=2)
+
+    def _is_read(self, article: Article) -> bool:
+        if self.library is None:
+            return article.read
+        fresh = self.library.get_article(article.id, with_text=False)
+        return fresh.read if fresh is not None else article.read
+
+    def action_toggle_cluster_read(self) -> None:
+        cluster = self.sidebar.current_cluster()
+        if cluster is None:
+            return
+        read = cluster.unread_count > 0
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self.app.write(lambda library: mark_cluster_read(library, cluster.id, read), self._after_write)
+        self.notify("Story marked read." if read else "Story marked unread.", timeout=2)
+
+    def action_toggle_star(self) -> None:
+        entry = self.sidebar.current_entry()
+        if isinstance(entry, ArticleRow):
+            article = entry.article
+            starred = not article.starred
+            self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_write)
+        elif isinstance(entry, ClusterRow):
+            starred = not entry.starred
+            self.app.write(lambda library: set_cluster_starred(library, entry.id, starred), self._after_write)
+        else:
+            return
+        self.notify("Starred." if starred else "Star removed.", timeout=2)
+
+    # -- search, diff, export --------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.search_library("")
+
+    def search_library(self, query: str) -> None:
+        if self.library is None:
+            return
+        from reader.tui.screens.search import SearchScreen
+
+        def opened(article_id: int | None) -> None:
+            if article_id is None or self.library is None:
+                return
+            article = self.library.get_article(article_id, with_text=False)
+            if article is not None and article.cluster_id is not None:
+                self.sidebar.open_cluster(article.cluster_id)
+            self.open_article(article_id)
+
+        self.app.push_screen(SearchScreen(self.library.path, query), opened)
+
+    def action_diff(self) -> None:
+        if self.library is None:
+            return
+        pair = self._diff_pair()
+        if pair is None:
+            return
+        try:
+            from reader.tui.screens.diff import DiffScreen
+        except ImportError:
+            self.notify("The diff view is not installed in this version.", severity="warning")
+            return
+        self.app.push_screen(DiffScreen(self.library.path, *pair))
+
+    def _diff_pair(self) -> tuple[int, int] | None:
+        picked = list(self.sidebar.picked)
+        if len(picked) == 2:
+            return picked[0], picked[1]
+        if len(picked) == 1 and self.article is not None and self.article.id != picked[0]:
+            return picked[0], self.article.id
+        if self.article is None:
+            self.notify("Open an article first, or pick two with space.", timeout=3)
+            return None
+        assert self.library is not None
+        other = closest_duplicate(self.library, self.article.id)
+        if other is None:
+            self.notify("No duplicate of this article is known. Pick two articles with space, then press d.", timeout=4)
+            return None
+        return self.article.id, other
+
+    def action_export(self) -> None:
+        self.app.action_export()
+
+
+def _with_flags(article: Article, fresh: Article) -> Article:
+    from dataclasses import replace
+
+    return replace(article, read=fresh.read, starred=fresh.starred, cluster_id=fresh.cluster_id)

@@ -1,0 +1,281 @@
+"""What the app reads from and writes to the library, in the shapes the widgets draw.
+
+No Textual here. The store is built by several people at once; the methods the app uses
+beyond the core ones (entity spans, duplicates, entity counts) are called when the
+library has them and the app degrades gracefully when it does not (no highlights, no
+duplicate grouping). :func:`missing_features` says which ones are absent.
+
+Writes (read state, stars) are small functions taking a ``Library``: the app runs them on
+its writer thread, each in one ``library.transaction()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reader.model import Article
+from reader.store import Library
+
+OPTIONAL_METHODS = (
+    "entity_spans",
+    "article_entities",
+    "cluster_entities",
+    "clusters_mentioning",
+    "duplicates_of",
+    "closest_duplicate",
+)
+
+READ_WITH = frozenset({"exact", "near"})  # reading one copy marks these duplicates read too
+
+
+def missing_features(library: Library) -> list[str]:
+    return [name for name in OPTIONAL_METHODS if not hasattr(library, name)]
+
+
+def _field(item: Any, *names: str, default: Any = None) -> Any:
+    """A field of a record that may be a dataclass, a mapping, or a sqlite Row."""
+    for name in names:
+        if isinstance(item, dict):
+            if name in item:
+                return item[name]
+        elif hasattr(item, name):
+            return getattr(item, name)
+        else:
+            try:
+                return item[name]
+            except (KeyError, IndexError, TypeError):
+                pass
+    return default
+
+
+# -- entities ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """A mention of an entity: a character range of the clean text."""
+
+    start: int
+    end: int
+    type: str  # PERSON | ORG | PLACE | OTHER (other values shown as OTHER)
+    entity_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    entity_id: int | None
+    name: str
+    type: str
+    count: int
+
+
+ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "OTHER")
+
+
+def entity_type(value: object) -> str:
+    text = str(value or "OTHER").upper()
+    aliases = {"PER": "PERSON", "LOC": "PLACE", "GPE": "PLACE", "LOCATION": "PLACE", "ORGANIZATION": "ORG"}
+    text = aliases.get(text, text)
+    return text if text in ENTITY_TYPES else "OTHER"
+
+
+def entity_spans(library: Library, article_id: int) -> list[EntitySpan]:
+    method = getattr(library, "entity_spans", None)
+    if method is None:
+        return []
+    spans = [
+        EntitySpan(
+            start=int(_field(s, "start")),
+            end=int(_field(s, "end")),
+            type=entity_type(_field(s, "type", "entity_type", "kind")),
+            entity_id=_field(s, "entity_id", "id"),
+            name=str(_field(s, "name", "text", default="")),
+        )
+        for s in method(article_id)
+    ]
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+def _entity_counts(rows: Iterable[Any]) -> list[EntityCount]:
+    counts = [
+        EntityCount(
+            entity_id=_field(r, "entity_id", "id"),
+            name=str(_field(r, "name", "text", "label", default="")),
+            type=entity_type(_field(r, "type", "entity_type", "kind")),
+            count=int(_field(r, "count", "mentions", "mention_count", "n", default=0) or 0),
+        )
+        for r in rows
+    ]
+    counts.sort(key=lambda c: (-c.count, c.name.casefold()))
+    return counts
+
+
+def article_entities(library: Library, article_id: int) -> list[EntityCount]:
+    method = getattr(library, "article_entities", None)
+    if method is not None:
+        return _entity_counts(method(article_id))
+    # without the store method, count the spans (when those exist)
+    totals: dict[tuple[Any, str, str], int] = {}
+    for span in entity_spans(library, article_id):
+        key = (span.entity_id, span.name, span.type)
+        totals[key] = totals.get(key, 0) + 1
+    return _entity_counts({"entity_id": k[0], "name": k[1], "type": k[2], "count": n} for k, n in totals.items())
+
+
+def cluster_entities(library: Library, cluster_id: int) -> list[EntityCount]:
+    method = getattr(library, "cluster_entities", None)
+    return _entity_counts(method(cluster_id)) if method is not None else []
+
+
+def clusters_mentioning(library: Library, entity_id: int) -> tuple[int, ...] | None:
+    method = getattr(library, "clusters_mentioning", None)
+    if method is None:
+        return None
+    ids = [int(_field(x, "cluster_id", "id", default=x)) if not isinstance(x, int) else x for x in method(entity_id)]
+    return tuple(sorted(set(ids)))
+
+
+# -- duplicates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateLink:
+    other_id: int
+    kind: str  # exact | near | containment (or whatever the store calls it)
+
+
+def duplicates_of(library: Library, article_id: int) -> list[DuplicateLink]:
+    method = getattr(library, "duplicates_of", None)
+    if method is None:
+        return []
+    links: list[DuplicateLink] = []
+    for item in method(article_id):
+        if isinstance(item, int):
+            links.append(DuplicateLink(item, "near"))
+            continue
+        other = _field(item, "other_id", "duplicate_id", "article_id", "id")
+        if other == article_id:  # a relation record naming both sides
+            other = _field(item, "b_id", "b", "other", default=None)
+        if other is None:
+            continue
+        kind = str(_field(item, "kind", "relation", "type", default="near") or "near").lower()
+        links.append(DuplicateLink(int(other), kind))
+    return links
+
+
+def closest_duplicate(library: Library, article_id: int) -> int | None:
+    method = getattr(library, "closest_duplicate", None)
+    if method is not None:
+        found = method(article_id)
+        if found is None:
+            return None
+        return int(found) if isinstance(found, int) else int(_field(found, "other_id", "id", "article_id"))
+    links = duplicates_of(library, article_id)
+    return links[0].other_id if links else None
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article in an opened cluster; duplicates come right after their original."""
+
+    article: Article
+    depth: int = 0  # 1 for a duplicate listed under its original
+    relation: str | None = None  # how it duplicates the original
+
+
+def group_duplicates(articles: Sequence[Article], links: dict[int, list[DuplicateLink]]) -> list[ArticleRow]:
+    """Order a cluster's articles so each duplicate sits under its original.
+
+    Articles joined by any duplicate relation form a group; the original is the earliest
+    (by date, then id) of the group. Groups keep the order of their originals.
+    """
+    ids = {a.id for a in articles}
+    parent = {a.id: a.id for a in articles}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for article_id, article_links in links.items():
+        for link in article_links:
+            if article_id in ids and link.other_id in ids:
+                a, b = root(article_id), root(link.other_id)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(root(article.id), []).append(article)
+    order = {a.id: i for i, a in enumerate(articles)}
+    rows: list[ArticleRow] = []
+    for members in sorted(groups.values(), key=lambda m: min(order[a.id] for a in m)):
+        members.sort(key=lambda a: (a.date or "\uffff", a.id))
+        original = members[0]
+        rows.append(ArticleRow(original))
+        relation_to_original = {link.other_id: link.kind for link in links.get(original.id, [])}
+        for member in members[1:]:
+            kind = relation_to_original.get(member.id)
+            if kind is None:
+                kind = next((l.kind for l in links.get(member.id, []) if l.other_id == original.id), "near")
+            rows.append(ArticleRow(member, depth=1, relation=kind))
+    return rows
+
+
+def cluster_article_rows(library: Library, cluster_id: int) -> list[ArticleRow]:
+    articles = library.cluster_articles(cluster_id)
+    if not hasattr(library, "duplicates_of"):
+        return [ArticleRow(a) for a in articles]
+    links = {a.id: duplicates_of(library, a.id) for a in articles}
+    return group_duplicates(articles, links)
+
+
+# -- writes (run on the writer thread) ---------------------------------------------------------
+
+
+def read_together(library: Library, article_id: int) -> list[int]:
+    """The article and its exact and near duplicates: reading one reads them all."""
+    ids = [article_id]
+    ids.extend(link.other_id for link in duplicates_of(library, article_id) if _is_copy(link.kind))
+    return list(dict.fromkeys(ids))
+
+
+def _is_copy(kind: str) -> bool:
+    return kind in READ_WITH or kind.startswith(("exact", "near"))
+
+
+def mark_article_read(library: Library, article_id: int, read: bool = True) -> list[int]:
+    """Mark an article read (with its copies) or unread (just it); returns touched clusters."""
+    with library.transaction():
+        ids = read_together(library, article_id) if read else [article_id]
+        touched = library.set_read(ids, read)
+        library.refresh_cluster_stats(touched)
+    return touched
+
+
+def mark_cluster_read(library: Library, cluster_id: int, read: bool = True) -> list[int]:
+    with library.transaction():
+        library.set_cluster_read(cluster_id, read)
+    return [cluster_id]
+
+
+def set_article_starred(library: Library, article_id: int, starred: bool) -> list[int]:
+    with library.transaction():
+        library.set_article_starred(article_id, starred)
+    article = library.get_article(article_id, with_text=False)
+    return [article.cluster_id] if article and article.cluster_id is not None else []
+
+
+def set_cluster_starred(library: Library, cluster_id: int, starred: bool) -> list[int]:
+    with library.transaction():
+        library.set_cluster_starred(cluster_id, starred)
+    return [cluster_id]
+
+
+def library_languages(library: Library) -> list[str]:
+    """Languages present, most common first (for the language filter)."""
+    return [lang for lang in library.stats().languages if lang and lang != "unknown"]

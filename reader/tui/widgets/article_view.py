@@ -1,0 +1,461 @@
+"""The article pane: a Line API view that wraps once per width and draws only visible lines.
+
+The shown document is ``title \\n meta \\n\\n body`` as one safe string (see
+:mod:`reader.tui.textlayout`). Highlights are *layers* of ``(start, end, component
+class)`` spans over that string, applied when a line is drawn: entities, annotations,
+search matches, the focused mention and a selection. Strips are cached per line and
+dropped when the layout, a layer or the theme changes, so paging a 100,000-word
+article only draws the 40-odd lines that come into view.
+
+Room for annotations: :meth:`ArticleView.set_layer` takes spans in clean-text offsets
+(what the store keeps), :meth:`ArticleView.offset_at` turns a screen position into a
+clean-text offset, and ``selection`` (clean-text offsets) is drawn with
+``article--selection``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.model import Article
+from reader.text.terminal_safety import safe_line
+from reader.tui.store_access import EntitySpan
+from reader.tui.widgets.styling import combined_style
+from reader.tui.textlayout import IDENTITY, OffsetMap, WrappedLines, display_text, wrap_lines
+
+Span = tuple[int, int, str]  # start, end, component class
+
+# Layers from bottom to top: a later layer's style wins where spans overlap.
+LAYERS = ("frame", "entities", "annotations", "matches", "focus", "selection")
+ENTITY_CLASSES = {
+    "PERSON": "article--entity-person",
+    "ORG": "article--entity-org",
+    "PLACE": "article--entity-place",
+    "OTHER": "article--entity-other",
+}
+EMPTY_HINT = "No article open.\n\nMove in the list on the left with j/k or the arrows and press enter to open a story."
+
+
+@dataclass(frozen=True)
+class _Layer:
+    spans: tuple[Span, ...]
+    starts: tuple[int, ...]
+    longest: int
+
+    @classmethod
+    def of(cls, spans: Iterable[Span]) -> "_Layer":
+        ordered = tuple(sorted((s for s in spans if s[1] > s[0]), key=lambda s: (s[0], s[1])))
+        return cls(ordered, tuple(s[0] for s in ordered), max((s[1] - s[0] for s in ordered), default=0))
+
+    def overlapping(self, start: int, end: int) -> Iterable[Span]:
+        i = bisect_left(self.starts, start - self.longest)
+        spans = self.spans
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > start:
+                yield spans[i]
+            i += 1
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article; scrolls by line and page; finds text; highlights spans."""
+
+    BINDINGS = [
+        Binding("j,down", "line_down", "Down", id="article.down", show=False),
+        Binding("k,up", "line_up", "Up", id="article.up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="article.page-down", show=False),
+        Binding("pageup,b", "page_up", "Page up", id="article.page-up", show=False),
+        Binding("g,home", "top", "Top", id="article.top", show=False),
+        Binding("G,end", "bottom", "Bottom", id="article.bottom", show=False),
+        Binding("n", "next_match", "Next match", id="article.next-match", show=False),
+        Binding("N", "previous_match", "Previous match", id="article.previous-match", show=False),
+        Binding("escape", "clear_matches", "Clear matches", id="article.clear-matches", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--hint",
+        *ENTITY_CLASSES.values(),
+        "article--mention-current",
+        "article--match",
+        "article--match-current",
+        "article--selection",
+        "article--annotation",
+        "article--annotation-other",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        overflow-y: auto;
+        padding: 0 1;
+    }
+    """
+
+    raw: reactive[bool] = reactive(False)
+    highlight_entities: reactive[bool] = reactive(True)
+    selection: reactive[tuple[int, int] | None] = reactive(None)
+
+    class Matches(Message):
+        """The in-article search changed: how many matches, which one is current (0-based)."""
+
+        def __init__(self, view: "ArticleView", query: str, count: int, current: int | None) -> None:
+            super().__init__()
+            self.view = view
+            self.query = query
+            self.count = count
+            self.current = current
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article: Article | None = None
+        self._entity_spans: tuple[EntitySpan, ...] = ()
+        self._clean_layers: dict[str, list[Span]] = {}  # layers given in clean-text offsets
+        self._doc = EMPTY_HINT
+        self._body_start = 0
+        self._map: OffsetMap = IDENTITY
+        self._frame: list[Span] = [(0, len(EMPTY_HINT), "article--hint")]
+        self._layers: dict[str, _Layer] = {}
+        self._wraps: dict[int, WrappedLines] = {}
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._styles: dict[tuple[str, ...], Style] = {}
+        self._query = ""
+        self._matches: list[tuple[int, int]] = []
+        self._match_index: int | None = None
+        self._rebuild_layers()
+
+    # -- document --------------------------------------------------------------------------
+
+    def show_article(self, article: Article | None, entity_spans: Sequence[EntitySpan] = ()) -> None:
+        """Show an article (with its text loaded) and its entity mentions; None shows the hint."""
+        self.article = article
+        self._entity_spans = tuple(entity_spans)
+        self._clean_layers = {}
+        self.selection = None
+        self._query_reset()
+        self._build_document()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_layer(self, name: str, spans: Iterable[Span]) -> None:
+        """Set a highlight layer from spans in *clean-text* offsets (hidden in raw mode)."""
+        if name not in LAYERS or name in ("frame", "matches"):
+            raise ValueError(f"unknown or reserved layer {name!r}")
+        self._clean_layers[name] = list(spans)
+        self._rebuild_layers()
+
+    def clear_layer(self, name: str) -> None:
+        self._clean_layers.pop(name, None)
+        self._rebuild_layers()
+
+    @property
+    def text(self) -> str:
+        """The whole shown document (title, meta line, body), as drawn."""
+        return self._doc
+
+    @property
+    def line_count(self) -> int:
+        return len(self._wrapped())
+
+    def _body_source(self) -> str:
+        if self.article is None:
+            return ""
+        return (self.article.raw_text if self.raw else self.article.text) or ""
+
+    def _build_document(self) -> None:
+        article = self.article
+        if article is None:
+            self._doc = EMPTY_HINT
+            self._frame = [(0, len(EMPTY_HINT), "article--hint")]
+            self._body_start = len(EMPTY_HINT)
+            self._map = IDENTITY
+        else:
+            title = safe_line(article.title) or "(untitled)"
+            meta_parts = [article.source, (article.date or "")[:10], article.lang, article.url]
+            meta = " · ".join(safe_line(p) for p in meta_parts if p)
+            if self.raw:
+                meta = (meta + " · " if meta else "") + "raw text"
+            body, self._map = display_text(self._body_source())
+            head = f"{title}\n{meta}\n\n"
+            self._doc = head + body
+            self._body_start = len(head)
+            self._frame = [(0, len(title), "article--title"), (len(title) + 1, len(title) + 1 + len(meta), "article--meta")]
+        self._wraps.clear()
+        self._rebuild_layers()
+
+    def to_document(self, clean_offset: int) -> int:
+        return self._body_start + self._map.to_display(clean_offset)
+
+    def _rebuild_layers(self) -> None:
+        layers: dict[str, _Layer] = {"frame": _Layer.of(self._frame)}
+        if self.article is not None and not self.raw:
+            if self.highlight_entities and self._entity_spans:
+                layers["entities"] = _Layer.of(
+                    (self.to_document(s.start), self.to_document(s.end), ENTITY_CLASSES.get(s.type, "article--entity-other"))
+                    for s in self._entity_spans
+                )
+            for name, spans in self._clean_layers.items():
+                layers[name] = _Layer.of((self.to_document(a), self.to_document(b), cls) for a, b, cls in spans)
+            if self.selection is not None:
+                a, b = self.selection
+                layers["selection"] = _Layer.of([(self.to_document(min(a, b)), self.to_document(max(a, b)), "article--selection")])
+        if self._matches:
+            current = self._match_index
+            layers["matches"] = _Layer.of(
+                (a, b, "article--match-current" if i == current else "article--match") for i, (a, b) in enumerate(self._matches)
+            )
+        self._layers = {name: layers[name] for name in LAYERS if name in layers}
+        self._strips.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def watch_raw(self) -> None:
+        top = self._top_offset()
+        self._query_reset()
+        self._build_document()
+        self._scroll_to_document_offset(min(top, len(self._doc)), center=False)
+
+    def watch_highlight_entities(self) -> None:
+        self._rebuild_layers()
+
+    def watch_selection(self) -> None:
+        self._rebuild_layers()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _wrapped(self) -> WrappedLines:
+        width = self._width()
+        lines = self._wraps.get(width)
+        if lines is None:
+            if len(self._wraps) > 3:
+                self._wraps.clear()
+            lines = self._wraps[width] = wrap_lines(self._doc, width)
+        return lines
+
+    def _update_virtual_size(self) -> None:
+        if not self.is_mounted:
+            return
+        self.virtual_size = Size(self._width(), len(self._wrapped()))
+
+    def on_resize(self) -> None:
+        top = self._top_offset()
+        self._strips.clear()
+        self._update_virtual_size()
+        self._scroll_to_document_offset(top, center=False)
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _top_offset(self) -> int:
+        lines = self._wrapped() if self.is_mounted else None
+        if not lines:
+            return 0
+        index = min(int(self.scroll_offset.y), len(lines) - 1)
+        return lines.starts[index]
+
+    def _scroll_to_document_offset(self, offset: int, *, center: bool = True) -> None:
+        if not self.is_mounted:
+            return
+        line = self._wrapped().line_of(offset)
+        height = self.scrollable_content_region.height
+        y = line - (height // 3 if center else 0)
+        self.scroll_to(y=max(0, y), animate=False, immediate=True)
+
+    def scroll_to_offset(self, clean_offset: int) -> None:
+        """Bring a clean-text offset into view (a third of the way down)."""
+        self._scroll_to_document_offset(self.to_document(clean_offset))
+
+    def visible_lines(self) -> range:
+        top = int(self.scroll_offset.y)
+        return range(top, min(top + self.scrollable_content_region.height, self.line_count))
+
+    def line_text(self, index: int) -> str:
+        lines = self._wrapped()
+        return self._doc[lines.starts[index] : lines.ends[index]]
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The clean-text offset under a point of the widget (None outside the body)."""
+        lines = self._wrapped()
+        index = int(self.scroll_offset.y) + y
+        if not 0 <= index < len(lines):
+            return None
+        start, end = lines.starts[index], lines.ends[index]
+        column = max(0, x - self.styles.gutter.left)
+        position, cells = start, 0
+        from rich.cells import get_character_cell_size
+
+        while position < end and cells + get_character_cell_size(self._doc[position]) <= column:
+            cells += get_character_cell_size(self._doc[position])
+            position += 1
+        if position < self._body_start:
+            return None
+        return self._map_to_clean(position - self._body_start)
+
+    def _map_to_clean(self, display_offset: int) -> int:
+        m = self._map
+        offset = display_offset
+        for start, end, before in zip(m.removed_starts, m.removed_ends, m.removed_before):
+            if start - (before - (end - start)) <= display_offset:
+                offset = display_offset + before
+            else:
+                break
+        return offset
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _style(self, classes: tuple[str, ...]) -> Style:
+        style = self._styles.get(classes)
+        if style is None:
+            style = self._styles[classes] = combined_style(self, classes)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self._width()
+        lines = self._wrapped()
+        if index >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._build_strip(lines.starts[index], lines.ends[index], width)
+            self._strips[index] = strip
+        return strip
+
+    def _build_strip(self, start: int, end: int, width: int) -> Strip:
+        doc = self._doc
+        runs: list[tuple[int, int, str]] = []
+        for layer in self._layers.values():
+            runs.extend(layer.overlapping(start, end))
+        if not runs:
+            return Strip([Segment(doc[start:end], self._style(()))]).extend_cell_length(width, self.rich_style)
+        cuts = {start, end}
+        for a, b, _ in runs:
+            cuts.add(max(a, start))
+            cuts.add(min(b, end))
+        points = sorted(cuts)
+        segments: list[Segment] = []
+        for a, b in zip(points, points[1:]):
+            if a >= b:
+                continue
+            classes = tuple(cls for s, e, cls in runs if s <= a and e >= b)
+            segments.append(Segment(doc[a:b], self._style(classes)))
+        return Strip(segments).extend_cell_length(width, self.rich_style)
+
+    # -- scrolling -------------------------------------------------------------------------
+
+    def action_line_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
+
+    def action_line_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - 1, animate=False, immediate=True)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    # -- find in the article ---------------------------------------------------------------
+
+    def _query_reset(self) -> None:
+        self._query = ""
+        self._matches = []
+        self._match_index = None
+
+    def find(self, query: str) -> int:
+        """Highlight every case-insensitive match of ``query``; returns the count."""
+        self._query = query
+        self._matches = (
+            [(m.start(), m.end()) for m in re.finditer(re.escape(query), self._doc, re.IGNORECASE)] if query else []
+        )
+        self._match_index = None
+        self._rebuild_layers()
+        self.post_message(self.Matches(self, query, len(self._matches), None))
+        return len(self._matches)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    @property
+    def current_match(self) -> int | None:
+        return self._match_index
+
+    def _go_to_match(self, index: int) -> None:
+        self._match_index = index % len(self._matches)
+        self._rebuild_layers()
+        self._scroll_to_document_offset(self._matches[self._match_index][0])
+        self.post_message(self.Matches(self, self._query, len(self._matches), self._match_index))
+
+    def action_next_match(self) -> None:
+        if not self._matches:
+            return
+        if self._match_index is None:  # the first match at or after the top of the view
+            top = self._top_offset()
+            index = bisect_left([a for a, _ in self._matches], top)
+            self._go_to_match(index if index < len(self._matches) else 0)
+        else:
+            self._go_to_match(self._match_index + 1)
+
+    def action_previous_match(self) -> None:
+        if not self._matches:
+            return
+        if self._match_index is None:
+            top = self._top_offset()
+            index = bisect_right([a for a, _ in self._matches], top) - 1
+            self._go_to_match(index)
+        else:
+            self._go_to_match(self._match_index - 1)
+
+    def action_clear_matches(self) -> None:
+        had = bool(self._matches) or "focus" in self._clean_layers
+        self._query_reset()
+        self._clean_layers.pop("focus", None)
+        self._rebuild_layers()
+        if had:
+            self.post_message(self.Matches(self, "", 0, None))
+
+    # -- entities --------------------------------------------------------------------------
+
+    def next_mention(self, entity_id: object, name: str = "", *, after: int | None = None) -> int | None:
+        """Scroll to the next mention of an entity after ``after`` (clean offset); wraps around."""
+        mentions = [s for s in self._entity_spans if (s.entity_id == entity_id and entity_id is not None) or (entity_id is None and s.name == name)]
+        if not mentions or self.raw:
+            return None
+        position = -1 if after is None else after
+        chosen = next((s for s in mentions if s.start > position), mentions[0])
+        self._clean_layers["focus"] = [(chosen.start, chosen.end, "article--mention-current")]
+        self._rebuild_layers()
+        self.scroll_to_offset(chosen.start)
+        return chosen.start
+
+    @property
+    def entity_spans(self) -> tuple[EntitySpan, ...]:
+        return self._entity_spans
