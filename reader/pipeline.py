@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
+from reader.annotations.reanchoring import reanchor_changed_articles
 from reader.config import Limits
 from reader.ingest import read_inputs
 from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
@@ -100,6 +101,9 @@ def assign_singleton_clusters(library: Library, prepared: Sequence[PreparedArtic
 # Library-wide stages, run on each stored batch inside its transaction, in this order:
 # entity linking (canonical entities), duplicate relations, story clustering.
 LIBRARY_STAGES: list[LibraryStage] = [assign_singleton_clusters]
+
+# Last: annotations follow the text of updated (and re-imported) articles.
+LIBRARY_STAGES.append(reanchor_changed_articles)
 
 
 def store_batch(library: Library, batch: Sequence[PreparedArticle], *, is_sample: bool = False) -> list[UpsertResult]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reader.store.annotations import AnnotationStore
 from reader.store.articles import ArticleStore, LibraryStats, SearchHit, UpsertResult
 from reader.store.clusters import ClusterSort, ClusterStore
 from reader.store.connection import (
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 
-class Library(ArticleStore, ClusterStore):
+class Library(ArticleStore, ClusterStore, AnnotationStore):
     """A connection to one library file with a typed API. One per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, created: bool, backup: Path | None = None) -> None:
