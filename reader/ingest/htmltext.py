@@ -33,6 +33,8 @@ _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def looks_like_html(value: str) -> bool:
+    if "<" not in value and "&" not in value:  # the common case, decided without a regex scan
+        return False
     return _LOOKS_LIKE_HTML.search(value) is not None
 
 
