@@ -1,0 +1,160 @@
+"""Story-clustering quality against a gold file, beside a tuned TF-IDF peer baseline.
+
+    python bench/eval_clusters.py ../shared/corpora/ecbplus_dev.jsonl
+
+Reads JSONL lines {"id", "title", "text", "cluster", "lang"?, "source"?, "date"?}, imports
+them from scratch into a temporary library through the real pipeline (cleaning, language,
+sections, entities, duplicates, clustering), and prints B-cubed precision / recall / F1 and
+the predicted against the gold number of clusters.
+
+In the same run, the peer: TF-IDF cosine + average-linkage agglomerative clustering
+(scikit-learn, the ``bench`` extra), with its distance threshold tuned on the same file —
+an upper bound for that method, since it sees the answers. A page that our pipeline splits
+into sections is scored by the cluster of its first section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
+
+from reader.model import RawArticle
+from reader.pipeline import import_records
+from reader.store import open_library
+
+
+def read_gold(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def bcubed(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) over the items of ``gold``."""
+    by_pred: dict[Hashable, set[str]] = defaultdict(set)
+    by_gold: dict[Hashable, set[str]] = defaultdict(set)
+    for item in gold:
+        by_pred[predicted[item]].add(item)
+        by_gold[gold[item]].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        same_pred = by_pred[predicted[item]]
+        same_gold = by_gold[gold[item]]
+        both = len(same_pred & same_gold)
+        precision += both / len(same_pred)
+        recall += both / len(same_gold)
+    precision /= len(gold)
+    recall /= len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def raw_articles(rows: Sequence[dict], origin: str) -> list[RawArticle]:
+    return [
+        RawArticle(
+            external_id=str(row["id"]),
+            title=row.get("title") or "",
+            text=row.get("text") or "",
+            origin=origin,
+            date=row.get("date"),
+            lang=row.get("lang"),
+            source=row.get("source"),
+        )
+        for row in rows
+    ]
+
+
+def cluster_with_reader(rows: Sequence[dict], origin: str, workers: int | None) -> tuple[dict[str, Hashable], float]:
+    """Import into a fresh temporary library; {gold id: predicted cluster}, seconds taken."""
+    with tempfile.TemporaryDirectory() as folder:
+        library = open_library(Path(folder) / "eval.sqlite3")
+        try:
+            started = time.perf_counter()
+            import_records(library, raw_articles(rows, origin), workers=workers)
+            seconds = time.perf_counter() - started
+            predicted: dict[str, Hashable] = {}
+            sections: dict[str, Hashable] = {}
+            for article in library.iter_articles():
+                if article.parent_id is None:
+                    predicted[article.external_id] = article.cluster_id
+                else:
+                    page, _, index = article.external_id.rpartition("#")
+                    if index == "1":
+                        sections[page] = article.cluster_id
+            predicted.update(sections)
+        finally:
+            library.close()
+    # an article the store skipped (same text as another) or left unclustered is a singleton
+    return {str(r["id"]): predicted.get(str(r["id"])) or f"single:{r['id']}" for r in rows}, seconds
+
+
+def peer_tfidf_agglomerative(rows: Sequence[dict]) -> tuple[dict[str, Hashable], float, float]:
+    """TF-IDF cosine + average-linkage clustering, threshold tuned for F1 on this file."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    gold = {str(r["id"]): r["cluster"] for r in rows}
+    texts = [f"{r.get('title') or ''}\n{r.get('text') or ''}" for r in rows]
+    started = time.perf_counter()
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
+    best: tuple[float, float, dict[str, Hashable]] = (-1.0, 0.0, {})
+    for step in range(10, 100):
+        threshold = step / 100
+        labels = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+        ).fit_predict(matrix)
+        predicted = {str(r["id"]): int(label) for r, label in zip(rows, labels)}
+        f1 = bcubed(predicted, gold)[2]
+        if f1 > best[0]:
+            best = (f1, threshold, predicted)
+    return best[2], best[1], time.perf_counter() - started
+
+
+def report(name: str, predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable], extra: str = "") -> None:
+    precision, recall, f1 = bcubed(predicted, gold)
+    clusters = len(set(predicted.values()))
+    print(
+        f"{name:<44} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
+        f"clusters {clusters} (gold {len(set(gold.values()))}){extra}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path, help="gold JSONL file")
+    parser.add_argument("--runs", type=int, default=3, help="runs of our pipeline, for the median time")
+    parser.add_argument("--workers", type=int, default=None, help="import worker processes (default: all cores)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the scikit-learn baseline")
+    args = parser.parse_args(argv)
+
+    rows = read_gold(args.file)
+    gold = {str(r["id"]): r["cluster"] for r in rows}
+    print(f"{args.file.name}: {len(rows)} articles, {len(set(gold.values()))} gold clusters")
+    times: list[float] = []
+    predicted: dict[str, Hashable] = {}
+    for _ in range(max(1, args.runs)):
+        predicted, seconds = cluster_with_reader(rows, str(args.file), args.workers)
+        times.append(seconds)
+    report("reader (real import pipeline)", predicted, gold, f"  import median {statistics.median(times):.2f}s")
+    if not args.no_peer:
+        try:
+            peer, threshold, seconds = peer_tfidf_agglomerative(rows)
+        except ImportError:
+            print("peer: scikit-learn is not installed (pip install 'reader-tui[bench]')", file=sys.stderr)
+            return 0
+        report(f"peer TF-IDF + average linkage (t={threshold:.2f})", peer, gold, f"  tuning {seconds:.2f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Similarity: duplicate relations, multi-story sections and story clusters."""

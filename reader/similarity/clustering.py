@@ -1,0 +1,466 @@
+"""Story clustering: incremental, cross-lingual, at library scale.
+
+Each story (an article, or a section of a multi-story page) is a vector of term keys
+(content words, names, numbers, entity keys; see :mod:`reader.similarity.story_terms`)
+weighted by TF-IDF, with document frequencies kept in the store. A cluster is its mean
+vector (its *profile*). A new story finds candidate clusters through an inverted index
+from each cluster's strongest keys, scores them by cosine similarity and joins the best one
+if it is similar enough; otherwise it starts a cluster of its own. Nothing is re-clustered.
+
+Signals, and why they carry over:
+- words only compare within one language; names, numbers and entity keys compare across
+  languages, so a French and an English article on one event match on "TikTok", "Oracle",
+  "ByteDance", "12.5%" (and on the entity keys, when the entity linker gives them);
+- the title and the lead weigh more than the rest (the inverted pyramid of news writing);
+- IDF makes shared rare names decisive and shared common words nearly worthless;
+- time: when both sides have a known date, a gap of more than a few days decays the
+  similarity, halving it every week, so articles far apart in time do not merge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+
+from reader.model import EntityMention, PreparedArticle
+from reader.similarity.story_terms import StoryTerms, story_terms_of
+from reader.store import Library, UpsertResult
+from reader.store.story_clusters import StoryProfile
+
+# A story joins the most similar cluster when the cosine similarity to its mean vector reaches this.
+JOIN_SIMILARITY = 0.25
+# A cluster started in this batch joins another when the average similarity between their
+# members (the dot product of the two mean vectors, i.e. average linkage) reaches this.
+MERGE_SIMILARITY = 0.20
+# Names, numbers and entity keys weigh this much more than words: they identify an event's
+# participants and figures, where words describe what kind of event it is (two hit-and-runs
+# share the words, not the victims and places).
+ANCHOR_WEIGHT = 2.0
+# Candidate retrieval: the story's strongest keys that other stories share, the most recent
+# clusters listed under each, and how many of the best-hit clusters are scored exactly.
+RETRIEVAL_KEYS = 12
+POSTINGS_PER_KEY = 64
+SCORED_CANDIDATES = 12
+# A profile keeps its strongest terms; the inverted index lists a cluster under its top keys.
+PROFILE_TERMS = 200
+INDEX_KEYS = 24
+# Time: full similarity within this many days of the cluster's date span, then halved weekly.
+SAME_EVENT_DAYS = 3
+HALF_LIFE_DAYS = 7.0
+
+# Key entities shown after the headline in a cluster's label.
+LABEL_ENTITIES = 3
+
+
+@dataclass(frozen=True)
+class StoryUnit:
+    """One story to cluster: an article, or a section of a multi-story page."""
+
+    article_id: int
+    lang: str | None
+    day: int | None  # proleptic ordinal of the date, when the date is known from metadata
+    terms: StoryTerms
+    content_hash: str | None
+    cluster_id: int | None  # the cluster it is in now (updated articles), if any
+    title: str
+
+
+# -- per-article analysis (worker processes) ------------------------------------------------------
+
+
+def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
+    """ARTICLE_ANALYZER: one term vector per story of the page (its sections, or the page)."""
+    from dataclasses import replace
+
+    if len(prepared.sections) > 1:
+        terms = tuple(
+            story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang)
+            for section in prepared.sections
+        )
+    else:
+        terms = (story_terms_of(prepared.raw.title, prepared.text, prepared.lang),)
+    return replace(prepared, story_terms=terms)
+
+
+# -- weights and similarity -------------------------------------------------------------------------
+
+
+def idf(df: int, units: int) -> float:
+    """Smoothed inverse document frequency (never 0, defined for a library of one)."""
+    return math.log((units + 1) / (df + 1)) + 1.0
+
+
+def weighted_vector(weights: dict[str, float], df: dict[str, int], units: int) -> dict[str, float]:
+    """TF-IDF vector of unit length, names/numbers/entities weighted up."""
+    vector = {
+        key: tf * idf(df.get(key, 1), units) * (1.0 if key[0] == "w" else ANCHOR_WEIGHT) for key, tf in weights.items()
+    }
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {key: w / norm for key, w in vector.items()} if norm else {}
+
+
+def is_word(key: str) -> bool:
+    return key.startswith("w:")
+
+
+def comparable(key: str, word_prefix: str | None) -> bool:
+    """Names, numbers and entity keys always compare; words only within the shared language."""
+    return not is_word(key) or (word_prefix is not None and key.startswith(word_prefix))
+
+
+def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile) -> float:
+    """Cosine over the keys both sides can share: words only when the profile has the language."""
+    prefix = f"w:{lang or 'xx'}:" if (lang or "xx") in profile.langs else None
+    dot = 0.0
+    left = 0.0
+    for key, weight in vector.items():
+        if comparable(key, prefix):
+            left += weight * weight
+            dot += weight * profile.weights.get(key, 0.0)
+    if not dot:
+        return 0.0
+    right = sum(w * w for k, w in profile.weights.items() if comparable(k, prefix))
+    return dot / math.sqrt(left * right)
+
+
+def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
+    """Cosine between two clusters' mean vectors over the keys they can share."""
+    shared_langs = small.langs & large.langs
+    def keep(key: str) -> bool:
+        return not is_word(key) or key.split(":", 2)[1] in shared_langs
+
+    dot = sum(w * large.weights.get(k, 0.0) for k, w in small.weights.items() if keep(k))
+    if not dot:
+        return 0.0
+    gap_factor = time_factor(small.first_day, large) if small.first_day == small.last_day else 1.0
+    return dot * gap_factor
+
+
+def time_factor(day: int | None, profile: StoryProfile) -> float:
+    """1 within a few days of the cluster's dates, then halved every week; 1 when a date is unknown."""
+    if day is None or profile.first_day is None or profile.last_day is None:
+        return 1.0
+    gap = max(0, profile.first_day - day, day - profile.last_day)
+    if gap <= SAME_EVENT_DAYS:
+        return 1.0
+    return 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
+
+
+def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile) -> float:
+    return cosine(vector, unit.lang, profile) * time_factor(unit.day, profile)
+
+
+# -- profiles ------------------------------------------------------------------------------------------
+
+
+def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, float]) -> None:
+    """Fold a member's vector into the cluster's mean vector (keeping its strongest terms)."""
+    members = profile.members
+    merged = {key: weight * members for key, weight in profile.weights.items()}
+    for key, weight in vector.items():
+        merged[key] = merged.get(key, 0.0) + weight
+    strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
+    profile.members = members + 1
+    profile.weights = {key: weight / profile.members for key, weight in strongest}
+    profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
+    if unit.lang:
+        profile.langs.add(unit.lang)
+    if unit.day is not None:
+        profile.first_day = unit.day if profile.first_day is None else min(profile.first_day, unit.day)
+        profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
+    for key, surface in unit.terms.surfaces.items():
+        profile.surfaces.setdefault(key, surface)
+    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in profile.weights}
+    score = headline_score(unit, profile)
+    if profile.best_article is None or score > profile.best_score:
+        profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
+
+
+def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
+    """Fold cluster ``other`` into ``into``: member-weighted mean vector, spans and labels combined."""
+    total = into.members + other.members
+    merged = {key: weight * into.members for key, weight in into.weights.items()}
+    for key, weight in other.weights.items():
+        merged[key] = merged.get(key, 0.0) + weight * other.members
+    strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
+    into.members = total
+    into.weights = {key: weight / total for key, weight in strongest}
+    into.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
+    into.langs |= other.langs
+    days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
+    into.first_day, into.last_day = (min(days), max(days)) if days else (None, None)
+    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in into.weights}
+    if other.best_score > into.best_score:
+        into.best_article, into.best_title, into.best_score = other.best_article, other.best_title, other.best_score
+
+
+def headline_score(unit: StoryUnit, profile: StoryProfile) -> float:
+    """How much of the cluster's weight a member's headline names: the best headline names most."""
+    if not unit.title.strip():
+        return -1.0
+    return sum(profile.weights.get(key, 0.0) for key in set(unit.terms.title_keys))
+
+
+def cluster_label(profile: StoryProfile) -> str:
+    """The best headline, then the key entities it does not already name."""
+    headline = " ".join(profile.best_title.split())
+    seen = headline.casefold()
+    names: list[str] = []
+    for key, _ in sorted(profile.weights.items(), key=lambda item: -item[1]):
+        if key[:2] not in ("n:", "e:"):
+            continue
+        surface = profile.surfaces.get(key)
+        if not surface or surface.casefold() in seen:
+            continue
+        names.append(surface)
+        seen += " " + surface.casefold()
+        if len(names) == LABEL_ENTITIES:
+            break
+    if not names:
+        return headline
+    return f"{headline} · {', '.join(names)}" if headline else ", ".join(names)
+
+
+# -- assigning stories -----------------------------------------------------------------------------------
+
+
+def day_of(date: str | None) -> int | None:
+    if not date:
+        return None
+    try:
+        return datetime.fromisoformat(date).date().toordinal()
+    except ValueError:
+        try:
+            return Date.fromisoformat(date[:10]).toordinal()
+        except ValueError:
+            return None
+
+
+def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
+    """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story."""
+    counts: dict[str, int] = {}
+    surfaces: dict[str, str] = {}
+    for mention in mentions:
+        if mention.key and start <= mention.start < end:
+            key = "e:" + mention.key
+            counts[key] = counts.get(key, 0) + 1
+            surfaces.setdefault(key, mention.text)
+    if not counts:
+        return terms
+    weights = dict(terms.weights)
+    for key, count in counts.items():
+        weights[key] = 1.0 + math.log(count)
+    return StoryTerms(weights, terms.title_keys, {**terms.surfaces, **surfaces})
+
+
+class StoryClusterer:
+    """Assigns stories to clusters through the store's index; one per batch (caches profiles)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.profiles: dict[int, StoryProfile] = {}
+        self.touched: set[int] = set()
+        self.created: list[int] = []  # clusters this batch started: no user state on them yet
+        self.duplicates_of = getattr(library, "duplicates_of", None)
+
+    def assign(self, units: Sequence[StoryUnit]) -> dict[int, int]:
+        """Cluster these stories; returns {article id: cluster id}."""
+        if not units:
+            return {}
+        counts: dict[str, int] = {}
+        for unit in units:
+            for key in unit.terms.weights:
+                counts[key] = counts.get(key, 0) + 1
+        self.library.add_story_document_frequencies(counts, len(units))
+        total = self.library.story_unit_count()
+        df = self.library.story_document_frequencies(counts)
+        assigned: dict[int, int] = {}
+        for unit in units:
+            vector = weighted_vector(unit.terms.weights, df, total)
+            cluster_id = self.place(unit, vector, df)
+            assigned[unit.article_id] = cluster_id
+        merged_into = self.merge_new_clusters()
+        return {article: merged_into.get(cluster, cluster) for article, cluster in assigned.items()}
+
+    def merge_new_clusters(self) -> dict[int, int]:
+        """Second look at the clusters this batch started, smallest first: one whose mean vector
+        is as similar to another cluster as a member would have to be joins it. This undoes
+        the order effects of a single pass (an early, atypical article starting its own
+        cluster). Clusters from earlier batches are never merged away: their ids are stable.
+        """
+        merged_into: dict[int, int] = {}
+        for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
+            profile = self.profiles[cluster_id]
+            query = sorted(profile.weights, key=lambda k: -profile.weights[k])[:RETRIEVAL_KEYS]
+            hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
+            hits.pop(cluster_id, None)
+            for gone in merged_into:
+                hits.pop(gone, None)
+            ranked = sorted(hits, key=lambda c: (-sum(profile.weights[k] for k in hits[c]), -c))[:SCORED_CANDIDATES]
+            self.profiles.update(self.library.story_profiles([c for c in ranked if c not in self.profiles]))
+            best, best_score = None, 0.0
+            for other_id in ranked:
+                other = self.profiles.get(other_id)
+                if other is None or not other.members:
+                    continue
+                score = profile_similarity(profile, other)
+                if score > best_score:
+                    best, best_score = other_id, score
+            if best is None or best_score < MERGE_SIMILARITY:
+                continue
+            into = self.profiles[best]
+            indexed_before = into.index_keys
+            merge_profiles(into, profile)
+            self.library.merge_cluster_into(cluster_id, best)
+            self.library.save_story_profile(into, indexed_before=indexed_before)
+            merged_into[cluster_id] = best
+            self.touched.discard(cluster_id)
+            self.touched.add(best)
+        for gone, into in list(merged_into.items()):  # follow chains a -> b -> c
+            while into in merged_into:
+                into = merged_into[into]
+            merged_into[gone] = into
+        return merged_into
+
+    def place(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> int:
+        target = self.known_copy_cluster(unit)
+        if target is None:
+            target, _ = self.best_cluster(unit, vector, df)
+        if target is None:
+            target = self.library.create_cluster(unit.title)
+            self.profiles[target] = StoryProfile(cluster_id=target)
+            self.created.append(target)
+        profile = self.profile(target)
+        indexed_before = profile.index_keys
+        add_to_profile(profile, unit, vector)
+        self.library.save_story_profile(profile, indexed_before=indexed_before)
+        if unit.cluster_id != target:
+            self.library.set_cluster_of([unit.article_id], target)
+            if unit.cluster_id is not None:
+                self.touched.add(unit.cluster_id)
+        self.touched.add(target)
+        return target
+
+    def profile(self, cluster_id: int) -> StoryProfile:
+        if cluster_id not in self.profiles:
+            found = self.library.story_profiles([cluster_id]).get(cluster_id)
+            self.profiles[cluster_id] = found or StoryProfile(cluster_id=cluster_id)
+        return self.profiles[cluster_id]
+
+    def known_copy_cluster(self, unit: StoryUnit) -> int | None:
+        """Copies go where their original is: the same clean text, or a detected duplicate."""
+        if unit.content_hash:
+            found = self.library.cluster_of_same_text(unit.content_hash, other_than=unit.article_id)
+            if found is not None:
+                return found
+        if self.duplicates_of is not None:
+            originals = [i for i in _article_ids(self.duplicates_of(unit.article_id)) if i != unit.article_id]
+            clusters = {c for c in self.library.cluster_ids_of(originals).values() if c is not None}
+            if clusters:
+                return min(clusters)
+        return None
+
+    def best_cluster(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> tuple[int | None, float]:
+        shared = [key for key in vector if df.get(key, 0) > 1]
+        query = sorted(shared, key=lambda key: -vector[key])[:RETRIEVAL_KEYS]
+        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
+        if unit.cluster_id is not None:
+            hits.setdefault(unit.cluster_id, [])
+        ranked = sorted(hits, key=lambda c: (-sum(vector[k] for k in hits[c]), -c))[:SCORED_CANDIDATES]
+        missing = [c for c in ranked if c not in self.profiles]
+        self.profiles.update(self.library.story_profiles(missing))
+        best: int | None = None
+        best_score = 0.0
+        for cluster_id in ranked:
+            profile = self.profiles.get(cluster_id)
+            if profile is None or not profile.members:
+                continue
+            score = similarity(vector, unit, profile)
+            if score > best_score:
+                best, best_score = cluster_id, score
+        if best is None or best_score < JOIN_SIMILARITY:
+            return None, best_score
+        return best, best_score
+
+    def finish(self) -> None:
+        """Refresh the figures and labels of every cluster this batch changed."""
+        touched = self.touched | set(self.library.take_dirty_clusters())
+        self.library.refresh_cluster_stats(touched)
+        for cluster_id in touched:
+            profile = self.profiles.get(cluster_id)
+            if profile is not None and profile.members:
+                self.library.set_cluster_label(cluster_id, cluster_label(profile))
+
+
+def _article_ids(found: object) -> list[int]:
+    """Article ids out of whatever ``duplicates_of`` returns (ids, articles, or relation records)."""
+    ids: list[int] = []
+    for item in found or ():  # type: ignore[union-attr]
+        if isinstance(item, int):
+            ids.append(item)
+            continue
+        for name in ("article_id", "id", "other_id", "original_id"):
+            value = getattr(item, name, None)
+            if isinstance(value, int):
+                ids.append(value)
+                break
+    return ids
+
+
+# -- the library stage -----------------------------------------------------------------------------------
+
+
+def units_of_batch(library: Library, batch: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> tuple[list[StoryUnit], list[int]]:
+    """The stories a stored batch brings (new or changed), and the pages split into sections."""
+    units: list[StoryUnit] = []
+    split_pages: list[int] = []
+    changed = [(p, r) for p, r in zip(batch, results) if r.status != "unchanged"]
+    current = library.cluster_ids_of(
+        [i for _, r in changed for i in (r.section_ids or (r.article_id,))]
+    )
+    for prepared, result in changed:
+        terms = prepared.story_terms or add_story_terms(prepared).story_terms
+        day = day_of(prepared.date) if prepared.date_origin == "metadata" else None
+        if result.section_ids and len(prepared.sections) == len(result.section_ids) == len(terms):
+            split_pages.append(result.article_id)
+            for section_id, section, section_terms in zip(result.section_ids, prepared.sections, terms):
+                units.append(
+                    StoryUnit(
+                        article_id=section_id,
+                        lang=prepared.lang,
+                        day=day,
+                        terms=with_entity_keys(section_terms, prepared.mentions, section.start, section.end),
+                        content_hash=None,
+                        cluster_id=current.get(section_id),
+                        title=section.title,
+                    )
+                )
+        else:
+            units.append(
+                StoryUnit(
+                    article_id=result.article_id,
+                    lang=prepared.lang,
+                    day=day,
+                    terms=with_entity_keys(terms[0], prepared.mentions, 0, len(prepared.text)),
+                    content_hash=prepared.content_hash,
+                    cluster_id=current.get(result.article_id),
+                    title=prepared.raw.title,
+                )
+            )
+    return units, split_pages
+
+
+def cluster_stories(library: Library, batch: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> None:
+    """LIBRARY_STAGE: put each new or changed story of the batch into a cluster."""
+    units, split_pages = units_of_batch(library, batch, results)
+    clusterer = StoryClusterer(library)
+    if split_pages:
+        # A page split into stories is not itself a member: its sections are (never counted twice).
+        previous = library.cluster_ids_of(split_pages)
+        library.set_cluster_of(split_pages, None)
+        clusterer.touched.update(c for c in previous.values() if c is not None)
+    clusterer.assign(units)
+    clusterer.finish()

@@ -1,0 +1,265 @@
+"""The story-clustering index: document frequencies, cluster profiles and key postings.
+
+Everything here is an indexed lookup or a keyset page, so a batch of new articles costs the
+same in a library of 100 articles as in one of 100,000.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from reader.store.connection import utc_now
+
+_UNITS_META_KEY = "story_units"
+
+
+@dataclass
+class StoryProfile:
+    """A cluster as the clustering sees it: its mean term vector and what goes into its label."""
+
+    cluster_id: int
+    members: int = 0
+    first_day: int | None = None
+    last_day: int | None = None
+    langs: set[str] = field(default_factory=set)
+    weights: dict[str, float] = field(default_factory=dict)
+    index_keys: tuple[str, ...] = ()  # the keys under which story_keys lists this cluster
+    surfaces: dict[str, str] = field(default_factory=dict)
+    best_article: int | None = None
+    best_title: str = ""
+    best_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoredUnit:
+    """An article or section as stored, for rebuilding the clusters from the library."""
+
+    id: int
+    parent_id: int | None
+    title: str
+    text: str
+    lang: str | None
+    date: str | None
+    date_origin: str | None
+    content_hash: str
+    cluster_id: int | None
+    external_id: str
+    source: str | None
+
+
+def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
+    return StoryProfile(
+        cluster_id=row["cluster_id"],
+        members=row["members"],
+        first_day=row["first_day"],
+        last_day=row["last_day"],
+        langs={x for x in row["langs"].split(",") if x},
+        weights=json.loads(row["weights"]),
+        index_keys=tuple(json.loads(row["index_keys"])),
+        surfaces=json.loads(row["surfaces"]),
+        best_article=row["best_article"],
+        best_title=row["best_title"],
+        best_score=row["best_score"],
+    )
+
+
+def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[object]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class StoryClusterStore:
+    conn: sqlite3.Connection
+
+    # -- document frequencies ------------------------------------------------------------------
+
+    def story_unit_count(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_UNITS_META_KEY,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def add_story_document_frequencies(self, counts: dict[str, int], units: int) -> None:
+        """Add a batch's per-key story counts and its number of stories."""
+        self.conn.executemany(
+            "INSERT INTO story_df (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            counts.items(),
+        )
+        self.conn.execute(
+            """INSERT INTO meta (key, value) VALUES (?, ?)
+               ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)""",
+            (_UNITS_META_KEY, str(units)),
+        )
+
+    def story_document_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
+        wanted = list(set(keys))
+        found: dict[str, int] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for term, df in self.conn.execute(f"SELECT term, df FROM story_df WHERE term IN ({marks})", list(chunk)):
+                found[term] = df
+        return found
+
+    # -- candidate retrieval and profiles ------------------------------------------------------
+
+    def story_candidates(self, keys: Iterable[str], *, per_key: int) -> dict[int, list[str]]:
+        """Clusters indexed under any of these keys (the most recent ``per_key`` per key)."""
+        hits: dict[int, list[str]] = {}
+        for key in keys:
+            for (cluster_id,) in self.conn.execute(
+                "SELECT cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?", (key, per_key)
+            ):
+                hits.setdefault(cluster_id, []).append(key)
+        return hits
+
+    def story_profiles(self, cluster_ids: Iterable[int]) -> dict[int, StoryProfile]:
+        wanted = list(set(cluster_ids))
+        found: dict[int, StoryProfile] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT * FROM story_profiles WHERE cluster_id IN ({marks})", list(chunk)):
+                found[row["cluster_id"]] = _profile_from_row(row)
+        return found
+
+    def save_story_profile(self, profile: StoryProfile, *, indexed_before: Iterable[str] = ()) -> None:
+        """Write a profile and bring its key postings in line with ``profile.index_keys``."""
+        self.conn.execute(
+            """INSERT INTO story_profiles (cluster_id, members, first_day, last_day, langs, weights, index_keys,
+                   surfaces, best_article, best_title, best_score)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (cluster_id) DO UPDATE SET members = excluded.members, first_day = excluded.first_day,
+                   last_day = excluded.last_day, langs = excluded.langs, weights = excluded.weights,
+                   index_keys = excluded.index_keys, surfaces = excluded.surfaces,
+                   best_article = excluded.best_article, best_title = excluded.best_title,
+                   best_score = excluded.best_score""",
+            (
+                profile.cluster_id, profile.members, profile.first_day, profile.last_day,
+                ",".join(sorted(profile.langs)), json.dumps(profile.weights, ensure_ascii=False, separators=(",", ":")),
+                json.dumps(list(profile.index_keys), ensure_ascii=False, separators=(",", ":")),
+                json.dumps(profile.surfaces, ensure_ascii=False, separators=(",", ":")),
+                profile.best_article, profile.best_title, profile.best_score,
+            ),
+        )
+        before = set(indexed_before)
+        after = set(profile.index_keys)
+        if before - after:
+            self.conn.executemany(
+                "DELETE FROM story_keys WHERE term = ? AND cluster_id = ?", ((k, profile.cluster_id) for k in before - after)
+            )
+        if after - before:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO story_keys (term, cluster_id) VALUES (?, ?)",
+                ((k, profile.cluster_id) for k in after - before),
+            )
+
+    # -- members ---------------------------------------------------------------------------------
+
+    def cluster_of_same_text(self, content_hash: str, *, other_than: int) -> int | None:
+        """The cluster of another clustered article with exactly this clean text, if any."""
+        row = self.conn.execute(
+            "SELECT cluster_id FROM articles WHERE content_hash = ? AND id != ? AND cluster_id IS NOT NULL LIMIT 1",
+            (content_hash, other_than),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def cluster_ids_of(self, article_ids: Iterable[int]) -> dict[int, int | None]:
+        ids = list(article_ids)
+        found: dict[int, int | None] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT id, cluster_id FROM articles WHERE id IN ({marks})", list(chunk)):
+                found[row["id"]] = row["cluster_id"]
+        return found
+
+    def merge_cluster_into(self, cluster_id: int, into_id: int) -> None:
+        """Move every member of a cluster to another and delete it (its profile and keys go too)."""
+        self.conn.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (into_id, cluster_id))
+        self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+
+    def take_dirty_clusters(self) -> list[int]:
+        """Clusters that lost members to deletions since the last call (and forget them)."""
+        ids = [r[0] for r in self.conn.execute("SELECT cluster_id FROM story_dirty")]
+        if ids:
+            self.conn.execute("DELETE FROM story_dirty")
+        return ids
+
+    def iter_story_units(self, *, page_size: int = 500) -> Iterator[list[StoredUnit]]:
+        """Pages of the stories to cluster (articles without sections, and sections), in id order."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                """SELECT id, parent_id, title, text, lang, date, date_origin, content_hash, cluster_id, external_id,
+                          source
+                   FROM articles a
+                   WHERE id > ? AND NOT EXISTS (SELECT 1 FROM articles c WHERE c.parent_id = a.id)
+                   ORDER BY id LIMIT ?""",
+                (last, page_size),
+            ).fetchall()
+            if not rows:
+                return
+            yield [StoredUnit(**dict(row)) for row in rows]
+            last = rows[-1]["id"]
+
+    # -- rebuilding --------------------------------------------------------------------------------
+
+    def begin_story_rebuild(self) -> None:
+        """Forget the clustering index and every membership, remembering the old clusters.
+
+        The old cluster rows (label, star) stay until :meth:`finish_story_rebuild` maps them.
+        """
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_old_members")
+        self.conn.execute(
+            "CREATE TEMP TABLE story_old_members AS SELECT id AS article_id, cluster_id FROM articles WHERE cluster_id IS NOT NULL"
+        )
+        self.conn.execute("CREATE INDEX temp.story_old_by_article ON story_old_members (article_id)")
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_old_clusters")
+        self.conn.execute("CREATE TEMP TABLE story_old_clusters AS SELECT id FROM clusters")
+        self.conn.execute("DELETE FROM story_keys")
+        self.conn.execute("DELETE FROM story_profiles")
+        self.conn.execute("DELETE FROM story_df")
+        self.conn.execute("DELETE FROM story_dirty")
+        self.conn.execute("DELETE FROM meta WHERE key = ?", (_UNITS_META_KEY,))
+        self.conn.execute("UPDATE articles SET cluster_id = NULL WHERE cluster_id IS NOT NULL")
+        self.conn.execute("DELETE FROM story_dirty")
+
+    def story_rebuild_overlaps(self) -> list[tuple[int, int, int]]:
+        """(new cluster, old cluster, shared members), largest overlaps first."""
+        rows = self.conn.execute(
+            """SELECT a.cluster_id AS new_id, o.cluster_id AS old_id, COUNT(*) AS shared
+               FROM articles a JOIN temp.story_old_members o ON o.article_id = a.id
+               WHERE a.cluster_id IS NOT NULL AND a.cluster_id NOT IN (SELECT id FROM temp.story_old_clusters)
+               GROUP BY a.cluster_id, o.cluster_id
+               ORDER BY shared DESC, old_id, new_id"""
+        )
+        return [(r["new_id"], r["old_id"], r["shared"]) for r in rows]
+
+    def old_story_clusters(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM temp.story_old_clusters ORDER BY id")]
+
+    def move_cluster(self, from_id: int, to_id: int) -> None:
+        """Give cluster ``from_id``'s members and index to the (empty) cluster ``to_id``; drop ``from_id``."""
+        self.conn.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (to_id, from_id))
+        self.conn.execute("DELETE FROM story_profiles WHERE cluster_id = ?", (to_id,))
+        self.conn.execute("UPDATE story_profiles SET cluster_id = ? WHERE cluster_id = ?", (to_id, from_id))
+        self.conn.execute("UPDATE story_keys SET cluster_id = ? WHERE cluster_id = ?", (to_id, from_id))
+        self.conn.execute("UPDATE clusters SET updated_at = ? WHERE id = ?", (utc_now(), to_id))
+        self.conn.execute("DELETE FROM clusters WHERE id = ?", (from_id,))
+
+    def star_cluster_if(self, cluster_id: int, starred: bool) -> None:
+        if starred:
+            self.conn.execute("UPDATE clusters SET starred = 1 WHERE id = ?", (cluster_id,))
+
+    def cluster_is_starred(self, cluster_id: int) -> bool:
+        row = self.conn.execute("SELECT starred FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+        return bool(row and row[0])
+
+    def delete_empty_clusters(self, cluster_ids: Iterable[int]) -> None:
+        self.conn.executemany(
+            "DELETE FROM clusters WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles WHERE cluster_id = ?)",
+            ((i, i) for i in cluster_ids),
+        )
+
+    def end_story_rebuild(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_old_members")
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_old_clusters")
