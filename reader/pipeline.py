@@ -214,3 +214,16 @@ def import_records(
 def _chain(head: list[RawArticle], rest: Iterator[RawArticle]) -> Iterator[RawArticle]:
     yield from head
     yield from rest
+
+
+# Multi-story pages are split first, so every later analyser sees the sections; the story
+# term vectors come right after (entity keys are added to them by the clustering stage).
+# Story clustering replaces the singleton placeholder and runs last, after entity linking
+# and duplicate relations.
+from reader.similarity.clustering import add_story_terms, cluster_stories  # noqa: E402
+from reader.similarity.sections import add_sections  # noqa: E402
+
+ARTICLE_ANALYZERS.insert(0, add_sections)
+ARTICLE_ANALYZERS.insert(1, add_story_terms)
+LIBRARY_STAGES.remove(assign_singleton_clusters)
+LIBRARY_STAGES.append(cluster_stories)
