@@ -7,6 +7,7 @@ never search the whole head, so an HTML page that mentions ``<rss`` stays a page
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from reader.ingest.decoding import UndecodableError, decode_bytes
@@ -50,10 +51,17 @@ def content_type_charset(content_type: str | None) -> str | None:
 
 
 def normalize_charset(label: str | None) -> str | None:
+    """A charset label as Python's codec name; Latin-1 and ASCII labels mean windows-1252."""
     if not label:
         return None
     label = label.strip().lower()
-    return "cp1252" if label in _WINDOWS_1252_ALIASES else label
+    if label in _WINDOWS_1252_ALIASES:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return label  # unknown: decode_bytes will pass over it
+    return "cp1252" if name in ("latin-1", "ascii") else name
 
 
 def declared_charset(head: bytes) -> str | None:
@@ -68,7 +76,11 @@ def xml_declared_encoding(head: bytes) -> str | None:
 
 def _meta_charset(head: bytes) -> str | None:
     match = _META_CHARSET.search(head[:4096])
-    return normalize_charset(match.group(1).decode("ascii", errors="ignore")) if match else None
+    if not match:
+        return None
+    charset = normalize_charset(match.group(1).decode("ascii", errors="ignore"))
+    # a <meta> readable as ASCII cannot be UTF-16/32: browsers take such a label as UTF-8
+    return "utf-8" if charset and charset.startswith(("utf-16", "utf-32")) else charset
 
 
 def xml_root(head: bytes) -> str | None:
