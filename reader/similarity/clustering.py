@@ -20,15 +20,15 @@ Signals, and why they carry over:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 
-from reader.model import EntityMention, PreparedArticle
+from reader.model import EntityMention, PreparedArticle, RawArticle
 from reader.similarity.story_terms import StoryTerms, story_terms_of
 from reader.store import Library, UpsertResult
-from reader.store.story_clusters import StoryProfile
+from reader.store.story_clusters import StoredUnit, StoryProfile
 
 # A story joins the most similar cluster when the cosine similarity to its mean vector reaches this.
 JOIN_SIMILARITY = 0.25
@@ -395,6 +395,35 @@ class StoryClusterer:
                 self.library.set_cluster_label(cluster_id, cluster_label(profile))
 
 
+def duplicate_groups(library: Library, cluster_id: int, member_ids: Sequence[int]) -> list[list[int]]:
+    """Groups of members that are copies of each other: the same text, or related by the
+    duplicate detector (exact, near or contained) when it is installed."""
+    parent = {i: i for i in member_ids}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+
+    for group in library.same_text_groups(cluster_id):
+        for other in group[1:]:
+            join(group[0], other)
+    duplicates_of = getattr(library, "duplicates_of", None)
+    if duplicates_of is not None:
+        for article_id in member_ids:
+            for other in _article_ids(duplicates_of(article_id)):
+                join(article_id, other)
+    groups: dict[int, list[int]] = {}
+    for i in member_ids:
+        groups.setdefault(root(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
 def _article_ids(found: object) -> list[int]:
     """Article ids out of whatever ``duplicates_of`` returns (ids, articles, or relation records)."""
     ids: list[int] = []
@@ -433,7 +462,7 @@ def units_of_batch(library: Library, batch: Sequence[PreparedArticle], results: 
                         lang=prepared.lang,
                         day=day,
                         terms=with_entity_keys(section_terms, prepared.mentions, section.start, section.end),
-                        content_hash=None,
+                        content_hash=f"{prepared.content_hash}#{section.index}",
                         cluster_id=current.get(section_id),
                         title=section.title,
                     )
@@ -464,3 +493,97 @@ def cluster_stories(library: Library, batch: Sequence[PreparedArticle], results:
         clusterer.touched.update(c for c in previous.values() if c is not None)
     clusterer.assign(units)
     clusterer.finish()
+
+
+# -- rebuilding ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReclusterReport:
+    stories: int
+    clusters: int
+    kept_ids: int  # new clusters that took over the id of the old cluster they overlap most
+    starred_carried: int  # starred old clusters whose star moved to the cluster holding most of them
+
+
+def unit_from_store(stored: StoredUnit, analyzers: Sequence[Callable[[PreparedArticle], PreparedArticle]]) -> StoryUnit:
+    """A stored article or section as a story to cluster, analysed again from its clean text."""
+    prepared = PreparedArticle(
+        raw=RawArticle(external_id=stored.external_id, title=stored.title, text=stored.text, origin="", source=stored.source),
+        text=stored.text,
+        content_hash=stored.content_hash,
+        lang=stored.lang,
+        lang_prob=None,
+        date=stored.date,
+        date_origin=stored.date_origin,
+    )
+    for analyze in analyzers:  # entity mentions (and whatever else is registered), never re-split
+        prepared = analyze(prepared)
+    terms = story_terms_of(stored.title, stored.text, stored.lang)
+    return StoryUnit(
+        article_id=stored.id,
+        lang=stored.lang,
+        day=day_of(stored.date) if stored.date_origin == "metadata" else None,
+        terms=with_entity_keys(terms, prepared.mentions, 0, len(stored.text)),
+        content_hash=stored.content_hash,
+        cluster_id=None,
+        title=stored.title,
+    )
+
+
+def recluster(library: Library, *, on_progress: Callable[[int], None] | None = None) -> ReclusterReport:
+    """Rebuild every cluster from scratch, in one transaction, keeping user state.
+
+    Old clusters are mapped to new ones by largest overlap (each old id used once): a new
+    cluster takes over the id, label row and star of the old cluster it overlaps most, so read
+    state, stars and notes stay where the reader left them. A starred old cluster whose id
+    is not reused passes its star to the new cluster holding most of its members.
+    """
+    from reader.pipeline import ARTICLE_ANALYZERS
+
+    analyzers = [a for a in ARTICLE_ANALYZERS if a not in (add_story_terms,) and a.__name__ != "add_sections"]
+    stories = 0
+    with library.transaction():
+        library.begin_story_rebuild()
+        for page in library.iter_story_units(page_size=500):
+            clusterer = StoryClusterer(library)
+            clusterer.assign([unit_from_store(stored, analyzers) for stored in page])
+            clusterer.finish()
+            stories += len(page)
+            if on_progress:
+                on_progress(stories)
+        kept, carried = map_rebuilt_clusters(library)
+        library.end_story_rebuild()
+        clusters = library.cluster_count()
+    return ReclusterReport(stories=stories, clusters=clusters, kept_ids=kept, starred_carried=carried)
+
+
+def map_rebuilt_clusters(library: Library) -> tuple[int, int]:
+    """Give new clusters the ids of the old ones they overlap most; carry stars; drop the rest."""
+    overlaps = library.story_rebuild_overlaps()
+    old_ids = library.old_story_clusters()
+    starred = {cluster_id for cluster_id in old_ids if library.cluster_is_starred(cluster_id)}
+    final: dict[int, int] = {}  # new id -> id it ends up with
+    used_old: set[int] = set()
+    for new_id, old_id, _ in overlaps:  # largest overlap first
+        if new_id in final or old_id in used_old:
+            continue
+        final[new_id] = old_id
+        used_old.add(old_id)
+    for new_id, old_id in final.items():
+        library.move_cluster(new_id, old_id)
+    carried = 0
+    best_new_of_old: dict[int, int] = {}
+    for new_id, old_id, _ in overlaps:
+        best_new_of_old.setdefault(old_id, new_id)
+    for old_id in starred - used_old:
+        if old_id in best_new_of_old:
+            library.star_cluster_if(final.get(best_new_of_old[old_id], best_new_of_old[old_id]), True)
+            carried += 1
+    library.delete_empty_clusters(old_id for old_id in old_ids if old_id not in used_old)
+    library.refresh_cluster_stats(used_old)
+    for old_id in used_old:
+        profile = library.story_profiles([old_id]).get(old_id)
+        if profile is not None:
+            library.set_cluster_label(old_id, cluster_label(profile))
+    return len(used_old), carried

@@ -56,7 +56,8 @@ class ClusterStore:
         now = utc_now()
         for cluster_id in set(cluster_ids):
             row = self.conn.execute(
-                """SELECT COUNT(*) AS n, COUNT(DISTINCT source) AS sources,
+                # sections of one page count once: a page is one article to the reader
+                """SELECT COUNT(DISTINCT COALESCE(parent_id, id)) AS n, COUNT(DISTINCT source) AS sources,
                           GROUP_CONCAT(DISTINCT lang) AS langs, SUM(read_at IS NULL) AS unread,
                           MIN(date) AS first, MAX(date) AS last
                    FROM articles WHERE cluster_id = ?""",

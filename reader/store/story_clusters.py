@@ -177,6 +177,15 @@ class StoryClusterStore:
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (into_id, cluster_id))
         self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
 
+    def same_text_groups(self, cluster_id: int) -> list[list[int]]:
+        """Members of a cluster with exactly the same clean text, grouped (groups of two or more)."""
+        rows = self.conn.execute(
+            """SELECT GROUP_CONCAT(id) FROM articles WHERE cluster_id = ?
+               GROUP BY content_hash HAVING COUNT(*) > 1""",
+            (cluster_id,),
+        )
+        return [sorted(int(x) for x in row[0].split(",")) for row in rows]
+
     def take_dirty_clusters(self) -> list[int]:
         """Clusters that lost members to deletions since the last call (and forget them)."""
         ids = [r[0] for r in self.conn.execute("SELECT cluster_id FROM story_dirty")]
