@@ -15,15 +15,7 @@ import pytest
 
 from reader.pipeline import import_inputs
 from reader.store import open_library
-
-
-def write_articles(folder: Path, count: int, *, start: int = 0) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    words = "oracle tiktok cloud deal market court judge minister vote storm river bank".split()
-    rng = random.Random(start)
-    for i in range(start, start + count):
-        body = " ".join(rng.choice(words) for _ in range(120))
-        (folder / f"a{i:05d}.txt").write_text(f"Story number {i}\n\n{body}.\n", encoding="utf-8")
+from tests_support import write_articles
 
 
 def test_reimporting_the_same_files_is_a_no_op(library, tmp_path):

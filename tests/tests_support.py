@@ -1,0 +1,16 @@
+"""Helpers shared by test modules (tests/ is on sys.path under pytest's rootdir import mode)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+
+def write_articles(folder: Path, count: int, *, start: int = 0) -> None:
+    """Write `count` small, distinct text articles into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    words = "oracle tiktok cloud deal market court judge minister vote storm river bank".split()
+    rng = random.Random(start)
+    for i in range(start, start + count):
+        body = " ".join(rng.choice(words) for _ in range(120))
+        (folder / f"a{i:05d}.txt").write_text(f"Story number {i}\n\n{body}.\n", encoding="utf-8")
