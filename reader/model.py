@@ -58,6 +58,43 @@ class EntityMention:
 
 
 @dataclass(frozen=True)
+class EntitySpan:
+    """A stored entity mention of an article, for highlighting: a span into its clean text."""
+
+    start: int
+    end: int
+    type: str  # PERSON | ORG | PLACE | OTHER
+    entity_id: int
+    name: str  # the canonical entity's name
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "type": self.type, "entity_id": self.entity_id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity of the library, with its aliases (surface forms) and counts."""
+
+    id: int
+    name: str
+    type: str
+    key: str
+    mention_count: int
+    article_count: int
+    aliases: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "mentions": self.mention_count,
+            "articles": self.article_count,
+        }
+
+
+@dataclass(frozen=True)
 class PreparedArticle:
     """An article after cleaning, language detection and per-article analysis.
 

@@ -227,3 +227,11 @@ ARTICLE_ANALYZERS.insert(0, add_sections)
 ARTICLE_ANALYZERS.insert(1, add_story_terms)
 LIBRARY_STAGES.remove(assign_singleton_clusters)
 LIBRARY_STAGES.append(cluster_stories)
+
+# Entity mentions right after the sections (so sections and story terms can use them);
+# entity linking is the first library stage, so later stages see the batch's entities.
+from reader.entities.analysis import add_mentions  # noqa: E402
+from reader.entities.linking import link_entities_stage  # noqa: E402
+
+ARTICLE_ANALYZERS.insert(ARTICLE_ANALYZERS.index(add_sections) + 1 if add_sections in ARTICLE_ANALYZERS else 0, add_mentions)
+LIBRARY_STAGES.insert(0, link_entities_stage)

@@ -1,0 +1,261 @@
+"""Word lists that carry the recognizer's signals, per language.
+
+These are closed-class and high-frequency words (function words, months, honorifics,
+roles, organisation suffixes, common-noun acronyms), not lists of names: the names
+come from the text itself and from the place gazetteer (``gazetteer.py``).
+All words are stored lowercased; ``lang`` codes are ISO 639-1.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words and frequent sentence openers: a capitalised word from these lists at the
+# start of a sentence is not a name (unless the article shows it capitalised mid-sentence).
+COMMON_WORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        """a about above according across after afterwards again against all almost along already also
+        although always am among an and another any anyone anything are around as at back be because been
+        before behind being below beside besides between beyond both but by can cannot could did do does
+        doing done down during each either else elsewhere enough even ever every everyone everything
+        everywhere except few first for former from further had has have having he her here hers herself
+        him himself his how however i if in indeed inside instead into is it its itself just last later
+        latter least less let like many may maybe me meanwhile might mine more moreover most much must my
+        myself near nearly neither never nevertheless new next no nobody none nor not nothing now of off
+        often on once one only onto or other others otherwise our ours ourselves out outside over own
+        perhaps please previously rather really same several she should since so some somehow someone
+        something sometimes soon still such than that the their theirs them themselves then there
+        thereafter therefore these they this those though through throughout thus to today together
+        tomorrow too toward towards under unless until up upon us very was we well were what whatever
+        when whenever where whereas whether which while who whoever whole whom whose why will with within
+        without would yes yesterday yet you your yours yourself yourselves
+        monday tuesday wednesday thursday friday saturday sunday january february march april june july
+        august september october november december sept oct nov dec jan feb aug
+        meanwhile unexpectedly finally previously currently recently instead still overall earlier
+        here's it's that's there's what's he's she's we're they're i'm don't doesn't didn't can't won't
+        police officials authorities residents witnesses investigators prosecutors sources analysts
+        experts critics reports report news breaking update updated photo video watch read related
+        share comments comment advertisement subscribe click see also note editor editors
+        christmas easter thanksgiving halloween new year internet web covid covid-19 coronavirus
+        mr mrs ms dr
+        yesterday today tonight tomorrow morning afternoon evening night week weekend month year
+        two three four five six seven eight nine ten hundred thousand million billion
+        man woman men women people family families children child police sheriff officer officers""",
+    ),
+    "fr": _words(
+        """à a afin ai aie aient aies ait alors as au aucun aucune aujourd'hui auprès aussi autre autres aux
+        avaient avais avait avant avec avez avions avoir avons ayant c' ça car ce ceci cela celle celles
+        celui cependant certains certaines ces cet cette ceux chaque chez ci comme comment contre d' dans
+        de depuis des dès donc dont du elle elles en encore entre est et étaient était été être eu eux
+        fait faut hier il ils j' je jusqu' jusque l' la là le les leur leurs lors lorsqu' lorsque lui m'
+        mais malgré me même mes moi moins mon n' ne ni non nos notre nous on ont or ou où par parce parmi
+        pas pendant peu peut plus plusieurs pour pourquoi près puis qu' quand que quel quelle quelles
+        quels qui quoi s' sa sans se selon ses si sien sinon soit son sont sous sur ta tandis te tes
+        toi ton tous tout toute toutes très tu un une vers via voici voilà vos votre vous y
+        ainsi après aussi autant certes cependant d'abord désormais enfin ensuite finalement néanmoins
+        pourtant toutefois également seulement surtout déjà demain aujourd'hui bref reste moins sauf
+        lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet
+        août septembre octobre novembre décembre
+        crédits crédit photo vidéo lire aussi mise jour publié commentaires commentaire abonnez-vous
+        noël pâques
+        deux trois quatre cinq six sept huit neuf dix cent mille million millions milliard milliards
+        selon outre face grâce lors""",
+    ),
+    "de": _words(
+        """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+        auch auf aus bei bin bis bist da damit dann das dass daß dein deine dem den der des dessen dich
+        die dies diese dieselbe diesem diesen dieser dieses dir doch dort du durch ein eine einem einen
+        einer eines einig einige einigem einigen einiger einiges einmal er es etwas euch euer eure für
+        gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre ihrem
+        ihren ihrer ihres im in indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes
+        jetzt kann kein keine keinem keinen keiner keines können könnte machen man manche manchem
+        manchen mancher manches mein meine mit muss musste nach nicht nichts noch nun nur ob oder ohne
+        schon sehr sein seine seinem seinen seiner seines selbst sich sie sind so solche solchem solchen
+        solcher soll sollte sondern sonst über um und uns unser unsere unter viel vom von vor während
+        war waren warum was weg weil weiter welche welchem welchen welcher welches wenn werde werden
+        wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen
+        heute gestern morgen laut zudem außerdem bereits damals derzeit inzwischen jedoch trotzdem
+        montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz april mai juni
+        juli august september oktober november dezember
+        zwei drei vier fünf sechs sieben acht neun zehn millionen milliarden prozent euro
+        weihnachten ostern""",
+    ),
+    "es": _words(
+        """a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el
+        ella ellas ellos en entre era es esa esas ese eso esos esta está están estas este esto estos fue
+        fueron ha han hasta hay la las le les lo los más me mi mientras muy nada ni no nos nosotros o
+        otra otras otro otros para pero poco por porque que quien quienes se según ser si sí sin sobre
+        su sus también tanto te todo todos tras tu un una uno unos y ya además aunque así después
+        entonces hoy ayer mañana sin embargo luego
+        lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio
+        agosto septiembre octubre noviembre diciembre
+        dos tres cuatro cinco seis siete ocho nueve diez millones navidad""",
+    ),
+    "pt": _words(
+        """a à ao aos as às até com como da das de dela dele deles depois do dos e é ela elas ele eles em
+        entre era essa essas esse esses esta está estão estas este estes eu foi foram há isso isto já
+        la lhe lhes mais mas me mesmo meu minha muito na não nas nem no nos nós o os ou para pela pelas
+        pelo pelos por porque quando que quem se sem ser seu seus sobre sua suas também te tem têm tu
+        um uma umas uns você vocês além assim ainda após hoje ontem amanhã segundo contudo porém
+        segunda terça quarta quinta sexta sábado domingo janeiro fevereiro março abril maio junho julho
+        agosto setembro outubro novembro dezembro
+        dois duas três quatro cinco seis sete oito nove dez milhões natal""",
+    ),
+    "it": _words(
+        """a ad agli ai al alla alle allo anche avere che chi ci come con contro cui da dal dalla dalle
+        degli dei del della delle dello di dopo dove e è ed gli ha hanno il in io la le lei li lo loro
+        lui ma mentre mi ne nei nel nella nelle nello noi non o per perché più poi quale quando quella
+        quelle quello questa queste questo se sei si sia siamo sono su sua sue sui sul sulla suo suoi
+        tra tu tutti tutto un una uno voi inoltre oggi ieri domani secondo tuttavia però ancora già
+        lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio marzo aprile maggio
+        giugno luglio agosto settembre ottobre novembre dicembre
+        due tre quattro cinque sei sette otto nove dieci milioni natale""",
+    ),
+    "nl": _words(
+        """aan al als bij dan dat de deze die dit door een en er had heb hebben heeft het hij hoe hun ik
+        in is ja je kan maar me met mij na naar niet nog nu of om omdat ons ook op over te tegen toen tot
+        uit van veel voor want was wat we wel werd wie wij worden zal ze zei zich zij zijn zo zoals""",
+    ),
+}
+
+# Days and months: capitalised in English (and nouns in German) but never a name alone, and
+# not part of a name that follows them ("Saturday September 19th").
+CALENDAR_WORDS: frozenset[str] = _words(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet
+    août septembre octobre novembre décembre montag dienstag mittwoch donnerstag freitag samstag
+    sonntag januar februar märz juni juli oktober dezember lunes martes miércoles jueves viernes
+    sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
+    diciembre segunda terça quarta quinta sexta janeiro fevereiro março maio junho julho setembro
+    outubro novembro dezembro lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio
+    febbraio aprile maggio giugno luglio settembre ottobre dicembre"""
+)
+
+# Lowercase particles that may sit inside a personal or place name between two capitalised
+# words ("Charles de Gaulle", "Ludwig van Beethoven", "Porte de Versailles").
+NAME_PARTICLES: frozenset[str] = _words(
+    """de du des d' la le van von der den ter ten zu da do dos das di del della dei degli bin ibn al
+    el al- el-"""
+)
+
+# Connectors that join capitalised words into one name only after an organisation or place
+# head word ("Department of Justice", "Gulf of Aden", "Bank of America", "Center for ...").
+HEAD_CONNECTORS: frozenset[str] = _words("of for on the and & at")
+
+# Words that head an organisation or place name followed by a connector and more capitals.
+ORG_HEADS: frozenset[str] = _words(
+    """department ministry university bank academy institute federation union association society
+    council commission committee board office agency bureau court house chamber church school college
+    center centre museum foundation league party government state states republic kingdom
+    organisation organization corporation company fund federal national international royal
+    secretary administration authority service services division conference alliance coalition
+    ministère ministre université banque académie institut fédération association société conseil
+    commission comité bureau cour chambre église école collège centre musée fondation ligue parti
+    gouvernement état république royaume organisation compagnie fonds département agence maison
+    journal groupe caisse assemblée sénat tribunal
+    ministerium universität bank akademie institut verband gesellschaft rat kommission gericht kirche
+    schule hochschule zentrum museum stiftung partei regierung bundesamt amt
+    ministerio universidad banco academia instituto federación asociación sociedad consejo comisión
+    comité tribunal iglesia escuela colegio centro museo fundación partido gobierno
+    ministério universidade banco academia instituto federação associação sociedade conselho comissão
+    ministero università banca accademia istituto federazione associazione società consiglio
+    commissione chiesa scuola museo fondazione partito governo"""
+)
+
+PLACE_HEADS: frozenset[str] = _words(
+    """gulf sea ocean mount mt mt. lake river bay island islands isle cape strait valley desert
+    mountains mountain peninsula canal coast port street avenue road square bridge park
+    province county district region city
+    golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
+    péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
+    golf meer see berg fluss insel kap tal wüste gebirge straße strasse platz brücke
+    golfo mar océano monte lago río isla cabo valle desierto calle avenida plaza puente
+    oceano rio ilha vale deserto rua praça ponte
+    oceano fiume isola capo valle deserto via piazza ponte"""
+)
+
+# Last words that make a capitalised sequence an organisation.
+ORG_SUFFIXES: frozenset[str] = _words(
+    """inc inc. corp corp. corporation co co. ltd ltd. llc plc ag gmbh sa s.a. sas sarl nv bv spa
+    s.p.a. group holdings holding company companies partners capital securities bank bancorp
+    airlines airways motors industries technologies technology systems labs laboratories software
+    networks network media news times post journal herald tribune gazette telegraph guardian
+    press agency associated broadcasting television radio records studios entertainment pictures
+    foundation institute university college school academy association society union federation
+    league party council committee commission ministry department agency bureau office court
+    parliament congress senate assembly government administration navy army police force forces
+    guard command hospital clinic church club team fc united sciences house global international
+    worldwide
+    groupe société banque compagnie presse journal ministère conseil assemblée université
+    gruppe bank zeitung verlag partei ministerium
+    grupo banco compañía partido ministerio
+    banca gruppo compagnia partito"""
+)
+
+# Last words that make a capitalised sequence an event, award or work (typed OTHER).
+OTHER_SUFFIXES: frozenset[str] = _words(
+    """awards award prize cup championship championships games olympics festival expo show summit war
+    act treaty accord agreement prix coupe festival salon traité loi"""
+)
+
+# Honorifics and roles: before a name they make it a PERSON and are not part of the span.
+PERSON_TITLES: frozenset[str] = _words(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady
+    president vice-president chairman chairwoman chair ceo cfo coo cto founder cofounder
+    co-founder chief executive minister secretary senator sen. sen representative rep. rep
+    governor gov. gov mayor judge attorney general gen. gen colonel col. captain capt.
+    lieutenant lt. sergeant sgt. officer detective sheriff commissioner chancellor premier
+    king queen prince princess pope cardinal bishop archbishop rev. reverend father sister brother
+    coach manager director spokesman spokeswoman spokesperson analyst anchor correspondent
+    reporter editor actor actress singer comedian host star player striker quarterback
+    receiver tackle lineman defender goalkeeper pitcher surgeon doctor nurse professor
+    m. mme mme. mlle mlle. me président présidente vice-président ministre sénateur sénatrice
+    député députée maire juge général colonel capitaine docteur professeur
+    herr frau präsident präsidentin kanzler kanzlerin bundeskanzler bundeskanzlerin minister
+    ministerin bürgermeister bürgermeisterin
+    sr. sra. sr sra don doña presidente presidenta ministro ministra alcalde alcaldesa senador
+    senadora diputado diputada prefeito prefeita deputado deputada
+    sig. sig.ra signor signora onorevole sindaco"""
+)
+
+# Title words that are part of a role phrase ("Surgeon General", "Prime Minister") rather
+# than a name: capitalised, they still end a name sequence.
+ROLE_WORDS: frozenset[str] = PERSON_TITLES | _words(
+    """prime first deputy assistant senior junior acting interim former elect general surgeon
+    executive officer managing head secretary-general premier"""
+)
+
+# All-caps abbreviations that are common nouns, not names (never typed as entities alone).
+COMMON_ACRONYMS: frozenset[str] = _words(
+    """ceo cfo coo cto cio md phd mba gdp gnp ipo vat tva pib pdg dg rh erp crm bi ai it hr ok tv pc
+    sms usb pdf html http https www url faq dna rna hiv aids covid sars dui dwi bac rip pm am gmt
+    utc est pst cet usd eur gbp jpy kg km mph pct vs etc id iq pr ad bc ce ps nb cv hd vr ar
+    api cpu gpu ssd ram rom lcd led gps diy ufo qr
+    iaas paas saas b2b b2c rpa ml nlp ux ui seo
+    dmat
+    mvp mp"""
+)
+
+# Words that are capitalised in German prose as nouns: German capitalises every noun, so a
+# capitalised word there is a much weaker name signal (handled by the recognizer).
+NOUN_CAPITALISING_LANGS: frozenset[str] = frozenset({"de", "lb"})
+
+LANGS: tuple[str, ...] = tuple(COMMON_WORDS)
+
+
+@lru_cache(maxsize=32)
+def common_words(lang: str | None) -> frozenset[str]:
+    """Common words for a language, English always included (news quotes English names)."""
+    words = set(COMMON_WORDS["en"])
+    if lang and lang in COMMON_WORDS:
+        words |= COMMON_WORDS[lang]
+    elif not lang:
+        for extra in COMMON_WORDS.values():
+            words |= extra
+    return frozenset(words)

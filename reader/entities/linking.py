@@ -1,0 +1,185 @@
+"""Library-wide entity linking: the mentions of a stored batch become canonical entities.
+
+A mention's key (see ``keys.py``; already merged within its article by the recognizer)
+is resolved to an entity by indexed lookups only, in this order:
+
+1. the entity with that canonical key;
+2. an entity that has the key as an alias (a spelling seen before, a surname of exactly
+   one person: "Trump" -> "Donald Trump");
+3. a fuzzy match (rapidfuzz) among the entities that share a blocking key (the first or
+   last four characters of the key) and a compatible type: "Bytedance Ltd" variants,
+   transliterations;
+4. otherwise a new entity. A new full-name person absorbs an earlier surname-only entity
+   ("Trump" seen alone first, "Donald Trump" later).
+
+The mentions of an updated article are replaced; the sections of a multi-story page get
+the page's mentions that fall inside them, shifted to their own text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from reader.entities.keys import is_place_key, name_key
+from reader.entities.recognizer import PERSON
+from reader.model import EntityMention, PreparedArticle
+from reader.store.entities import EntityRef, MentionRow
+
+FUZZY_MIN_KEY_CHARS = 7  # shorter keys are too easily confused ("Trump" / "Trumpf")
+FUZZY_MIN_SCORE = 92.0
+
+
+@dataclass
+class _KeyInfo:
+    """Everything a batch says about one mention key."""
+
+    key: str
+    types: Counter[str] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def type(self) -> str:
+        return self.types.most_common(1)[0][0]
+
+    @property
+    def name(self) -> str:
+        if is_place_key(self.key):
+            place = _place_named(self.surfaces)
+            if place is not None:
+                return place
+        if self.type == PERSON:  # a full name names a person best ("Donald Trump", not "Trump")
+            ranked = sorted(self.surfaces.items(), key=lambda item: (-(" " in item[0]), -item[1], item[0]))
+        else:
+            ranked = sorted(self.surfaces.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[0][0]
+
+
+def _place_named(surfaces: Counter[str]) -> str | None:
+    """The gazetteer's (English) name of the place these surfaces refer to."""
+    from reader.entities.gazetteer import gazetteer
+
+    for surface in surfaces:
+        place = gazetteer().lookup(surface)
+        if place is not None:
+            return place.name
+    return None
+
+
+def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], results: Sequence) -> None:  # type: ignore[no-untyped-def]
+    """LIBRARY_STAGE: link the batch's mentions to canonical entities and store them."""
+    work: list[tuple[int, tuple[EntityMention, ...]]] = []
+    for prepared, result in zip(prepared_batch, results):
+        if result.status == "unchanged":
+            continue
+        work.append((result.article_id, prepared.mentions))
+        sections = prepared.sections if len(prepared.sections) > 1 else ()
+        for section, section_id in zip(sections, result.section_ids):
+            work.append((section_id, section_mentions(prepared.mentions, section.start, section.end)))
+    if not work:
+        return
+    infos: dict[str, _KeyInfo] = {}
+    for _, mentions in work:
+        for mention in mentions:
+            if not mention.key:
+                continue
+            info = infos.get(mention.key)
+            if info is None:
+                info = infos[mention.key] = _KeyInfo(mention.key)
+            info.types[mention.type] += 1
+            info.surfaces[mention.text] += 1
+    entity_of = resolve_keys(library, infos)
+    aliases: Counter[tuple[int, str, str]] = Counter()
+    for article_id, mentions in work:
+        rows: list[MentionRow] = []
+        seen_starts: set[int] = set()
+        for mention in mentions:
+            entity = entity_of.get(mention.key)
+            if entity is None or mention.start in seen_starts:
+                continue
+            seen_starts.add(mention.start)
+            rows.append(MentionRow(mention.start, mention.end, entity.id, mention.type))
+        library.replace_mentions(article_id, rows)
+    for _, mentions in work[:]:
+        for mention in mentions:
+            entity = entity_of.get(mention.key)
+            if entity is not None:
+                aliases[(entity.id, mention.text, name_key(mention.text))] += 1
+    library.add_entity_aliases((entity_id, name, key, "name", count) for (entity_id, name, key), count in aliases.items())
+
+
+def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) -> tuple[EntityMention, ...]:
+    """The page's mentions inside [start, end), as spans into the section's own text."""
+    return tuple(
+        EntityMention(m.start - start, m.end - start, m.type, m.text, m.key) for m in mentions if m.start >= start and m.end <= end
+    )
+
+
+def resolve_keys(library, infos: dict[str, _KeyInfo]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
+    """Map every mention key of the batch to an entity, creating the new ones.
+
+    Full names go first, so a surname in the same batch finds its person by alias.
+    """
+    resolved = library.entities_by_keys(infos)
+    pending = sorted((k for k in infos if k not in resolved), key=lambda k: (" " not in infos[k].name, k))
+    for key in pending:
+        info = infos[key]
+        entity = _by_alias(library, key, info) or _by_fuzzy(library, key, info)
+        if entity is None:
+            entity, merged_id = _create(library, key, info)
+            if merged_id is not None:
+                for other, ref in list(resolved.items()):
+                    if ref.id == merged_id:
+                        resolved[other] = entity
+        resolved[key] = entity
+    return resolved
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "OTHER" in (a, b)
+
+
+def _by_alias(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
+    found = [e for e in library.entities_by_alias(key) if _compatible(e.type, info.type)]
+    if len(found) == 1:
+        return found[0]
+    if info.type == PERSON and all(" " not in s for s in info.surfaces):
+        persons = library.entities_by_alias(key, kind="surname")
+        if len(persons) == 1:
+            return persons[0]
+    return None
+
+
+def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
+    if len(key) < FUZZY_MIN_KEY_CHARS or is_place_key(key) or ":" in key:
+        return None
+    best: tuple[float, EntityRef] | None = None
+    for candidate in library.fuzzy_candidates(key):
+        if ":" in candidate.key or not _compatible(candidate.type, info.type) or len(candidate.key) < FUZZY_MIN_KEY_CHARS:
+            continue
+        score = fuzz.ratio(key, candidate.key)
+        if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, candidate)
+    return best[1] if best else None
+
+
+def _create(library, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]:  # type: ignore[no-untyped-def]
+    """A new entity; returns it and the id of a surname-only entity it absorbed, if any."""
+    name = info.name
+    entity_id = library.create_entity(name, info.type, key)
+    entity = EntityRef(entity_id, key, info.type, name)
+    words = name.split()
+    merged: int | None = None
+    if info.type == PERSON and len(words) > 1:
+        surname = name_key(words[-1])
+        if surname and surname != key:
+            library.add_entity_aliases([(entity_id, words[-1], surname, "surname", 0)])
+            # an earlier surname-only entity of a person becomes this one when no other person claims it
+            alone = library.entities_by_keys([surname]).get(surname)
+            if alone is not None and alone.type == PERSON and len(library.entities_by_alias(surname, kind="surname")) == 1:
+                library.merge_entity(alone.id, entity_id)
+                merged = alone.id
+    return entity, merged

@@ -1,0 +1,254 @@
+"""Canonical entities, aliases and mentions: indexed writes for linking, indexed reads for the UI.
+
+Every query here is an index lookup (entities.key, entity_aliases.alias_key, the fuzzy
+blocks, mentions by article or by entity) or a keyset page; none scans the library.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from reader.model import Entity, EntitySpan
+
+FUZZY_BLOCK_CHARS = 4
+FUZZY_CANDIDATES = 50
+
+
+def entity_blocks(key: str) -> tuple[str, str]:
+    """The two blocking keys of an entity key: its first and last characters."""
+    return key[:FUZZY_BLOCK_CHARS], key[-FUZZY_BLOCK_CHARS:]
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """The little the linker needs about a stored entity."""
+
+    id: int
+    key: str
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    entity: Entity
+    count: int  # mentions in the article, or articles in the cluster
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    start: int
+    end: int
+    entity_id: int
+    type: str
+
+
+def _row_to_entity(row: sqlite3.Row, aliases: tuple[str, ...] = ()) -> Entity:
+    return Entity(row["id"], row["name"], row["type"], row["key"], row["mention_count"], row["article_count"], aliases)
+
+
+_ENTITY_COLUMNS = "e.id, e.name, e.type, e.key, e.mention_count, e.article_count"
+
+
+class EntityStore:
+    conn: sqlite3.Connection
+
+    # -- linking: lookups ---------------------------------------------------------------------
+
+    def entities_by_keys(self, keys: Iterable[str]) -> dict[str, EntityRef]:
+        """Entities whose canonical key is one of ``keys`` (unique index)."""
+        found: dict[str, EntityRef] = {}
+        keys = list(keys)
+        for chunk_start in range(0, len(keys), 500):
+            chunk = keys[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk):
+                found[row["key"]] = EntityRef(row["id"], row["key"], row["type"], row["name"])
+        return found
+
+    def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
+        """Entities that carry this alias key (at most a few: the index on alias_key)."""
+        rows = self.conn.execute(
+            """SELECT DISTINCT e.id, e.key, e.type, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+               WHERE a.alias_key = ? AND a.kind = ? LIMIT 5""",
+            (alias_key, kind),
+        ).fetchall()
+        return [EntityRef(r["id"], r["key"], r["type"], r["name"]) for r in rows]
+
+    def fuzzy_candidates(self, key: str) -> list[EntityRef]:
+        """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick."""
+        head, tail = entity_blocks(key)
+        rows = self.conn.execute(
+            f"""SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_head = ? LIMIT {FUZZY_CANDIDATES})
+                UNION SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_tail = ? LIMIT {FUZZY_CANDIDATES})""",
+            (head, tail),
+        ).fetchall()
+        return [EntityRef(r["id"], r["key"], r["type"], r["name"]) for r in rows]
+
+    # -- linking: writes ----------------------------------------------------------------------
+
+    def create_entity(self, name: str, type: str, key: str) -> int:
+        head, tail = entity_blocks(key)
+        cur = self.conn.execute(
+            "INSERT INTO entities (name, type, key, block_head, block_tail) VALUES (?, ?, ?, ?, ?)", (name, type, key, head, tail)
+        )
+        return int(cur.lastrowid)
+
+    def set_entity_type(self, entity_id: int, type: str) -> None:
+        self.conn.execute("UPDATE entities SET type = ? WHERE id = ?", (type, entity_id))
+
+    def add_entity_aliases(self, rows: Iterable[tuple[int, str, str, str, int]]) -> None:
+        """(entity_id, name, alias_key, kind, count) — counts add up."""
+        self.conn.executemany(
+            """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (entity_id, name) DO UPDATE SET count = count + excluded.count""",
+            rows,
+        )
+
+    def replace_mentions(self, article_id: int, mentions: Sequence[MentionRow]) -> None:
+        """Drop the article's stored mentions (counts follow by trigger) and store these."""
+        self.conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        if not mentions:
+            return
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions (article_id, start, end, entity_id, type) VALUES (?, ?, ?, ?, ?)",
+            ((article_id, m.start, m.end, m.entity_id, m.type) for m in mentions),
+        )
+        per_entity: dict[int, int] = {}
+        for m in mentions:
+            per_entity[m.entity_id] = per_entity.get(m.entity_id, 0) + 1
+        self.conn.executemany(
+            "UPDATE entities SET mention_count = mention_count + ?, article_count = article_count + 1 WHERE id = ?",
+            ((count, entity_id) for entity_id, count in per_entity.items()),
+        )
+
+    def merge_entity(self, source_id: int, target_id: int) -> None:
+        """Fold one entity into another: its mentions and aliases move, the counts are recomputed."""
+        if source_id == target_id:
+            return
+        self.conn.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (target_id, source_id))
+        self.conn.execute(
+            """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count)
+               SELECT ?, name, alias_key, kind, count FROM entity_aliases WHERE entity_id = ? AND true
+               ON CONFLICT (entity_id, name) DO UPDATE SET count = count + excluded.count""",
+            (target_id, source_id),
+        )
+        self.conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (source_id,))
+        self.conn.execute("DELETE FROM entities WHERE id = ?", (source_id,))
+        self.conn.execute(
+            """UPDATE entities SET
+                   mention_count = (SELECT COUNT(*) FROM mentions WHERE entity_id = ?),
+                   article_count = (SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = ?)
+               WHERE id = ?""",
+            (target_id, target_id, target_id),
+        )
+
+    # -- reading, for the UI, the CLI and the clustering ---------------------------------------
+
+    def entity_spans(self, article_id: int) -> list[EntitySpan]:
+        """The article's entity spans, in text order (one index range scan)."""
+        rows = self.conn.execute(
+            """SELECT m.start, m.end, m.type, m.entity_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
+               WHERE m.article_id = ? ORDER BY m.start""",
+            (article_id,),
+        ).fetchall()
+        return [EntitySpan(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def get_entity(self, entity_id: int, *, with_aliases: bool = True) -> Entity | None:
+        row = self.conn.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        return _row_to_entity(row, self.entity_aliases(entity_id) if with_aliases else ())
+
+    def entity_aliases(self, entity_id: int, *, limit: int = 50) -> tuple[str, ...]:
+        rows = self.conn.execute(
+            "SELECT name FROM entity_aliases WHERE entity_id = ? AND kind = 'name' ORDER BY count DESC, name LIMIT ?",
+            (entity_id, limit),
+        )
+        return tuple(r[0] for r in rows)
+
+    def find_entities(self, name: str, *, limit: int = 20) -> list[Entity]:
+        """Entities called ``name`` or with it as an alias, spelling variants included; most mentioned first."""
+        from reader.entities.keys import name_key
+
+        key = name_key(name)
+        ids: list[int] = []
+        for row in self.conn.execute("SELECT id FROM entities WHERE key = ? OR name = ? COLLATE NOCASE LIMIT ?", (key, name, limit)):
+            ids.append(row[0])
+        for row in self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? LIMIT ?", (key, limit)):
+            ids.append(row[0])
+        if not ids:
+            from reader.entities.gazetteer import gazetteer
+
+            place = gazetteer().lookup(name)
+            if place is not None:
+                ids += [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (place.key,))]
+        entities = [e for e in (self.get_entity(i) for i in dict.fromkeys(ids)) if e is not None]
+        entities.sort(key=lambda e: (-e.mention_count, e.id))
+        return entities[:limit]
+
+    def article_entities(self, article_id: int) -> list[EntityCount]:
+        """The entities of one article with how often each is mentioned there, most first."""
+        rows = self.conn.execute(
+            f"""SELECT {_ENTITY_COLUMNS}, COUNT(*) AS n FROM mentions m JOIN entities e ON e.id = m.entity_id
+                WHERE m.article_id = ? GROUP BY m.entity_id ORDER BY n DESC, e.id""",
+            (article_id,),
+        ).fetchall()
+        return [EntityCount(_row_to_entity(r), r["n"]) for r in rows]
+
+    def cluster_entities(self, cluster_id: int, limit: int = 20) -> list[EntityCount]:
+        """The top entities of a story cluster: by the number of its articles mentioning them."""
+        rows = self.conn.execute(
+            f"""SELECT {_ENTITY_COLUMNS}, COUNT(DISTINCT m.article_id) AS n, COUNT(*) AS mentions
+                FROM articles a JOIN mentions m ON m.article_id = a.id JOIN entities e ON e.id = m.entity_id
+                WHERE a.cluster_id = ? GROUP BY m.entity_id ORDER BY n DESC, mentions DESC, e.id LIMIT ?""",
+            (cluster_id, limit),
+        ).fetchall()
+        return [EntityCount(_row_to_entity(r), r["n"]) for r in rows]
+
+    def articles_mentioning(self, entity_id: int, *, after_id: int = 0, limit: int = 100) -> list[int]:
+        """Ids of articles mentioning the entity, ascending, one keyset page after ``after_id``."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT article_id FROM mentions WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT ?",
+            (entity_id, after_id, limit),
+        )
+        return [r[0] for r in rows]
+
+    def clusters_mentioning(self, entity_id: int, *, limit: int = 100) -> list[tuple[int, int]]:
+        """(cluster id, articles of it mentioning the entity), most first; at most ``limit``."""
+        rows = self.conn.execute(
+            """SELECT a.cluster_id, COUNT(DISTINCT m.article_id) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
+               WHERE m.entity_id = ? AND a.cluster_id IS NOT NULL GROUP BY a.cluster_id ORDER BY n DESC, a.cluster_id LIMIT ?""",
+            (entity_id, limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def iter_entities(self, *, cluster_id: int | None = None, page_size: int = 500) -> Iterator[Entity]:
+        """Every entity mentioned somewhere (or in one cluster), most mentioned first, page by page."""
+        if cluster_id is not None:
+            for counted in self.cluster_entities(cluster_id, limit=10_000):
+                yield Entity(**{**counted.entity.__dict__, "aliases": self.entity_aliases(counted.entity.id)})
+            return
+        after: tuple[int, int] | None = None
+        while True:
+            if after is None:
+                rows = self.conn.execute(
+                    f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.article_count > 0 ORDER BY e.article_count DESC, e.id DESC LIMIT ?",
+                    (page_size,),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"""SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.article_count > 0 AND (e.article_count, e.id) < (?, ?)
+                        ORDER BY e.article_count DESC, e.id DESC LIMIT ?""",
+                    (*after, page_size),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_entity(row, self.entity_aliases(row["id"]))
+            after = (rows[-1]["article_count"], rows[-1]["id"])
+
+    def entity_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM entities WHERE article_count > 0").fetchone()[0])
