@@ -351,4 +351,5 @@ def _load_command_modules() -> None:
 COMMAND_MODULES: list[str] = [
     "reader.commands.diff",
     "reader.commands.clusters",
+    "reader.commands.entities",
 ]

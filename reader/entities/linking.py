@@ -71,7 +71,7 @@ def _place_named(surfaces: Counter[str]) -> str | None:
 
 def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], results: Sequence) -> None:  # type: ignore[no-untyped-def]
     """LIBRARY_STAGE: link the batch's mentions to canonical entities and store them."""
-    work: list[tuple[int, tuple[EntityMention, ...]]] = []
+    work: list[tuple[int, Sequence[EntityMention]]] = []
     for prepared, result in zip(prepared_batch, results):
         if result.status == "unchanged":
             continue
@@ -79,6 +79,11 @@ def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], resu
         sections = prepared.sections if len(prepared.sections) > 1 else ()
         for section, section_id in zip(sections, result.section_ids):
             work.append((section_id, section_mentions(prepared.mentions, section.start, section.end)))
+    link_mentions(library, work)
+
+
+def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) -> None:  # type: ignore[no-untyped-def]
+    """Store each article's mentions (replacing what it had), linked to canonical entities."""
     if not work:
         return
     infos: dict[str, _KeyInfo] = {}
@@ -103,7 +108,7 @@ def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], resu
             seen_starts.add(mention.start)
             rows.append(MentionRow(mention.start, mention.end, entity.id, mention.type))
         library.replace_mentions(article_id, rows)
-    for _, mentions in work[:]:
+    for _, mentions in work:
         for mention in mentions:
             entity = entity_of.get(mention.key)
             if entity is not None:
@@ -183,3 +188,28 @@ def _create(library, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]: 
                 library.merge_entity(alone.id, entity_id)
                 merged = alone.id
     return entity, merged
+
+
+def relink_library(library, *, page_size: int = 500, on_progress=None) -> int:  # type: ignore[no-untyped-def]
+    """Recompute and relink the mentions of every article (e.g. a library from before entities).
+
+    Keyset pages of articles, one transaction per page; returns the number of articles.
+    """
+    from reader.entities import get_recognizer
+
+    recognizer = get_recognizer()
+    done = 0
+    after = 0
+    while True:
+        ids = library.article_ids_after(after, limit=page_size)
+        if not ids:
+            return done
+        texts = library.article_texts(ids)
+        langs = library.article_langs(ids)
+        work = [(i, recognizer.recognize(texts[i][1], langs.get(i))) for i in ids if i in texts]
+        with library.transaction():
+            link_mentions(library, work)
+        done += len(ids)
+        after = ids[-1]
+        if on_progress:
+            on_progress(done)

@@ -250,5 +250,13 @@ class EntityStore:
                 yield _row_to_entity(row, self.entity_aliases(row["id"]))
             after = (rows[-1]["article_count"], rows[-1]["id"])
 
+    def article_ids_after(self, after_id: int, *, limit: int) -> list[int]:
+        """One keyset page of article ids (sections included), for relinking."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))]
+
+    def article_langs(self, article_ids: Sequence[int]) -> dict[int, str | None]:
+        marks = ",".join("?" * len(article_ids))
+        return {r[0]: r[1] for r in self.conn.execute(f"SELECT id, lang FROM articles WHERE id IN ({marks})", list(article_ids))}
+
     def entity_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM entities WHERE article_count > 0").fetchone()[0])
