@@ -350,6 +350,7 @@ def _load_command_modules() -> None:
 
 COMMAND_MODULES: list[str] = [
     "reader.commands.diff",
+    "reader.commands.annotations",
     "reader.commands.clusters",
     "reader.commands.entities",
 ]

@@ -65,7 +65,10 @@ AnchorMethod = Literal["position", "quote", "fuzzy", "none"]
 
 @dataclass(frozen=True)
 class Selector:
-    """A W3C TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end)."""
+    """A W3C TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end).
+
+    ``start`` and ``end`` are -1 when no position is known (a quote from another tool).
+    """
 
     exact: str
     prefix: str
@@ -186,10 +189,20 @@ def _suffix_score(selector: Selector, text: str, end: int) -> float:
 
 
 def _position_score(selector: Selector, text: str, start: int) -> float:
+    if selector.start < 0:  # no position known
+        return 0.5
     return 1.0 - min(1.0, abs(start - selector.start) / max(len(text), 1))
 
 
-def _weighted(quote: float, prefix: float, suffix: float, position: float) -> float:
+def _context_known(selector: Selector) -> bool:
+    """Our selectors always carry context unless the quote touches a text edge; another tool's
+    may have none at all (no prefix, no suffix): then only the quote and position count."""
+    return bool(selector.prefix or selector.suffix) or selector.start == 0
+
+
+def _weighted(selector: Selector, quote: float, prefix: float, suffix: float, position: float) -> float:
+    if not _context_known(selector):
+        return (QUOTE_WEIGHT * quote + POSITION_WEIGHT * position) / (QUOTE_WEIGHT + POSITION_WEIGHT)
     total = QUOTE_WEIGHT + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT
     return (QUOTE_WEIGHT * quote + PREFIX_WEIGHT * prefix + SUFFIX_WEIGHT * suffix + POSITION_WEIGHT * position) / total
 
@@ -205,7 +218,7 @@ def _anchor_by_exact_quote(selector: Selector, text: str) -> Anchor | None:
     best: tuple[float, float, int] | None = None  # (score, context agreement, start)
     for start in occurrences:
         context = (_prefix_score(selector, text, start) + _suffix_score(selector, text, start + length)) / 2
-        score = _weighted(1.0, context, context, _position_score(selector, text, start))
+        score = _weighted(selector, 1.0, context, context, _position_score(selector, text, start))
         if best is None or score > best[0]:
             best = (score, context, start)
     assert best is not None
@@ -213,7 +226,8 @@ def _anchor_by_exact_quote(selector: Selector, text: str) -> Anchor | None:
     distinctive = len(occurrences) == 1 and length >= DISTINCTIVE_CHARS
     if score < ACCEPT_SCORE and not distinctive:
         return None  # a common phrase elsewhere, in another context: let the fuzzy step judge
-    state: AnchorState = "anchored" if context >= CONTEXT_AGREEMENT else "moved"
+    agrees = context >= CONTEXT_AGREEMENT or not _context_known(selector)
+    state: AnchorState = "anchored" if agrees else "moved"
     return Anchor(start, start + length, state, "quote", score)
 
 
@@ -288,6 +302,7 @@ def _anchor_by_fuzzy_search(selector: Selector, text: str) -> Anchor | None:
             start, end = _refine(selector, text, start, end)
         quote = _similarity(selector.exact, text[start:end])
         score = _weighted(
+            selector,
             quote,
             _prefix_score(selector, text, start),
             _suffix_score(selector, text, end),

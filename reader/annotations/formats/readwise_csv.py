@@ -1,0 +1,53 @@
+"""CSV with the columns Readwise's CSV import accepts, plus the tags.
+
+Columns: Highlight, Title, Author, URL, Note, Location, Date (``YYYY-MM-DD HH:MM:SS``, UTC),
+Tags (comma-separated). Location is the highlight's character offset in the article, so
+Readwise keeps the highlights of an article in reading order.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TextIO
+
+from reader.annotations.formats import ExportInfo, plain
+from reader.annotations.model import Annotation
+
+name = "csv"
+aliases = ("readwise",)
+suffix = ".csv"
+description = "CSV for Readwise's import (Highlight, Title, Author, URL, Note, Location, Date) plus Tags"
+
+COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date", "Tags")
+
+
+def readwise_date(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
+
+
+def row_of(annotation: Annotation) -> list[str]:
+    return [
+        plain(annotation.exact),
+        plain(annotation.article_title),
+        plain(annotation.author or annotation.source),
+        plain(annotation.article_url),
+        plain(annotation.note),
+        str(annotation.start),
+        readwise_date(annotation.created_at),
+        ", ".join(plain(tag) for tag in annotation.tags),
+    ]
+
+
+def write(annotations: Iterable[Annotation], out: TextIO, info: ExportInfo) -> int:
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    count = 0
+    for annotation in annotations:
+        writer.writerow(row_of(annotation))
+        count += 1
+    return count
