@@ -380,18 +380,25 @@ def _drop_repeated_title(lines: list[str], title: str | None, lead_lines: int = 
     return out
 
 
-def _drop_trailing_crumbs(lines: list[str]) -> list[str]:
-    """Drop navigation crumbs left at the very end: a lone category word like "Mode"."""
+def _drop_trailing_crumbs(lines: list[str], at_most: int = 2) -> list[str]:
+    """Drop navigation crumbs left at the very end: a lone category word like "Mode".
+
+    Crumbs are blocks of one short line of one to three words, without digits or
+    punctuation, at the end, after a paragraph that ends like a sentence.
+    """
     end = len(lines)
-    while end and not lines[end - 1]:
-        end -= 1
-    content_lines = sum(1 for line in lines[:end] if line)
-    while end and content_lines > 1 and len(lines[end - 1]) <= 30 and _CRUMB.fullmatch(lines[end - 1]):
-        end -= 1
-        content_lines -= 1
+    cut = None
+    for _ in range(at_most):
         while end and not lines[end - 1]:
             end -= 1
-    return lines[:end]
+        if end < 3 or lines[end - 2] or len(lines[end - 1]) > 30 or not _CRUMB.fullmatch(lines[end - 1]):
+            break
+        end -= 1
+        while end and not lines[end - 1]:
+            end -= 1
+        if end and _SENTENCE_END.search(lines[end - 1]):
+            cut = end
+    return lines[:cut] if cut is not None else lines
 
 
 def clean_text(raw: str, title: str | None = None) -> str:
