@@ -42,7 +42,7 @@ ARTICLE_ANALYZERS: list[ArticleAnalyzer] = []
 def prepare_article(raw: RawArticle) -> PreparedArticle:
     """Clean, detect language and date, and analyse one article. Pure: no store access."""
     text = clean_text(raw.text, title=raw.title) if _cleaner_takes_title else clean_text(raw.text)
-    lang, prob = detect_language(text or raw.title)
+    lang, prob = detect_language(text, title=raw.title)
     if raw.lang and (lang is None or (prob or 0) < 0.9):
         lang, prob = raw.lang.split("-")[0].lower()[:3], None
     date = normalize_date(raw.date)
