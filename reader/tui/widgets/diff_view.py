@@ -20,6 +20,7 @@ that come into view, through an LRU cache. Colours are component classes styled 
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -44,6 +45,10 @@ from reader.text.terminal_safety import strip_terminal_controls
 from reader.tui.textlayout import WrappedLines, wrap_lines
 
 Mode = Literal["side-by-side", "unified"]
+
+# Characters strip_terminal_controls may remove or that we replace (escape sequences start with one):
+# most paragraphs have none, and a search is much cheaper than the full strip.
+_MAY_NEED_STRIPPING = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
 Classes = tuple[str, ...]
 
 ENTITY_TYPES = ("person", "org", "place", "other")
@@ -93,7 +98,8 @@ def make_cell(segments: Sequence[StyledSegment], base: Classes, note: str | None
         runs.append((0, len(note), ("diff-view--move-note",)))
         position = len(note) + 1
     for piece, tags in segments:
-        piece = strip_terminal_controls(piece).replace("\t", " ").replace("\r", "")
+        if _MAY_NEED_STRIPPING.search(piece):
+            piece = strip_terminal_controls(piece).replace("\t", " ").replace("\r", "")
         if not piece:
             continue
         if tags:
@@ -118,12 +124,14 @@ class DiffDocument:
         self.hunks: list[tuple[int, int]] = _hunks(self.rows)  # (first row, end row) of each change
         self._cells: dict[tuple[int, str], Cell | None] = {}
 
-    def prepare(self) -> "DiffDocument":
-        """Build every cell now (call it off the UI thread for big diffs)."""
+    def prepare(self, mode: Mode | None = None) -> "DiffDocument":
+        """Build the cells of a mode (both if None) now: call it off the UI thread for big diffs."""
         for index in range(len(self.rows)):
-            self.side_cell(index, "a")
-            self.side_cell(index, "b")
-            self.unified_cell(index)
+            if mode != "unified":
+                self.side_cell(index, "a")
+                self.side_cell(index, "b")
+            if mode != "side-by-side":
+                self.unified_cell(index)
         return self
 
     def side_cell(self, index: int, side: Literal["a", "b"]) -> Cell | None:
@@ -255,6 +263,7 @@ class DiffView(ScrollView, can_focus=True):
         self.expanded: set[int] = set()  # first row of each fold the reader opened
         self.unfolded = False  # every fold open (z)
         self._layouts: dict[tuple[int, Mode], _Layout] = {}
+        self._shown: _Layout | None = None  # the layout on screen (scroll positions refer to it)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles: dict[Classes, Style] = {}
 
@@ -262,6 +271,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def show_document(self, document: DiffDocument) -> None:
         self.document = document
+        self._shown = None
         self.expanded = set()
         self.unfolded = False
         self.current_change = None
@@ -351,14 +361,15 @@ class DiffView(ScrollView, can_focus=True):
             line += max(len(wrapped[0] or ()), len(wrapped[1] or ()), 1) + 1
         return _Layout(items, item_rows, row_items, first_line, wraps, cells, line, text_widths)
 
-    def _relayout(self, *, keep_top: bool = True) -> None:
-        """Drop the layouts (items changed) and keep the first shown row at the top."""
+    def _relayout(self, *, keep_top: bool = True, items_changed: bool = True) -> None:
+        """Lay out again (items, mode or width changed), keeping the first shown row at the top."""
         top_row = self._top_row() if keep_top else None
-        self._layouts.clear()
+        if items_changed:
+            self._layouts.clear()
         self._strips.clear()
-        if not self.is_mounted:
+        if not self.is_mounted or self.document is None:
             return
-        layout = self._layout()
+        layout = self._shown = self._layout()
         self.virtual_size = Size(self._width(), layout.height)
         if top_row is not None:
             self.scroll_to(y=layout.first_line[layout.row_items[top_row]], animate=False, immediate=True)
@@ -367,29 +378,21 @@ class DiffView(ScrollView, can_focus=True):
         self.refresh()
 
     def _top_row(self) -> int | None:
-        if self.document is None or not self.document.rows or not self.is_mounted or not self._layouts:
-            return None
-        layout = self._layout()
-        if not layout.items:
+        """The row at the top of the view, in the layout that is on screen."""
+        layout = self._shown
+        if layout is None or not layout.items:
             return None
         return layout.item_rows[layout.item_at(int(self.scroll_offset.y))]
 
     def watch_mode(self) -> None:
-        self._relayout()
+        self._relayout(items_changed=False)
 
     def watch_current_change(self) -> None:
         self._strips.clear()
         self.refresh()
 
     def on_resize(self) -> None:
-        top_row = self._top_row()
-        self._strips.clear()
-        if self.document is None:
-            return
-        layout = self._layout()
-        self.virtual_size = Size(self._width(), layout.height)
-        if top_row is not None:
-            self.scroll_to(y=layout.first_line[layout.row_items[top_row]], animate=False, immediate=True)
+        self._relayout(items_changed=False)
 
     def on_mount(self) -> None:
         if self.document is not None:
@@ -501,9 +504,10 @@ class DiffView(ScrollView, can_focus=True):
         self.app.bell()
 
     def action_toggle_folds(self) -> None:
-        self.unfolded = not self.unfolded
-        if not self.unfolded:
-            self.expanded.clear()
+        """Fold every unchanged run again if any is open, else open them all."""
+        opened = self.unfolded or bool(self.expanded)
+        self.unfolded = not opened
+        self.expanded.clear()
         self._relayout()
 
     def on_click(self, event: events.Click) -> None:
@@ -580,6 +584,13 @@ class DiffView(ScrollView, can_focus=True):
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     # -- for tests and the screen ------------------------------------------------------------
+
+    def all_text(self) -> list[str]:
+        """The plain text of every line of the current layout (for tests and copying)."""
+        if self.document is None:
+            return []
+        width = self._width()
+        return [self._build_line(line, width).text for line in range(self._layout().height)]
 
     def visible_text(self) -> list[str]:
         """The plain text of the lines in view (what a reader sees, without colours)."""
