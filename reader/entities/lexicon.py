@@ -42,7 +42,7 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
         experts critics reports report news breaking update updated photo video watch read related
         share comments comment advertisement subscribe click see also note editor editors
         christmas easter thanksgiving halloween new year internet web covid covid-19 coronavirus
-        mr mrs ms dr
+        mr mrs ms dr i'm i'd i'll i've
         yesterday today tonight tomorrow morning afternoon evening night week weekend month year
         two three four five six seven eight nine ten hundred thousand million billion
         man woman men women people family families children child police sheriff officer officers""",
@@ -172,6 +172,7 @@ PLACE_HEADS: frozenset[str] = _words(
     """gulf sea ocean mount mt mt. lake river bay island islands isle cape strait valley desert
     mountains mountain peninsula canal coast port street avenue road square bridge park
     province county district region city
+    theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
     golf meer see berg fluss insel kap tal wüste gebirge straße strasse platz brücke
@@ -191,6 +192,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
     league party council committee commission ministry department agency bureau office court
     parliament congress senate assembly government administration navy army police force forces
     guard command hospital clinic church club team fc united sciences house global international
+    conference division
     worldwide
     groupe société banque compagnie presse journal ministère conseil assemblée université
     gruppe bank zeitung verlag partei ministerium
@@ -209,6 +211,7 @@ PERSON_TITLES: frozenset[str] = _words(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady
     president vice-president chairman chairwoman chair ceo cfo coo cto founder cofounder
     co-founder chief executive minister secretary senator sen. sen representative rep. rep
+    commander admiral major inspector constable const. trooper deputy superintendent marshal
     governor gov. gov mayor judge attorney general gen. gen colonel col. captain capt.
     lieutenant lt. sergeant sgt. officer detective sheriff commissioner chancellor premier
     king queen prince princess pope cardinal bishop archbishop rev. reverend father sister brother
@@ -222,6 +225,28 @@ PERSON_TITLES: frozenset[str] = _words(
     sr. sra. sr sra don doña presidente presidenta ministro ministra alcalde alcaldesa senador
     senadora diputado diputada prefeito prefeita deputado deputada
     sig. sig.ra signor signora onorevole sindaco"""
+)
+
+# Lowercase nouns for people: before a capitalised name they make it a person
+# ("his wife Portia", "receiver Vincent Jackson", "son épouse Brigitte").
+PERSON_NOUNS: frozenset[str] = _words(
+    """wife husband son daughter brother sister mother father grandmother grandfather uncle aunt cousin
+    nephew niece partner girlfriend boyfriend widow widower fiancé fiancée friend colleague neighbour
+    neighbor suspect victim driver witness resident student teacher lawyer prosecutor defendant
+    spokesman spokeswoman spokesperson actor actress singer comedian rapper musician writer author
+    director producer player striker receiver lineman quarterback tackle guard forward goalkeeper
+    coach neurosurgeon surgeon physician doctor officer detective sergeant constable inspector
+    femme mari fils fille frère sœur mère père épouse époux ami amie collègue avocat avocate
+    chanteur chanteuse acteur actrice joueur entraîneur
+    frau mann sohn tochter bruder schwester mutter vater
+    esposa esposo hijo hija hermano hermana madre padre
+    esposa marido filho filha irmão irmã mãe pai"""
+)
+
+# Verbs that follow a name as subject: a capitalised word before them is a noun, not an adjective.
+VERBS_AFTER_NAMES: frozenset[str] = _words(
+    """said says told added asked announced has had have is was were will would can could did does
+    may might must should and or but who which that to of in on at for with by from"""
 )
 
 # Title words that are part of a role phrase ("Surgeon General", "Prime Minister") rather
@@ -239,7 +264,7 @@ COMMON_ACRONYMS: frozenset[str] = _words(
     api cpu gpu ssd ram rom lcd led gps diy ufo qr
     iaas paas saas b2b b2c rpa ml nlp ux ui seo
     dmat
-    mvp mp"""
+    mvp mp gm"""
 )
 
 # Words that are capitalised in German prose as nouns: German capitalises every noun, so a

@@ -256,19 +256,24 @@ class RuleBasedRecognizer:
             return self._decide(article, words, initial=initial, headline=kind == "title")
         # In prose the decision depends on the words, the language and (at a sentence start)
         # on whether the article backs the first word: memoised across articles.
+        text = article.text
+        role_before = _role_before(text, words[0][0])
+        adjective = len(words) == 1 and _lowercase_noun_after(text, words[0][1])
         evidence = None
         if initial:
             evidence_key = (words[0][2], len(words) > 1 and words[1][2])
             evidence = article.evidence.get(evidence_key)
             if evidence is None:
                 evidence = article.evidence[evidence_key] = self._has_evidence(article, words[0][2], words, headline=False)
-        memo_key = (article.lang, tuple(w for _, _, w in words), evidence)
+        memo_key = (article.lang, tuple(w for _, _, w in words), evidence, role_before, adjective)
         decided = _RUN_MEMO.get(memo_key)
         if decided is None:
             index_of = {w[0]: i for i, w in enumerate(words)}
             decided = tuple(
                 (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
-                for c in self._decide(article, words, initial=initial, headline=False, evidence=evidence)
+                for c in self._decide(
+                    article, words, initial=initial, headline=False, evidence=evidence, role_before=role_before, adjective=adjective
+                )
             )
             if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
                 _RUN_MEMO.clear()
@@ -283,17 +288,33 @@ class RuleBasedRecognizer:
         return out
 
     def _decide(
-        self, article: _Article, words: list[tuple[int, int, str]], *, initial: bool, headline: bool, evidence: bool | None = None
+        self,
+        article: _Article,
+        words: list[tuple[int, int, str]],
+        *,
+        initial: bool,
+        headline: bool,
+        evidence: bool | None = None,
+        role_before: bool = False,
+        adjective: bool = False,
     ) -> list[_Candidate]:
         out: list[_Candidate] = []
-        for segment_words, cue in self._split(article, words, initial=initial, headline=headline, evidence=evidence):
-            candidate = self._typed(article, segment_words, cue)
+        segments = self._split(article, words, initial=initial, headline=headline, evidence=evidence, role_before=role_before)
+        for segment_words, cue in segments:
+            candidate = self._typed(article, segment_words, cue, adjective=adjective and segment_words[-1] == words[-1])
             if candidate is not None:
                 out.append(candidate)
         return out
 
     def _split(
-        self, article: _Article, words: list[tuple[int, int, str]], *, initial: bool, headline: bool, evidence: bool | None = None
+        self,
+        article: _Article,
+        words: list[tuple[int, int, str]],
+        *,
+        initial: bool,
+        headline: bool,
+        evidence: bool | None = None,
+        role_before: bool = False,
     ) -> list[tuple[list[tuple[int, int, str]], str]]:
         """Cut a capitalised run into name segments, each with a typing cue ("" or PERSON).
 
@@ -304,9 +325,10 @@ class RuleBasedRecognizer:
         """
         segments: list[tuple[list[tuple[int, int, str]], str]] = []
         current: list[tuple[int, int, str]] = []
-        cue = ""
+        cue = PERSON if role_before else ""
         has_of = False
         gaz = article.gaz
+        determiners = _DETERMINERS.get(article.lang or "", _DETERMINERS["en"])
 
         def close() -> None:
             nonlocal current, cue, has_of
@@ -325,7 +347,9 @@ class RuleBasedRecognizer:
                 previous = current[-1][2].lower()
                 if lower in lexicon.NAME_PARTICLES:
                     current.append((start, end, word))
-                elif lower in ("of", "for", "on", "at") and (previous in lexicon.ORG_HEADS or previous in lexicon.PLACE_HEADS):
+                elif (lower in ("of", "for") and (previous in lexicon.ORG_HEADS or previous in lexicon.PLACE_HEADS)) or (
+                    lower == "on" and previous in _ON_HEADS
+                ):
                     current.append((start, end, word))
                     has_of = True
                 elif lower == "the" and previous in ("of", "for", "on", "at"):
@@ -340,15 +364,20 @@ class RuleBasedRecognizer:
                 if not backed:
                     close()
                     continue
-            if lower in lexicon.ROLE_WORDS or _is_role(lower):
+            if lower.rstrip(".") in lexicon.CALENDAR_WORDS:
+                close()  # "Cleveland Friday", "Maurice Cheeks Saturday"
+                continue
+            if lower in lexicon.ROLE_WORDS or _is_role(lower) or (_is_acronym(word) and lower in lexicon.COMMON_ACRONYMS):
                 # "President Donald Trump": the role is a cue for what follows, not part of it
                 if current and not _ends_org(current) and lower.rstrip(".") not in lexicon.ORG_SUFFIXES:
                     close()
                 if not current:
                     cue = PERSON
                     continue
-            if not current and lower in _DETERMINERS:
-                continue
+            if not current and lower in determiners and not (
+                index + 1 < len(words) and gaz.lookup(f"{word} {words[index + 1][2]}") is not None
+            ):
+                continue  # "The Wall Street Journal"; but "Los Angeles", "Le Havre"
             if len(current) == 1 and not has_of and gaz.demonym(current[0][2]) is not None:
                 if not (_is_org_word(lower) or lower in lexicon.PLACE_HEADS):
                     close()  # "Chinese ByteDance" -> nationality + name
@@ -376,8 +405,8 @@ class RuleBasedRecognizer:
             return True
         if _is_camel(word):
             return True
-        if headline:
-            return False
+        if headline or (article.lang in (None, "en") and lower.endswith(("ing", "ed", "ly"))):
+            return False  # "Choosing DeGeneres ...", "Excluding Brand ..."
         return len(rest) > 1 and rest[1][2][:1].isupper() and rest[1][2].lower() not in article.common
 
     def _caps_segments(self, article: _Article, words: list[tuple[int, int, str]]) -> Iterable[_Candidate]:
@@ -402,7 +431,9 @@ class RuleBasedRecognizer:
                 yield from flush()
         yield from flush()
 
-    def _typed(self, article: _Article, words: list[tuple[int, int, str]], cue: str, *, caps: bool = False) -> _Candidate | None:
+    def _typed(
+        self, article: _Article, words: list[tuple[int, int, str]], cue: str, *, caps: bool = False, adjective: bool = False
+    ) -> _Candidate | None:
         while words and words[-1][2].lower() in _CONNECTORS:
             words.pop()
         while len(words) > 1 and words[0][2].lower().rstrip(".") in lexicon.CALENDAR_WORDS:
@@ -449,8 +480,10 @@ class RuleBasedRecognizer:
             assert country is not None
             candidate.type, candidate.key, candidate.weight = OTHER, nationality_key(country.key), 2.0
             return candidate
-        elif not single and gaz.lookup(" ".join(names[:-1])) is not None and (names[-1][0].isdigit() or names[-1].endswith("s")):
+        elif not single and _is_city(gaz.lookup(" ".join(names[:-1]))) and (names[-1][0].isdigit() or names[-1].endswith("s")):
             candidate.type, candidate.weight = ORG, 2.0  # "San Diego Chargers", "Philadelphia 76ers"
+        elif single and adjective and not _is_acronym(first) and first.lower().endswith(_ADJECTIVE_ENDINGS):
+            candidate.type, candidate.weight = OTHER, 1.0  # "Republican attorneys", "Islamic insurgency"
         elif single:
             candidate.type, candidate.weight = ORG, 1.0 if _is_acronym(first) or _is_camel(first) else 0.5
         elif any(_is_acronym(n) for n in names) or _has_connector(names):
@@ -461,6 +494,32 @@ class RuleBasedRecognizer:
         return candidate if candidate.key else None
 
 
+def _is_city(place: Place | None) -> bool:
+    return place is not None and place.kind in ("city", "region")
+
+
+def _role_before(text: str, start: int) -> bool:
+    """Whether the word just before ``start`` is a role or a noun for a person ("wife Portia")."""
+    end = start - 1
+    if end <= 0 or text[end] != " ":
+        return False
+    begin = end
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
+        begin -= 1
+    word = text[begin:end]
+    if not word or not word[0].islower():
+        return False
+    return word in lexicon.PERSON_NOUNS or word in lexicon.PERSON_TITLES
+
+
+def _lowercase_noun_after(text: str, end: int) -> bool:
+    """Whether a lowercase word other than a verb or function word follows ``end``."""
+    if end + 1 >= len(text) or text[end] != " " or not text[end + 1].islower():
+        return False
+    match = _NEXT_WORD.match(text, end + 1)
+    return match is not None and match.group() not in lexicon.VERBS_AFTER_NAMES
+
+
 def _is_name_word(word: str, article: _Article) -> bool:
     """Whether one capitalised word, alone, can be a name."""
     lower = word.lower().rstrip(".")
@@ -469,14 +528,28 @@ def _is_name_word(word: str, article: _Article) -> bool:
     if _is_acronym(word):
         bare = lower.replace(".", "")
         return bare not in lexicon.COMMON_ACRONYMS and sum(ch.isdigit() for ch in word) < 2
-    return lower not in article.common and lower not in lexicon.ROLE_WORDS and lower not in _DETERMINERS
+    return lower not in article.common and lower not in lexicon.ROLE_WORDS and lower not in lexicon.COMMON_ACRONYMS
 
 
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
 _RUN_MEMO: dict[tuple[object, ...], tuple[tuple[object, ...], ...]] = {}
 _RUN_MEMO_SIZE = 200_000
 _INNER_PLACE_HEADS = frozenset("mount mt mt. lake river gulf cape mont lac golfe monte lago".split())
-_DETERMINERS = frozenset("the le la les l' l’ der die das den dem des el los las il lo gli i o os a as een het".split())
+_DETERMINERS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the",
+        "fr": "le la les l' l’",
+        "de": "der die das den dem des",
+        "es": "el los las la",
+        "pt": "o os a as",
+        "it": "il lo la i gli le l' l’",
+        "nl": "de het een",
+    }.items()
+}
+_ON_HEADS = frozenset("council committee commission conference board".split())
+_ADJECTIVE_ENDINGS = ("ican", "ian", "ic", "ese", "ish")
+_NEXT_WORD = re.compile(r"[\w'’-]+")
 
 
 def _is_acronym(word: str) -> bool:
@@ -539,18 +612,25 @@ def _unify_within_article(candidates: list[_Candidate]) -> None:
 
 
 def _split_adjacent_names(candidates: list[_Candidate]) -> None:
-    """"Oracle TikTok deal": a default-typed run whose every word is also a name on its own
-    in the article is two names side by side, not one person called Oracle TikTok."""
-    alone = {fold(c.words[0][2]) for c in candidates if len(c.words) == 1 and c.type}
+    """"Oracle TikTok deal": a default-typed run seen once, whose every word stands alone more
+    often elsewhere in the article, is two names side by side, not a person called Oracle TikTok."""
+    alone: dict[str, int] = {}
+    runs: dict[tuple[str, ...], int] = {}
+    for c in candidates:
+        if len(c.words) == 1:
+            folded = fold(c.words[0][2])
+            alone[folded] = alone.get(folded, 0) + 1
+        else:
+            words = tuple(fold(w) for _, _, w in c.words)
+            runs[words] = runs.get(words, 0) + 1
     if not alone:
         return
     index = 0
     while index < len(candidates):
         c = candidates[index]
-        if len(c.words) > 1 and c.weight <= 1.0 and all(fold(w) in alone for _, _, w in c.words):
-            parts = []
-            for start, end, word in c.words:
-                parts.append(_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5))
+        words = tuple(fold(w) for _, _, w in c.words)
+        if len(words) > 1 and c.weight <= 1.0 and runs[words] == 1 and all(alone.get(w, 0) > 1 for w in words):
+            parts = [_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5) for start, end, word in c.words]
             candidates[index : index + 1] = parts
             index += len(parts)
         else:
