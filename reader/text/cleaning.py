@@ -24,6 +24,7 @@ from reader.text.terminal_safety import strip_terminal_controls
 
 # A line longer than this is prose, never a boilerplate line (prompts run to ~40 words).
 MAX_BOILERPLATE_WORDS = 60
+MAX_BOILERPLATE_CHARS = 600
 # A line this long that ends like a sentence is article prose.
 PROSE_MIN_WORDS = 20
 # A comment heading ends the article only past this share of the text (comments come last).
@@ -44,6 +45,9 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int = 12
     ends_article: bool = False
+    # For a rule matched anywhere in the line: it is only tried when the folded line
+    # contains one of these (a cheap substring test that spares most lines the regex).
+    keywords: tuple[str, ...] = ()
 
 
 def _alternatives(*phrases: str) -> str:
@@ -116,6 +120,11 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"seguici su",
         ),
         max_words=MAX_BOILERPLATE_WORDS,
+        keywords=(
+            "subscri", "sign up", "register", "get our", "join our", "follow us", "abonn", "inscri", "recev",
+            "suivez", "manquer", "newsletter", "kanal", "podcast", "folgen sie", "melden sie", "suscr", "guenos",
+            "apunt", "apúnt", "recib", "assine", "inscreva", "receba", "siga-nos", "iscriv", "seguici",
+        ),
     ),
     LineRule(
         "rating_prompt",
@@ -223,15 +232,16 @@ _LINE_RULE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _ANYWHERE_RULES = tuple(rule for rule in LINE_RULES if not rule.pattern.pattern.startswith("^"))
+_MAX_WHOLE_LINE_WORDS = max(rule.max_words for rule in LINE_RULES if rule.pattern.pattern.startswith("^"))
 
 _LEADING_DECORATION = re.compile(r"^[^\w«“\"'(\[©★☆⭐✩✪✭]+")
-_TRAILING_DECORATION = re.compile(r"[\s:*_#|>›»→.…!-]+$")
+_TRAILING_DECORATION = " \t:*_#|>›»→.…!-"
 
 # Inline furniture, removed from inside lines: shortcode blocks whose content is not
 # article text ([caption]…[/caption]), any other shortcode tag ([amazon box="…"], [/su_note]),
 # and parenthesised image credits "(Photo credit: Infopromotions)".
 _SHORTCODE_BLOCK = re.compile(
-    r"\[(caption|gallery|embed|video|audio|playlist|amazon|ads?|adsense|tweet|instagram|youtube|related[\w-]*)\b[^\]]*\].*?\[/\1\]",
+    r"\[(caption|gallery|embed|video|audio|playlist|amazon|ads?|adsense|tweet|instagram|youtube|related[\w-]*)\b[^\]]{0,500}\].{0,2000}?\[/\1\]",
     re.IGNORECASE,
 )
 # Known shortcode names, and any tag with key="value" attributes: [amazon box="…"], [su_note id=3].
@@ -252,7 +262,6 @@ _INLINE_CREDIT = re.compile(
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")  # tabs, NBSP, thin and other Unicode spaces
 _INVISIBLE = re.compile("[\u00ad\u034f\u2061-\u2064]")  # soft hyphen and other invisible marks
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…»”\"')]$")
 _CRUMB = re.compile(r"[^\W\d_](?:[^\W\d_]|[&'’-])*(?: (?:[^\W\d_]|[&'’-])+){0,2}")
 _COMPARABLE = re.compile(r"[\W_]+")
@@ -263,7 +272,7 @@ def tidy_text(raw: str) -> str:
     text = _NEWLINES.sub("\n", raw)
     text = strip_terminal_controls(text)
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _HORIZONTAL_SPACE.sub(" ", text).split("\n")]
     return _join_lines(lines)
 
 
@@ -277,22 +286,26 @@ def _join_lines(lines: Sequence[str]) -> str:
 
 def _line_core(line: str) -> str:
     """The line without leading bullets/emoji/Markdown marks and trailing colons or arrows."""
-    return _TRAILING_DECORATION.sub("", _LEADING_DECORATION.sub("", line.strip()))
+    return _LEADING_DECORATION.sub("", line.strip()).rstrip(_TRAILING_DECORATION)
 
 
 def boilerplate_kind(line: str) -> str | None:
     """The name of the LINE_RULES rule that this line matches, or None for article text."""
+    if len(line) > MAX_BOILERPLATE_CHARS:
+        return None
     core = _line_core(line)
     if not core:
         return None
-    words = len(_WORD.findall(core))
+    words = len(core.split())
     if words > MAX_BOILERPLATE_WORDS:
         return None
-    match = _LINE_RULE_PATTERN.fullmatch(core)
-    if match and words <= _RULE_BY_NAME[match.lastgroup].max_words:  # type: ignore[index]
-        return match.lastgroup
+    if words <= _MAX_WHOLE_LINE_WORDS:
+        match = _LINE_RULE_PATTERN.fullmatch(core)
+        if match and words <= _RULE_BY_NAME[match.lastgroup].max_words:  # type: ignore[index]
+            return match.lastgroup
+    folded = core.casefold()
     for rule in _ANYWHERE_RULES:
-        if words <= rule.max_words and rule.pattern.search(core):
+        if words <= rule.max_words and any(k in folded for k in rule.keywords) and rule.pattern.search(core):
             return rule.name
     return None
 
@@ -325,7 +338,7 @@ def strip_inline_boilerplate(line: str) -> str:
 
 
 def _is_prose(line: str) -> bool:
-    return len(_WORD.findall(line)) >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line))
+    return len(line.split()) >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line))
 
 
 def _drop_boilerplate_lines(lines: list[str]) -> list[str]:

@@ -62,10 +62,12 @@ _TZ_NAMES = {
 }
 
 
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+
+
 def _fold(text: str) -> str:
     """Lower case without accents: "Août" -> "aout"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _month_lookup() -> dict[str, int]:
@@ -85,7 +87,9 @@ def _month_lookup() -> dict[str, int]:
 
 
 MONTHS = _month_lookup()
-_MONTH = r"(?P<month>" + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# Any word where a month name may stand; _date_from_match keeps it only if it is one (a
+# generic word is much faster to scan for than an alternation of 150 names).
+_MONTH = r"(?P<month>[a-z]{3,10})\.?"
 _DAY = r"(?P<day>[0-3]?\d)"
 _YEAR = r"(?P<year>\d{4})"
 # Run on folded text (lower case, no accents), in this order of priority.
@@ -144,15 +148,34 @@ def find_dates_in_text(text: str, lang: str | None = None, window: int = DATELIN
     return [(start, iso) for start, _, iso in _dates_in_folded(_fold_spaces(text[:window]), lang)]
 
 
+_YEAR_DIGITS = re.compile(r"\d{4}")
+# Every date pattern holds a 4-digit year, at most this many characters after the match
+# starts ("14 de septiembre de 2020") and this many before it ends ("2020-09-14").
+_BEFORE_YEAR, _AFTER_YEAR = 32, 8
+
+
+def _year_windows(head: str) -> list[tuple[int, int]]:
+    """Merged spans around each 4-digit number: the only places a date can be."""
+    windows: list[tuple[int, int]] = []
+    for year in _YEAR_DIGITS.finditer(head):
+        start, end = max(0, year.start() - _BEFORE_YEAR), year.end() + _AFTER_YEAR
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _dates_in_folded(head: str, lang: str | None) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(head):
-            if any(start < match.end() and match.start() < end for start, end, _ in found):
-                continue
-            parsed = _date_from_match(match, lang)
-            if parsed is not None:
-                found.append((match.start(), match.end(), parsed.isoformat()))
+    for window_start, window_end in _year_windows(head):
+        for pattern in DATE_PATTERNS:
+            for match in pattern.finditer(head, window_start, window_end):
+                if any(start < match.end() and match.start() < end for start, end, _ in found):
+                    continue
+                parsed = _date_from_match(match, lang)
+                if parsed is not None:
+                    found.append((match.start(), match.end(), parsed.isoformat()))
     return sorted(found)
 
 
