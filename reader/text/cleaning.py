@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from reader.text.terminal_safety import strip_terminal_controls
 
@@ -37,14 +38,15 @@ class LineRule:
 
     ``pattern`` is matched (``search``) against the line's core: the line with
     leading bullets, emoji and Markdown marks and trailing colons removed.
-    ``ends_article``: the line heads a block that runs to the end of the page
-    (comments, related articles); see ``_drop_boilerplate_lines`` for the guards.
+    ``heads``: the line heads a block of furniture, not just itself: "comments" (the
+    comments run to the end of the page) or "headlines" (a list of links, to the end
+    of the page or to the next paragraph of prose); see ``_drop_boilerplate_lines``.
     """
 
     name: str
     pattern: re.Pattern[str]
     max_words: int = 12
-    ends_article: bool = False
+    heads: Literal["comments", "headlines"] | None = None
     # For a rule matched anywhere in the line: it is only tried when the folded line
     # contains one of these (a cheap substring test that spares most lines the regex).
     keywords: tuple[str, ...] = ()
@@ -198,7 +200,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"(?:articoli|notizie|contenuti) correlat[ie]",
             r"(?:ti )?potrebbe (?:anche )?interessar(?:ti|e)",
         ),
-        ends_article=True,
+        heads="headlines",
     ),
     LineRule(
         "comments",
@@ -217,7 +219,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"(?:die )?kommentarfunktion (?:ist|wurde) (?:deaktiviert|geschlossen|geschlossen worden)",
             r"los comentarios están cerrados|(?:os )?comentários (?:estão )?(?:fechados|encerrados)|i commenti sono chiusi",
         ),
-        ends_article=True,
+        heads="comments",
     ),
     LineRule(
         "breadcrumbs",
@@ -357,9 +359,9 @@ def _drop_boilerplate_lines(lines: list[str]) -> list[str]:
         kind = boilerplate_kind(line) if line else None
         if kind is None:
             kept.append(line)
-        elif kind == "comments" and offset / total >= COMMENTS_MIN_POSITION:
+        elif _RULE_BY_NAME[kind].heads == "comments" and offset / total >= COMMENTS_MIN_POSITION:
             break
-        elif kind == "related_heading":
+        elif _RULE_BY_NAME[kind].heads == "headlines":
             rest = lines[index + 1 :]
             if not any(_is_prose(following) for following in rest):
                 break
