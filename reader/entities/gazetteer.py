@@ -39,7 +39,7 @@ REGION_TYPES: frozenset[str] = frozenset(
 # over regions of the same name ("Washington") and their alternate names are added.
 MIN_CITY_POPULATION = 50_000
 BIG_CITY_POPULATION = 500_000
-ALTERNATE_NAMES_POPULATION = 1_000_000
+ALTERNATE_NAMES_POPULATION = 300_000
 
 # The handful of country abbreviations news writes in capitals; matched case-sensitively.
 COUNTRY_ABBREVIATIONS: dict[str, str] = {

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from reader.entities.keys import is_place_key, name_key
-from reader.entities.recognizer import PERSON
+from reader.entities.recognizer import ORG, PERSON
 from reader.model import EntityMention, PreparedArticle
 from reader.store.entities import EntityRef, MentionRow
 
@@ -106,7 +106,8 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) 
             if entity is None or mention.start in seen_starts:
                 continue
             seen_starts.add(mention.start)
-            rows.append(MentionRow(mention.start, mention.end, entity.id, mention.type))
+            kind = entity.type if entity.type == PERSON and mention.type == ORG and " " not in mention.text else mention.type
+            rows.append(MentionRow(mention.start, mention.end, entity.id, kind))
         library.replace_mentions(article_id, rows)
     for _, mentions in work:
         for mention in mentions:
@@ -151,7 +152,8 @@ def _by_alias(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: i
     found = [e for e in library.entities_by_alias(key) if _compatible(e.type, info.type)]
     if len(found) == 1:
         return found[0]
-    if info.type == PERSON and all(" " not in s for s in info.surfaces):
+    if info.type in (PERSON, ORG) and all(" " not in s for s in info.surfaces):
+        # a lone capitalised word is typed ORG by default; a person's surname is the better reading
         persons = library.entities_by_alias(key, kind="surname")
         if len(persons) == 1:
             return persons[0]
@@ -184,7 +186,12 @@ def _create(library, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]: 
             library.add_entity_aliases([(entity_id, words[-1], surname, "surname", 0)])
             # an earlier surname-only entity of a person becomes this one when no other person claims it
             alone = library.entities_by_keys([surname]).get(surname)
-            if alone is not None and alone.type == PERSON and len(library.entities_by_alias(surname, kind="surname")) == 1:
+            if (
+                alone is not None
+                and alone.type in (PERSON, ORG)
+                and " " not in alone.name
+                and len(library.entities_by_alias(surname, kind="surname")) == 1
+            ):
                 library.merge_entity(alone.id, entity_id)
                 merged = alone.id
     return entity, merged

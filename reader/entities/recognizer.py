@@ -82,7 +82,6 @@ _SPLIT_WORDS = re.compile(r"[^ \u00a0]+")
 _ABBREVIATION = re.compile(rf"^(?:{_UP}\.)+$|^(?:{_UP}\.?)$")  # "U.S.", "J.", "A"
 _SENTENCE_END = frozenset(".!?:;\n…•|")
 _OPENERS = frozenset(" \t\"'“”‘’«»([{–—-*\u00a0")
-_GERMAN_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "chen", "nis", "tum", "ling", "ment", "ie", "en", "er", "e")
 
 MAX_HEADLINE_CHARS = 300  # a longer line is a paragraph, whatever its capitals
 MAX_NAME_WORDS = 8  # longer capitalised runs are split (titles, lists of names)
@@ -345,7 +344,9 @@ class RuleBasedRecognizer:
                     cue = ""
                     continue
                 previous = current[-1][2].lower()
-                if lower in lexicon.NAME_PARTICLES:
+                if lower in ("der", "den", "ter", "ten") and previous not in ("van", "von"):
+                    close()  # an article ("Vertretern der Deutschen Bank"), not "van der", "von der"
+                elif lower in lexicon.NAME_PARTICLES:
                     current.append((start, end, word))
                 elif (lower in ("of", "for") and (previous in lexicon.ORG_HEADS or previous in lexicon.PLACE_HEADS)) or (
                     lower == "on" and previous in _ON_HEADS
@@ -459,7 +460,7 @@ class RuleBasedRecognizer:
             return None  # "New Year"
         last = names[-1].lower().rstrip(".")
         if single and article.lang in lexicon.NOUN_CAPITALISING_LANGS and not cue and not _is_acronym(first):
-            if not _is_camel(first) and (first not in article.mid_capitals or first.lower().endswith(_GERMAN_NOUN_ENDINGS)):
+            if not _is_camel(first):
                 # German capitalises every noun: a lone word only counts if linked to a name
                 candidate.type, candidate.key = "?", name_key(surface)
                 return candidate

@@ -103,7 +103,7 @@ class EntityStore:
         """(entity_id, name, alias_key, kind, count) — counts add up."""
         self.conn.executemany(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (entity_id, name) DO UPDATE SET count = count + excluded.count""",
+               ON CONFLICT (entity_id, kind, name) DO UPDATE SET count = count + excluded.count""",
             rows,
         )
 
@@ -132,7 +132,7 @@ class EntityStore:
         self.conn.execute(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count)
                SELECT ?, name, alias_key, kind, count FROM entity_aliases WHERE entity_id = ? AND true
-               ON CONFLICT (entity_id, name) DO UPDATE SET count = count + excluded.count""",
+               ON CONFLICT (entity_id, kind, name) DO UPDATE SET count = count + excluded.count""",
             (target_id, source_id),
         )
         self.conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (source_id,))

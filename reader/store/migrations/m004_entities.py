@@ -26,7 +26,7 @@ CREATE TABLE entity_aliases (
     alias_key  TEXT    NOT NULL,
     kind       TEXT    NOT NULL DEFAULT 'name',
     count      INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (entity_id, name)
+    PRIMARY KEY (entity_id, kind, name)
 ) WITHOUT ROWID;
 CREATE INDEX entity_aliases_by_key ON entity_aliases (alias_key, kind);
 

@@ -1,0 +1,221 @@
+"""Canonical entities across the library: merging, replacement, sections, store queries, CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from reader.cli import main
+from reader.model import RawArticle, Section
+from reader.pipeline import import_records, prepare_article, store_batch
+from reader.store import Library
+
+
+def raw(external_id: str, text: str, *, title: str = "", lang: str | None = None) -> RawArticle:
+    return RawArticle(external_id=external_id, title=title or external_id, text=text, origin="test", lang=lang)
+
+
+def add(library: Library, *articles: RawArticle) -> list[int]:
+    import_records(library, list(articles), workers=1)
+    ids = []
+    for article in articles:
+        found = library.find_article(article.external_id)
+        assert found is not None
+        ids.append(found.id)
+    return ids
+
+
+def entity_named(library: Library, name: str):
+    found = library.find_entities(name)
+    assert found, f"no entity for {name!r}"
+    return found[0]
+
+
+def spans_are_valid(library: Library, article_id: int) -> None:
+    text = library.get_article(article_id).text
+    for span in library.entity_spans(article_id):
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start : span.end].strip() == text[span.start : span.end]
+
+
+def test_the_sample_links_spellings_and_languages(sample_library):
+    us = entity_named(sample_library, "États-Unis")
+    assert us.type == "PLACE" and us.name == "United States"
+    assert {"US", "United States", "États-Unis"} <= set(us.aliases)
+    assert entity_named(sample_library, "USA").id == us.id
+    bytedance = entity_named(sample_library, "Byte Dance")
+    assert {"ByteDance", "Byte Dance"} <= set(bytedance.aliases)
+    assert entity_named(sample_library, "bytedance").id == bytedance.id
+    trump = entity_named(sample_library, "Donald Trump")
+    assert trump.type == "PERSON" and "Trump" in trump.aliases
+    for article_id in sample_library.sample_article_ids():
+        spans_are_valid(sample_library, article_id)
+
+
+def test_trump_forms_are_one_entity_across_articles(library):
+    ids = add(
+        library,
+        raw("a", "Trump said on Monday that he would sign. Officials in Washington agreed with Trump."),
+        raw("b", "President Donald Trump signed the order on Tuesday. Later, Trump flew to Florida."),
+        raw("c", "The order of US President Donald Trump was criticised. Trump defended it."),
+    )
+    entities = {span.entity_id for i in ids for span in library.entity_spans(i) if "Trump" in span.name}
+    assert len(entities) == 1
+    trump = library.get_entity(entities.pop())
+    assert trump.name == "Donald Trump" and trump.type == "PERSON"
+    assert trump.article_count == 3
+    assert {"Trump", "Donald Trump"} <= set(trump.aliases)
+
+
+def test_fuzzy_spellings_merge_but_different_names_do_not(library):
+    ids = add(
+        library,
+        raw("a", "Leaders met Muammar Gaddafi in Tripoli on Monday. Observers said Muammar Gaddafi was calm."),
+        raw("b", "Reporters saw Muammar Gadaffi in the capital. Critics said Muammar Gadaffi left early."),
+        raw("c", "Reporters saw Muammar Mansour in the capital. Critics said Muammar Mansour left early."),
+    )
+    by_article = [{s.name for s in library.entity_spans(i) if s.type == "PERSON"} for i in ids]
+    gaddafi_a = {s.entity_id for s in library.entity_spans(ids[0]) if s.type == "PERSON"}
+    gaddafi_b = {s.entity_id for s in library.entity_spans(ids[1]) if s.type == "PERSON"}
+    mansour = {s.entity_id for s in library.entity_spans(ids[2]) if s.type == "PERSON"}
+    assert gaddafi_a == gaddafi_b, by_article
+    assert not (mansour & gaddafi_a)
+
+
+def test_updated_articles_replace_their_mentions_and_counts_follow(library):
+    first = raw("x", "Microsoft met Oracle in Seattle. Later, Microsoft and Oracle signed a deal.")
+    (article_id,) = add(library, first)
+    oracle = entity_named(library, "Oracle")
+    assert (oracle.mention_count, oracle.article_count) == (2, 1)
+    add(library, dataclasses.replace(first, text="Microsoft met Netflix in Seattle. Later, Microsoft and Netflix signed a deal."))
+    assert library.find_article("x").id == article_id
+    names = {span.name for span in library.entity_spans(article_id)}
+    assert "Oracle" not in names and "Netflix" in names
+    assert library.get_entity(oracle.id).article_count == 0
+    microsoft = entity_named(library, "Microsoft")
+    assert (microsoft.mention_count, microsoft.article_count) == (2, 1)
+    spans_are_valid(library, article_id)
+    with library.transaction():
+        library.delete_articles([article_id])
+    assert library.entity_spans(article_id) == []
+    assert library.get_entity(microsoft.id).mention_count == 0
+
+
+def test_sections_get_their_own_shifted_mentions(library):
+    page = ("Oracle wins TikTok\n\nOracle will host TikTok in Texas, said Larry Ellison.\n\n"
+            "Google faces a lawsuit\n\nThe Justice Department sued Google in Washington, said William Barr.")
+    prepared = prepare_article(raw("page", page, title="Tech news"))
+    cut = prepared.text.index("Google faces")
+    prepared = dataclasses.replace(prepared, sections=(Section(0, "Oracle wins TikTok", 0, cut), Section(1, "Google faces a lawsuit", cut, len(prepared.text))))
+    results = store_batch(library, [prepared])
+    section_ids = results[0].section_ids
+    assert len(section_ids) == 2
+    for section_id in section_ids:
+        spans_are_valid(library, section_id)
+    first = {s.name for s in library.entity_spans(section_ids[0])}
+    second = {s.name for s in library.entity_spans(section_ids[1])}
+    assert "Larry Ellison" in first and "Larry Ellison" not in second
+    assert "William Barr" in second and "Google" in second
+    second_text = library.get_article(section_ids[1]).text
+    assert any(second_text[s.start : s.end] == "Google" for s in library.entity_spans(section_ids[1]))
+
+
+def test_store_queries(sample_library):
+    library = sample_library
+    article_id = library.sample_article_ids()[0]
+    counts = library.article_entities(article_id)
+    assert counts and counts == sorted(counts, key=lambda c: -c.count)
+    spans = library.entity_spans(article_id)
+    assert sum(c.count for c in counts) == len(spans)
+    oracle = entity_named(library, "Oracle")
+    mentioning = library.articles_mentioning(oracle.id, limit=2)
+    assert len(mentioning) == 2 and mentioning == sorted(mentioning)
+    rest = library.articles_mentioning(oracle.id, after_id=mentioning[-1], limit=100)
+    assert not set(rest) & set(mentioning)
+    assert len(mentioning) + len(rest) == oracle.article_count
+    clusters = library.clusters_mentioning(oracle.id)
+    assert clusters
+    cluster_id = clusters[0][0]
+    top = library.cluster_entities(cluster_id, limit=5)
+    assert 0 < len(top) <= 5
+    assert [t.count for t in top] == sorted((t.count for t in top), reverse=True)
+    assert library.get_entity(oracle.id).name == "Oracle"
+    assert library.get_entity(10**9) is None
+    assert library.find_entities("no such entity anywhere") == []
+
+
+def test_the_mentions_schema_cascades_and_is_indexed(library):
+    plans = {
+        sql: " ".join(str(row[-1]) for row in library.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        for sql, params in (
+            ("SELECT * FROM mentions WHERE article_id = ?", (1,)),
+            ("SELECT DISTINCT article_id FROM mentions WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT 5", (1, 0)),
+            ("SELECT id FROM entities WHERE key = ?", ("x",)),
+            ("SELECT entity_id FROM entity_aliases WHERE alias_key = ?", ("x",)),
+        )
+    }
+    for sql, plan in plans.items():
+        assert "SCAN" not in plan.replace("SCAN CONSTANT", ""), (sql, plan)
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_show_json_has_valid_entity_spans(capsys, tmp_path):
+    lib = str(tmp_path / "lib.sqlite3")
+    code, out, _ = run(capsys, "--library", lib, "list", "--json")
+    assert code == 0
+    everywhere: set[str] = set()
+    for article in json.loads(out):
+        code, out, _ = run(capsys, "--library", lib, "show", str(article["id"]), "--json")
+        shown = json.loads(out)
+        text = shown["text"]
+        assert shown["entities"], article["title"]
+        for span in shown["entities"]:
+            assert set(span) == {"start", "end", "type", "entity_id", "name"}
+            assert span["type"] in ("PERSON", "ORG", "PLACE", "OTHER")
+            assert text[span["start"] : span["end"]]
+        everywhere |= {text[s["start"] : s["end"]] for s in shown["entities"]}
+    assert {"Oracle", "TikTok", "ByteDance", "Microsoft", "Donald Trump", "États-Unis", "Google"} <= everywhere
+
+
+def test_entities_command_json_and_cluster_filter(capsys, tmp_path):
+    lib = str(tmp_path / "lib.sqlite3")
+    code, out, _ = run(capsys, "--library", lib, "entities", "--json")
+    assert code == 0
+    entities = json.loads(out)
+    assert entities and all(set(e) == {"id", "name", "type", "aliases", "mentions", "articles"} for e in entities)
+    articles = [e["articles"] for e in entities]
+    assert articles == sorted(articles, reverse=True)
+    names = {e["name"] for e in entities}
+    assert {"Oracle", "TikTok", "United States", "Donald Trump"} <= names
+    code, out, _ = run(capsys, "--library", lib, "clusters", "--json", "--limit", "1")
+    cluster_id = json.loads(out)[0]["id"]
+    code, out, _ = run(capsys, "--library", lib, "entities", "--cluster", str(cluster_id), "--json")
+    in_cluster = json.loads(out)
+    assert in_cluster and {e["name"] for e in in_cluster} <= names
+    code, out, err = run(capsys, "--library", lib, "entities", "--cluster", "999999")
+    assert code == 2 and "no cluster" in err
+    code, out, _ = run(capsys, "--library", lib, "entities", "--limit", "3")
+    assert code == 0 and "Oracle" in out or "TikTok" in out
+
+
+def test_relink_rebuilds_the_same_entities(sample_library):
+    from reader.entities.linking import relink_library
+
+    article_id = sample_library.sample_article_ids()[0]
+    before = [(s.start, s.end, s.name) for s in sample_library.entity_spans(article_id)]
+    with sample_library.transaction():
+        sample_library.conn.execute("DELETE FROM mentions")
+    assert sample_library.entity_spans(article_id) == []
+    assert relink_library(sample_library) == sample_library.article_count()
+    after = [(s.start, s.end, s.name) for s in sample_library.entity_spans(article_id)]
+    assert after == before

@@ -1,0 +1,205 @@
+"""Recognition: spans and types in English, French, German and Spanish; keys; bad inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.entities import EntityRecognizer, RuleBasedRecognizer, SpacyRecognizer, get_recognizer, set_recognizer
+from reader.entities.keys import name_key
+from reader.model import EntityMention
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> RuleBasedRecognizer:
+    return RuleBasedRecognizer()
+
+
+def found(recognizer: RuleBasedRecognizer, text: str, lang: str | None) -> dict[str, str]:
+    """{surface: type} of the mentions, after checking every span points at its surface."""
+    mentions = recognizer.recognize(text, lang)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+        assert m.type in ("PERSON", "ORG", "PLACE", "OTHER")
+    starts = [m.start for m in mentions]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:])), "mentions overlap"
+    return {m.text: m.type for m in mentions}
+
+
+def test_the_default_recognizer_satisfies_the_protocol():
+    assert isinstance(get_recognizer(), EntityRecognizer)
+
+
+def test_english_names_with_roles_suffixes_and_places(recognizer):
+    text = (
+        "Unexpectedly, Larry Ellison's company won. US President Donald Trump approved the deal, "
+        "the Wall Street Journal reported from New York. Oracle Corp. and Moor Insights & Strategy "
+        "said the US Department of Justice agreed. Safra Catz, CEO of Oracle, spoke in Paris."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Larry Ellison"] == "PERSON"
+    assert got["Donald Trump"] == "PERSON"  # the role is not part of the span
+    assert "US President Donald Trump" not in got and "President" not in got
+    assert got["US"] == "PLACE"
+    assert got["Wall Street Journal"] == "ORG"
+    assert got["New York"] == "PLACE"
+    assert got["Oracle Corp."] == "ORG"
+    assert got["Moor Insights & Strategy"] == "ORG"
+    assert got["US Department of Justice"] == "ORG"
+    assert got["Safra Catz"] == "PERSON"
+    assert got["Paris"] == "PLACE"
+    assert "CEO" not in got and "Unexpectedly" not in got
+
+
+def test_sentence_initial_words_need_evidence(recognizer):
+    text = "Yesterday the board met. Microsoft said no. Later, analysts praised Microsoft and Oracle. Analysts agree."
+    got = found(recognizer, text, "en")
+    assert "Yesterday" not in got and "Later" not in got and "Analysts" not in got
+    assert got["Microsoft"] == "ORG" and got["Oracle"] == "ORG"
+    positions = [m.start for m in recognizer.recognize(text, "en") if m.text == "Microsoft"]
+    assert text.index("Microsoft said") in positions  # backed by its mid-sentence use
+
+
+def test_french_particles_roles_and_places(recognizer):
+    text = (
+        "Le Département d'État a répondu jeudi. Selon M. Emmanuel Macron, la visite de Charles de Gaulle "
+        "à Paris est restée célèbre. Mme Anne Hidalgo a rencontré des élus aux États-Unis et en Allemagne."
+    )
+    got = found(recognizer, text, "fr")
+    assert got["Département d'État"] == "ORG"
+    assert got["Emmanuel Macron"] == "PERSON"
+    assert got["Charles de Gaulle"] == "PERSON"
+    assert got["Anne Hidalgo"] == "PERSON"
+    assert got["Paris"] == "PLACE"
+    assert got["États-Unis"] == "PLACE" and got["Allemagne"] == "PLACE"
+    assert "Selon" not in got and "Le" not in got and "M." not in got and "Mme" not in got
+
+
+def test_german_nouns_are_not_names_but_names_are(recognizer):
+    text = (
+        "Die Regierung in Berlin hat am Montag eine Entscheidung getroffen. Bundeskanzler Olaf Scholz "
+        "sprach mit Vertretern der Deutschen Bank in Frankfurt über die Zukunft der Wirtschaft."
+    )
+    got = found(recognizer, text, "de")
+    assert got["Berlin"] == "PLACE" and got["Frankfurt"] == "PLACE"
+    assert got["Olaf Scholz"] == "PERSON"
+    assert got["Deutschen Bank"] == "ORG"
+    for noun in ("Regierung", "Entscheidung", "Vertretern", "Zukunft", "Wirtschaft", "Montag"):
+        assert noun not in got
+
+
+def test_spanish_names_and_places(recognizer):
+    text = "El presidente Pedro Sánchez viajó a México con la ministra Nadia Calviño. El Banco de España publicó su informe en Madrid."
+    got = found(recognizer, text, "es")
+    assert got["Pedro Sánchez"] == "PERSON"
+    assert got["Nadia Calviño"] == "PERSON"
+    assert got["México"] == "PLACE" and got["Madrid"] == "PLACE"
+    assert got["Banco de España"] == "ORG"
+
+
+def test_within_an_article_a_surname_takes_the_full_name(recognizer):
+    text = "President Donald Trump spoke on Monday. Later, Trump left. The Trump administration agreed, and Donald Trump smiled."
+    mentions = [m for m in recognizer.recognize(text, "en") if "Trump" in m.text]
+    assert {m.text for m in mentions} == {"Donald Trump", "Trump"}
+    assert {m.key for m in mentions} == {name_key("Donald Trump")}
+    assert {m.type for m in mentions} == {"PERSON"}
+
+
+def test_keys_are_cross_lingual_and_spelling_insensitive(recognizer):
+    keys = {}
+    for text, lang in (
+        ("Officials in the United States agreed.", "en"),
+        ("Les responsables aux États-Unis ont accepté.", "fr"),
+        ("The USA agreed with ByteDance.", "en"),
+        ("The U.S. agreed with Byte Dance.", "en"),
+        ("Die USA und ByteDance stimmten zu.", "de"),
+        ("Officials at Bytedance agreed.", "en"),
+    ):
+        for m in recognizer.recognize(text, lang):
+            keys.setdefault(m.text, m.key)
+    assert keys["United States"] == keys["États-Unis"] == keys["USA"] == keys["U.S."] == "country:us"
+    assert keys["ByteDance"] == keys["Byte Dance"] == keys["Bytedance"] == "bytedance"
+
+
+def test_nationality_words_are_other_and_point_at_their_country(recognizer):
+    mentions = recognizer.recognize("Somali pirates attacked a Chinese ship near Yemen.", "en")
+    by_text = {m.text: m for m in mentions}
+    assert by_text["Somali"].type == "OTHER" and by_text["Somali"].key == "nationality:so"
+    assert by_text["Chinese"].type == "OTHER" and by_text["Chinese"].key == "nationality:cn"
+    assert by_text["Yemen"].type == "PLACE"
+
+
+def test_a_model_based_recognizer_plugs_in():
+    class Ent:
+        def __init__(self, start: int, end: int, label: str) -> None:
+            self.start_char, self.end_char, self.label_ = start, end, label
+
+    class Doc:
+        def __init__(self, text: str) -> None:
+            self.ents = [Ent(0, 6, "PERSON"), Ent(text.index("France"), text.index("France") + 6, "GPE"), Ent(25, 29, "DATE")]
+
+    text = "Angela met us in France, 2020."
+    spacy_like = SpacyRecognizer(Doc)
+    mentions = spacy_like.recognize(text, "en")
+    assert [(m.text, m.type) for m in mentions] == [("Angela", "PERSON"), ("France", "PLACE")]
+    assert mentions[1].key == "country:fr"
+    set_recognizer(spacy_like)
+    try:
+        assert get_recognizer() is spacy_like
+    finally:
+        set_recognizer(None)
+    assert isinstance(get_recognizer(), RuleBasedRecognizer)
+
+
+# -- bad input: none of these may crash -------------------------------------------------------
+
+
+def test_all_lowercase_text_has_no_entities(recognizer):
+    text = "the minister said on monday that the deal with oracle would go ahead in paris. " * 20
+    assert recognizer.recognize(text, "en") == []
+
+
+def test_all_caps_text_does_not_turn_every_word_into_a_name(recognizer):
+    text = "GRANDMOTHER KILLED BY DRUNK DRIVER IN HIT-AND-RUN ACCIDENT IN RICHMOND\nPOLICE SAY THE DRIVER FLED THE SCENE AFTER THE CRASH"
+    got = found(recognizer, text, "en")
+    assert "GRANDMOTHER" not in got and "POLICE" not in got and "DRIVER" not in got
+    assert set(got) <= {"RICHMOND"}
+
+
+def test_thousands_of_names(recognizer):
+    names = [f"Person{chr(65 + i % 26)}{chr(65 + (i // 26) % 26)} Surname{i}" for i in range(3000)]
+    text = "We met " + ", ".join(names) + " and many others in London."
+    mentions = recognizer.recognize(text, "en")
+    assert len(mentions) >= 3000
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_mixed_scripts(recognizer):
+    text = "Владимир Путин met Xi Jinping (习近平) in Москва and Beijing; Ελλάδα and Ελληνική Δημοκρατία watched. Tokyo 東京."
+    got = found(recognizer, text, "en")
+    assert got.get("Beijing") == "PLACE" and got.get("Tokyo") == "PLACE"
+    assert "Xi Jinping" in got
+
+
+def test_a_name_of_two_hundred_characters(recognizer):
+    long_name = " ".join(["Wolfeschlegelsteinhausenbergerdorff"] * 6)[:200]
+    text = f"Yesterday {long_name} said hello to Oracle."
+    mentions = recognizer.recognize(text, "en")
+    assert all(text[m.start : m.end] == m.text and m.end - m.start <= 200 for m in mentions)
+    assert any(m.text == "Oracle" for m in mentions)
+    one_word = "A" + "b" * 199
+    assert all(m.end - m.start <= 200 for m in recognizer.recognize(f"We saw {one_word} there.", "en"))
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "...", "123 456", "'s", "O'", "d'", "Mr.", "U.S.", "É", "‘’“”"])
+def test_degenerate_texts(recognizer, text):
+    assert isinstance(recognizer.recognize(text, None), list)
+
+
+def test_recognition_is_deterministic_and_independent_of_earlier_articles():
+    text = "Maurice Cheeks was fired by the Philadelphia 76ers. Cheeks had coached in Portland."
+    first = RuleBasedRecognizer().recognize(text, "en")
+    other = RuleBasedRecognizer()
+    other.recognize("Cheeks and Portland and Philadelphia. Maurice said no.", "en")
+    assert other.recognize(text, "en") == first
+    assert all(isinstance(m, EntityMention) for m in first)
