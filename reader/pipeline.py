@@ -203,12 +203,30 @@ def import_records(
         flush(final=True)
 
     if use_pool:
-        ctx = multiprocessing.get_context("spawn")
+        ctx = _process_context()
+        if ctx.get_start_method() == "fork":
+            warm_up_analysis()  # load once here; forked workers share the pages
         with ctx.Pool(workers) as pool:
             consume(pool.imap(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     else:
         consume(map(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     return counter.report()
+
+
+def warm_up_analysis() -> None:
+    """Load the per-process data of the analysers (language profiles ...) ahead of a fork."""
+    from reader.text.language import profiles
+
+    profiles()
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (POSIX, no other threads: the CLI), else spawn (e.g. inside the TUI)."""
+    import threading
+
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _chain(head: list[RawArticle], rest: Iterator[RawArticle]) -> Iterator[RawArticle]:
