@@ -78,8 +78,6 @@ def read_xml_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
     if not entries:
         yield _no_entries_problem(source.origin, parsed, reason)
         return
-    if parsed.bozo:
-        yield IngestProblem(source.origin, f"feed is not well-formed ({reason}); read its {len(entries)} items anyway", warning=True)
     feed = parsed.feed
     feed_info = FeedInfo(
         title=single_line(_detail_text(feed, "title")) or _hostname(feed.get("link")),
@@ -87,9 +85,15 @@ def read_xml_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
         link=feed.get("link"),
         format=parsed.get("version") or "feed",
     )
+    # feedparser holds every entry already; the articles are a bounded list beside them
+    results = [entry_article(source.origin, i, entry, feed_info, limits) for i, entry in enumerate(entries[: limits.max_feed_items])]
+    if parsed.bozo:
+        if not any(isinstance(result, RawArticle) for result in results):  # only empty fragments were recovered
+            yield IngestProblem(source.origin, f"broken feed, nothing to import: {reason}")
+            return
+        yield IngestProblem(source.origin, f"feed is not well-formed ({reason}); read its {len(entries)} items anyway", warning=True)
     yield from _limit_items(source.origin, len(entries), limits)
-    for index, entry in enumerate(entries[: limits.max_feed_items]):
-        yield entry_article(source.origin, index, entry, feed_info, limits)
+    yield from results
 
 
 def _is_legacy_8bit(data: bytes) -> bool:
@@ -226,13 +230,18 @@ def iso_date(raw: str, parsed: Any = None) -> str:
 
 def read_json_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
     """A JSON Feed document (https://jsonfeed.org/version/1.1)."""
+    broken = "broken JSON Feed, nothing to import"
     try:
         text, _ = decode_bytes(data)
         document = json.loads(text)
-    except (UndecodableError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        yield IngestProblem(source.origin, f"broken JSON Feed, nothing to import: {message}", line=line)
+    except json.JSONDecodeError as exc:
+        yield IngestProblem(source.origin, f"{broken}: {exc.msg}", line=exc.lineno)
+        return
+    except RecursionError:
+        yield IngestProblem(source.origin, f"{broken}: values nested too deeply to read")
+        return
+    except UndecodableError as exc:
+        yield IngestProblem(source.origin, f"{broken}: {exc}")
         return
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):

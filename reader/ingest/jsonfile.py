@@ -25,7 +25,7 @@ from reader.ingest import feeds
 from reader.ingest.base import ReadResult, Source, article_too_long, single_line, title_from_text
 from reader.ingest.decoding import UTF8_OR_CP1252, stream_encoding
 from reader.ingest.htmltext import html_to_text, looks_like_html
-from reader.ingest.jsonstream import JsonCursor, JsonStreamError
+from reader.ingest.jsonstream import TOO_DEEP, JsonCursor, JsonStreamError
 from reader.ingest.sniff import looks_like_json, media_type
 from reader.model import IngestProblem, RawArticle
 
@@ -88,6 +88,9 @@ def read_lines(source: Source, head: bytes, limits: Limits) -> ReadResult:
                 record = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 yield IngestProblem(source.origin, f"malformed JSON: {exc.msg} (column {exc.colno}), line skipped", line=number)
+                continue
+            except RecursionError:
+                yield IngestProblem(source.origin, f"malformed JSON: {TOO_DEEP}, line skipped", line=number)
                 continue
             yield record_article(source.origin, record, fallback_id=f"{source.origin}#{number}", line=number, limits=limits)
 

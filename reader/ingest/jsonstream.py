@@ -20,6 +20,7 @@ _EDGE = 16
 _NON_SPACE = re.compile(r"[^ \t\r\n]")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _DECODER = json.JSONDecoder()
+TOO_DEEP = "values nested too deeply to read"
 
 
 class JsonStreamError(ValueError):
@@ -92,6 +93,8 @@ class JsonCursor:
                 if self._may_be_cut(exc) and self._fill(at_least=len(self._buf) - self._pos):
                     continue  # read as much again as is pending: total work stays linear
                 raise JsonStreamError(exc.msg, self._line_at(exc.pos)) from None
+            except RecursionError:
+                raise JsonStreamError(TOO_DEEP, self.line) from None
             if self._number_may_go_on(value, end) and self._fill():
                 continue
             self._pos = end
