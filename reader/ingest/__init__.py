@@ -11,12 +11,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reader.config import Limits
-from reader.ingest import plaintext
-from reader.ingest.base import InputFormat, Source
+from reader.ingest import feeds, html, jsonfile, plaintext
+from reader.ingest.base import InputFormat, Source, human_size
 from reader.ingest.decoding import binary_kind
 from reader.model import IngestProblem, RawArticle
 
-FORMATS: list[InputFormat] = [plaintext]  # type: ignore[list-item]
+# Order matters: the first format that accepts a source reads it. Plain text goes by its
+# suffix only; feeds sniff their root element before JSON and HTML get a say, so a feed
+# served as text/html or saved as .json (JSON Feed) still reads as a feed.
+FORMATS: list[InputFormat] = [plaintext, feeds, jsonfile, html]  # type: ignore[list-item]
 
 
 def _is_url(value: str) -> bool:
@@ -76,13 +79,13 @@ def read_source(source: Source, limits: Limits) -> Iterator[RawArticle | IngestP
     try:
         size = len(source.data) if source.data is not None else source.path.stat().st_size  # type: ignore[union-attr]
         if size == 0:
-            yield IngestProblem(source.origin, "empty file, nothing to import")
+            yield IngestProblem(source.origin, "empty file, nothing to import" if source.data is None else "empty response, nothing to import")
             return
         if size > limits.max_file_bytes:
             yield IngestProblem(
                 source.origin,
-                f"file is {size / 1e6:,.0f} MB, over the {limits.max_file_bytes / 1e6:,.0f} MB limit "
-                "(raise it with --max-file-size)",
+                f"file is {human_size(size)}, over the {human_size(limits.max_file_bytes)} limit: skipped "
+                f"(raise it with --max-file-size BYTES, e.g. --max-file-size {size}, or max_file_bytes in the config file)",
             )
             return
         head = source.head()
