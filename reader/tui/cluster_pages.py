@@ -168,6 +168,14 @@ class ClusterPages:
         number = len(self._page_starts) - 1
         return number * self.page_size, self._page_starts[number]
 
+    def index_of(self, cluster_id: int) -> int | None:
+        """Where a cluster sits, if it is in a page read so far."""
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == cluster_id:
+                    return number * self.page_size + offset
+        return None
+
     def forget_rows(self) -> None:
         """Drop cached rows (after a change in the store); keys stay valid if sort keys did not move."""
         self._pages.clear()

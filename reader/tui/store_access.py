@@ -101,15 +101,18 @@ def entity_spans(library: Library, article_id: int) -> list[EntitySpan]:
 
 
 def _entity_counts(rows: Iterable[Any]) -> list[EntityCount]:
-    counts = [
-        EntityCount(
-            entity_id=_field(r, "entity_id", "id"),
-            name=str(_field(r, "name", "text", "label", default="")),
-            type=entity_type(_field(r, "type", "entity_type", "kind")),
-            count=int(_field(r, "count", "mentions", "mention_count", "n", default=0) or 0),
+    """Counts from the store (``EntityCount(entity=Entity, count)``) or flat records."""
+    counts = []
+    for r in rows:
+        entity = _field(r, "entity", default=r)
+        counts.append(
+            EntityCount(
+                entity_id=_field(entity, "entity_id", "id"),
+                name=str(_field(entity, "name", "text", "label", default="")),
+                type=entity_type(_field(entity, "type", "entity_type", "kind")),
+                count=int(_field(r, "count", "mentions", "mention_count", "n", default=0) or 0),
+            )
         )
-        for r in rows
-    ]
     counts.sort(key=lambda c: (-c.count, c.name.casefold()))
     return counts
 
@@ -126,16 +129,40 @@ def article_entities(library: Library, article_id: int) -> list[EntityCount]:
     return _entity_counts({"entity_id": k[0], "name": k[1], "type": k[2], "count": n} for k, n in totals.items())
 
 
+CLUSTER_ENTITIES_LIMIT = 50
+
+
 def cluster_entities(library: Library, cluster_id: int) -> list[EntityCount]:
+    """The cluster's top entities, counted by the articles mentioning them."""
     method = getattr(library, "cluster_entities", None)
-    return _entity_counts(method(cluster_id)) if method is not None else []
+    if method is None:
+        return []
+    try:
+        return _entity_counts(method(cluster_id, limit=CLUSTER_ENTITIES_LIMIT))
+    except TypeError:
+        return _entity_counts(method(cluster_id))
+
+
+CLUSTERS_MENTIONING_LIMIT = 10_000  # enough for a sidebar filter; the list is passed to SQL as ids
 
 
 def clusters_mentioning(library: Library, entity_id: int) -> tuple[int, ...] | None:
+    """Ids of the clusters whose articles mention the entity (None: the store cannot say)."""
     method = getattr(library, "clusters_mentioning", None)
     if method is None:
         return None
-    ids = [int(_field(x, "cluster_id", "id", default=x)) if not isinstance(x, int) else x for x in method(entity_id)]
+    try:
+        found = method(entity_id, limit=CLUSTERS_MENTIONING_LIMIT)
+    except TypeError:  # an implementation without the limit argument
+        found = method(entity_id)
+    ids = []
+    for item in found:
+        if isinstance(item, int):
+            ids.append(item)
+        elif isinstance(item, tuple):
+            ids.append(int(item[0]))
+        else:
+            ids.append(int(_field(item, "cluster_id", "id")))
     return tuple(sorted(set(ids)))
 
 

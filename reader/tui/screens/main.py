@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header
 
 from reader.model import Article, ClusterRow
 from reader.store import Library
@@ -35,9 +34,12 @@ from reader.tui.store_access import (
     set_cluster_starred,
 )
 from reader.tui.widgets.article_view import ArticleView
-from reader.tui.widgets.entity_panel import EntityPanel
-from reader.tui.widgets.find_bar import FindBar
+from reader.tui.widgets.chrome import KeyHints, TitleBar
 from reader.tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from reader.tui.widgets.entity_panel import EntityPanel
+    from reader.tui.widgets.find_bar import FindBar
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
@@ -82,14 +84,13 @@ class MainScreen(Screen[None]):
         self.languages: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
+        # The find bar and the entity panel are mounted the first time they are wanted.
+        yield TitleBar(id="title-bar")
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             with Vertical(id="article-pane"):
                 yield ArticleView(id="article")
-                yield FindBar(id="find-bar")
-            yield EntityPanel(id="entities")
-        yield Footer(compact=True)
+        yield KeyHints(id="key-hints")
 
     # -- widgets ---------------------------------------------------------------------------
 
@@ -102,17 +103,41 @@ class MainScreen(Screen[None]):
         return self.query_one(ArticleView)
 
     @property
-    def entity_panel(self) -> EntityPanel:
-        return self.query_one(EntityPanel)
+    def entity_panel(self) -> "EntityPanel | None":
+        from reader.tui.widgets.entity_panel import EntityPanel
+
+        found = self.query(EntityPanel)
+        return found.first() if found else None
+
+    async def ensure_entity_panel(self) -> "EntityPanel":
+        panel = self.entity_panel
+        if panel is None:
+            from reader.tui.widgets.entity_panel import EntityPanel
+
+            panel = EntityPanel(id="entities")
+            await self.query_one("#panes").mount(panel)
+        return panel
 
     @property
-    def find_bar(self) -> FindBar:
-        return self.query_one(FindBar)
+    def find_bar(self) -> "FindBar | None":
+        from reader.tui.widgets.find_bar import FindBar
+
+        found = self.query(FindBar)
+        return found.first() if found else None
+
+    async def ensure_find_bar(self) -> "FindBar":
+        bar = self.find_bar
+        if bar is None:
+            from reader.tui.widgets.find_bar import FindBar
+
+            bar = FindBar(id="find-bar")
+            await self.query_one("#article-pane").mount(bar)
+        return bar
 
     def on_mount(self) -> None:
         if self.app.no_color:
             self.add_class("-no-color")
-        self.sub_title = "opening library…"
+        self.query_one(TitleBar).status = "opening library…"
         self.sidebar.focus()
 
     def attach(self, library: Library) -> None:
@@ -126,6 +151,7 @@ class MainScreen(Screen[None]):
         total = sidebar.pages.total
         count = f"{total:,} clusters" if total is not None else "counting clusters…"
         self.sub_title = f"{count} · {sidebar.query.describe()}"
+        self.query_one(TitleBar).status = self.sub_title
 
     # -- opening articles ------------------------------------------------------------------
 
@@ -133,8 +159,10 @@ class MainScreen(Screen[None]):
     def _cluster_opened(self, message: Sidebar.ClusterOpened) -> None:
         if not message.rows:
             return
-        first = next((r for r in message.rows if not r.article.read), message.rows[0])
-        self.open_article(first.article.id)
+        wanted = message.article_id
+        if wanted is None or all(r.article.id != wanted for r in message.rows):
+            wanted = next((r for r in message.rows if not r.article.read), message.rows[0]).article.id
+        self.open_article(wanted)
         self._refresh_entities()
 
     @on(Sidebar.ArticleChosen)
@@ -144,7 +172,8 @@ class MainScreen(Screen[None]):
     @on(Sidebar.Highlighted)
     def _highlighted(self, message: Sidebar.Highlighted) -> None:
         self._update_subtitle()
-        if self.entity_panel.scope == "cluster" and self.has_class("-entities"):
+        panel = self.entity_panel
+        if panel is not None and panel.scope == "cluster" and self.has_class("-entities"):
             self._refresh_entities()
 
     @on(Sidebar.NothingUnread)
@@ -162,7 +191,8 @@ class MainScreen(Screen[None]):
         self.article = article
         self._mention_after = None
         self.article_view.show_article(article, entity_spans(self.library, article_id))
-        self.find_bar.display = False
+        if self.find_bar is not None:
+            self.find_bar.display = False
         sidebar = self.sidebar
         sidebar.set_open_article(article_id)
         sidebar.show_article(article_id)
@@ -218,7 +248,7 @@ class MainScreen(Screen[None]):
 
     def _panes(self) -> list:
         panes = [self.sidebar, self.article_view]
-        if self.has_class("-entities"):
+        if self.has_class("-entities") and self.entity_panel is not None:
             panes.append(self.entity_panel.entity_list)
         return [p for p in panes if p.display and p.styles.display != "none" and p.region.width > 0]
 
@@ -250,48 +280,48 @@ class MainScreen(Screen[None]):
 
     # -- find in article -------------------------------------------------------------------
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         if self.article is None:
             return
-        self.find_bar.open()
+        (await self.ensure_find_bar()).open()
 
-    @on(FindBar.Changed)
-    def _find_changed(self, message: FindBar.Changed) -> None:
+    def on_find_bar_changed(self, message: "FindBar.Changed") -> None:
         count = self.article_view.find(message.query)
-        self.find_bar.show_count(count, None)
+        if self.find_bar is not None:
+            self.find_bar.show_count(count, None)
 
-    @on(FindBar.Submitted)
-    def _find_submitted(self, message: FindBar.Submitted) -> None:
+    def on_find_bar_submitted(self, message: "FindBar.Submitted") -> None:
         view = self.article_view
         if view.find(message.query):
             view.action_next_match()
         view.focus()
 
-    @on(FindBar.Closed)
-    def _find_closed(self) -> None:
+    def on_find_bar_closed(self) -> None:
         self.article_view.focus()
 
     @on(ArticleView.Matches)
     def _matches(self, message: ArticleView.Matches) -> None:
-        self.find_bar.show_count(message.count, message.current)
+        if self.find_bar is not None:
+            self.find_bar.show_count(message.count, message.current)
         if message.current is not None:
             self.notify(f"match {message.current + 1} of {message.count}", timeout=1)
 
     # -- entity panel ----------------------------------------------------------------------
 
-    def action_toggle_entities(self) -> None:
+    async def action_toggle_entities(self) -> None:
         showing = not self.has_class("-entities")
+        panel = await self.ensure_entity_panel()
         self.set_class(showing, "-entities")
         if showing:
             self._refresh_entities()
-            self.entity_panel.entity_list.focus()
-        elif self.focused is None or self.entity_panel in self.focused.ancestors:
+            panel.entity_list.focus()
+        elif self.focused is None or panel in self.focused.ancestors:
             self.article_view.focus() if self.article is not None else self.sidebar.focus()
 
     def _refresh_entities(self) -> None:
-        if not self.has_class("-entities") or self.library is None:
-            return
         panel = self.entity_panel
+        if not self.has_class("-entities") or self.library is None or panel is None:
+            return
         missing = [m for m in ("entity_spans", "article_entities") if not hasattr(self.library, m)]
         note = "entities are not in this library yet" if len(missing) == 2 else "no entities"
         if panel.scope == "article":
@@ -312,12 +342,10 @@ class MainScreen(Screen[None]):
             return self.library.get_cluster(self.article.cluster_id)
         return self.sidebar.current_cluster()
 
-    @on(EntityPanel.ScopeChanged)
-    def _scope_changed(self) -> None:
+    def on_entity_panel_scope_changed(self) -> None:
         self._refresh_entities()
 
-    @on(EntityPanel.JumpToMention)
-    def _jump(self, message: EntityPanel.JumpToMention) -> None:
+    def on_entity_panel_jump_to_mention(self, message: "EntityPanel.JumpToMention") -> None:
         entity = message.entity
         if self._mention_entity != (entity.entity_id, entity.name):
             self._mention_entity = (entity.entity_id, entity.name)
@@ -327,8 +355,7 @@ class MainScreen(Screen[None]):
             self.notify(f"{entity.name} is not mentioned in this article.", timeout=3)
         self._mention_after = found
 
-    @on(EntityPanel.FilterClusters)
-    def _filter_by_entity(self, message: EntityPanel.FilterClusters) -> None:
+    def on_entity_panel_filter_clusters(self, message: "EntityPanel.FilterClusters") -> None:
         self.filter_by_entity(message.entity)
 
     def filter_by_entity(self, entity: EntityCount) -> None:
@@ -428,9 +455,8 @@ class MainScreen(Screen[None]):
             if article_id is None or self.library is None:
                 return
             article = self.library.get_article(article_id, with_text=False)
-            if article is not None and article.cluster_id is not None:
-                self.sidebar.open_cluster(article.cluster_id)
-            self.open_article(article_id)
+            if article is None or article.cluster_id is None or not self.sidebar.open_cluster(article.cluster_id, article_id):
+                self.open_article(article_id)  # its story is not in the list read so far: just show it
 
         self.app.push_screen(SearchScreen(self.library.path, query), opened)
 

@@ -59,7 +59,7 @@ class EntityList(OptionList):
 class EntityPanel(Vertical):
     """Entities with counts; messages up for the screen to act on."""
 
-    COMPONENT_CLASSES = {"entities--person", "entities--org", "entities--place", "entities--other"}
+    COMPONENT_CLASSES = {"entities--count", "entities--person", "entities--org", "entities--place", "entities--other"}
 
     class _EntityMessage(Message):
         def __init__(self, panel: "EntityPanel", entity: EntityCount) -> None:
@@ -99,9 +99,9 @@ class EntityPanel(Vertical):
         for number, entity in enumerate(self._entities):
             mark, kind = TYPE_MARKS.get(entity.type, TYPE_MARKS["OTHER"])
             prompt = Text(end="", no_wrap=True, overflow="ellipsis")
+            prompt.append(f"{entity.count:>3} ", style=layer_style(self, "entities--count"))
             prompt.append(f"{mark} ", style=layer_style(self, f"entities--{kind}"))
             prompt.append(safe_line(entity.name) or "?")
-            prompt.append(f"  {entity.count}", style="dim")
             options.append(Option(prompt, id=f"e{number}"))
         entity_list = self.entity_list
         entity_list.clear_options()

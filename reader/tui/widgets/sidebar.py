@@ -92,11 +92,14 @@ class Sidebar(ScrollView, can_focus=True):
     class ClusterOpened(Message):
         """A cluster was opened (its articles are now listed under it)."""
 
-        def __init__(self, sidebar: "Sidebar", cluster: ClusterRow, rows: tuple[ArticleRow, ...]) -> None:
+        def __init__(
+            self, sidebar: "Sidebar", cluster: ClusterRow, rows: tuple[ArticleRow, ...], article_id: int | None = None
+        ) -> None:
             super().__init__()
             self.sidebar = sidebar
             self.cluster = cluster
             self.rows = rows
+            self.article_id = article_id  # the article to show; None: the first unread
 
     class ArticleChosen(Message):
         """Enter (or a click) on an article row."""
@@ -434,7 +437,7 @@ class Sidebar(ScrollView, can_focus=True):
         if self.expanded is not None:
             self.collapse()
 
-    def expand_row(self, row: int) -> None:
+    def expand_row(self, row: int, article_id: int | None = None) -> None:
         """Open the cluster at ``row``: its articles appear under it (another one closes)."""
         index = self.cluster_index_of_row(row)
         if index is None or self.library is None:
@@ -448,7 +451,7 @@ class Sidebar(ScrollView, can_focus=True):
         self.cursor = index
         self._changed()
         self._scroll_to_row(index)
-        self.post_message(self.ClusterOpened(self, cluster, rows))
+        self.post_message(self.ClusterOpened(self, cluster, rows, article_id))
 
     def collapse(self, *, keep_cursor_on_cluster: bool = True) -> None:
         if self.expanded is None:
@@ -486,23 +489,22 @@ class Sidebar(ScrollView, can_focus=True):
     def expanded_article_ids(self) -> list[int]:
         return [row.article.id for row in self.expanded.rows] if self.expanded else []
 
-    def open_cluster(self, cluster_id: int) -> bool:
+    def open_cluster(self, cluster_id: int, article_id: int | None = None) -> bool:
         """Open a cluster by id if it is in the pages read so far (used after a search)."""
-        for number in list(self.pages._pages):
-            for offset, row in enumerate(self.pages._pages[number]):
-                if row.id == cluster_id:
-                    self._open_cluster_index(number * self.pages.page_size + offset)
-                    return True
-        return False
+        index = self.pages.index_of(cluster_id)
+        if index is None:
+            return False
+        self._open_cluster_index(index, article_id)
+        return True
 
-    def _open_cluster_index(self, index: int) -> None:
+    def _open_cluster_index(self, index: int, article_id: int | None = None) -> None:
         if self.expanded is not None and self.expanded.cluster_index == index:
             self.move_cursor(index)
-            self.post_message(self.ClusterOpened(self, self.expanded.cluster, self.expanded.rows))
+            self.post_message(self.ClusterOpened(self, self.expanded.cluster, self.expanded.rows, article_id))
             return
         self.collapse(keep_cursor_on_cluster=False)
         self.cursor = index
-        self.expand_row(index)
+        self.expand_row(index, article_id)
 
     # -- next unread -------------------------------------------------------------------------
 
