@@ -14,7 +14,7 @@ import codecs
 import io
 import json
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -221,7 +221,7 @@ def iso_date(raw: str, parsed: Any = None) -> str:
     except (TypeError, ValueError, IndexError):
         pass
     if parsed:  # feedparser's struct_time is in UTC
-        return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+        return datetime(*parsed[:6], tzinfo=UTC).isoformat()
     return raw
 
 

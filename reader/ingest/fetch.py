@@ -58,7 +58,7 @@ def fetch(url: str, limits: Limits) -> Source | IngestProblem:
         return IngestProblem(url, f"HTTP {exc.code} {exc.reason}".rstrip())
     except urllib.error.URLError as exc:
         return IngestProblem(url, f"cannot reach the server: {network_reason(exc.reason)}")
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return IngestProblem(url, f"no answer within {TIMEOUT_SECONDS} s: timed out")
     except (http.client.HTTPException, OSError, zlib.error) as exc:
         return IngestProblem(url, f"download failed: {network_reason(exc)}")
@@ -106,7 +106,7 @@ def network_reason(reason: object) -> str:
     """A short phrase for a socket-level failure."""
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+    if isinstance(reason, TimeoutError):
         return f"no answer within {TIMEOUT_SECONDS} s"
     if isinstance(reason, socket.gaierror):
         return "unknown host (name lookup failed)"

@@ -134,7 +134,7 @@ def test_jsonl_in_utf16_or_with_a_bom(tmp_path, encoding):
 
 def test_jsonl_with_stray_latin1_bytes_is_decoded_not_refused(tmp_path):
     path = tmp_path / "legacy.jsonl"
-    path.write_bytes('{"title": "Ação", "text": "Não há"}\n'.encode("cp1252") + '{"title": "ok", "text": "fine"}\n'.encode())
+    path.write_bytes('{"title": "Ação", "text": "Não há"}\n'.encode("cp1252") + b'{"title": "ok", "text": "fine"}\n')
     articles, problems = read(path)
     assert problems == [] and [(a.title, a.text) for a in articles] == [("Ação", "Não há"), ("ok", "fine")]
 
@@ -187,7 +187,7 @@ def test_real_jsonl_corpus_reads_every_line_with_its_ids_and_extras(corpora):
     articles, problems = read(path)
     assert problems == []
     assert [a.external_id for a in articles] == [str(r["id"]) for r in lines]
-    assert all(a.metadata.get("cluster") == r["cluster"] and a.lang == r["lang"] for a, r in zip(articles, lines))
+    assert all(a.metadata.get("cluster") == r["cluster"] and a.lang == r["lang"] for a, r in zip(articles, lines, strict=True))
 
 
 # -- the streaming cursor -----------------------------------------------------------------------
