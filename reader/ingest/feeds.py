@@ -17,9 +17,8 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import feedparser
 
 from reader.config import Limits
 from reader.ingest.base import ReadResult, Source, article_too_long, single_line, title_from_text
@@ -27,6 +26,9 @@ from reader.ingest.decoding import UndecodableError, decode_bytes
 from reader.ingest.htmltext import html_to_text
 from reader.ingest.sniff import content_type_charset, head_text, looks_like_feed, looks_like_json_feed, media_type, xml_declared_encoding
 from reader.model import IngestProblem, RawArticle
+
+if TYPE_CHECKING:
+    import feedparser
 
 name = "feed"
 SUFFIXES = {".rss", ".atom", ".xml", ".rdf", ".feed"}
@@ -68,6 +70,8 @@ def read_xml_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
         headers["content-type"] = f"{media_type(source.content_type) or 'application/xml'}; charset=windows-1252"
     if source.data is not None and source.origin.startswith(("http://", "https://")):
         headers["content-location"] = source.origin  # base for relative links in items
+    import feedparser  # imported when a feed is met: it costs a noticeable part of start-up
+
     # A BytesIO, never raw bytes or str: feedparser would try those as a file name or URL.
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     entries = parsed.entries

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import trafilatura
-from trafilatura.utils import load_html
-
 from reader.config import Limits
 from reader.ingest.base import ReadResult, Source, article_too_long, single_line, title_from_text
 from reader.ingest.decoding import UndecodableError, decode_bytes
@@ -30,6 +27,9 @@ def accepts(source: Source, head: bytes) -> bool:
 
 
 def read(source: Source, limits: Limits) -> ReadResult:
+    # trafilatura takes most of a second to import: only imports that meet a page pay for it
+    from trafilatura.utils import load_html
+
     data = source.read_bytes()
     try:
         page, encoding = decode_page(data, source.content_type)
@@ -72,6 +72,9 @@ def decode_page(data: bytes, content_type: str | None) -> tuple[str, str]:
 
 def extract(tree: Any, page: str, url: str | None) -> Any:
     """trafilatura's main-text extraction; a second, recall-oriented pass if the first finds nothing."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
     options: dict[str, Any] = {
         "url": url,
         "with_metadata": True,
