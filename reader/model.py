@@ -57,7 +57,7 @@ class EntityMention:
     key: str = ""  # normalised form used to link mentions to a canonical entity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntitySpan:
     """A stored entity mention of an article, for highlighting: a span into its clean text."""
 

@@ -112,10 +112,20 @@ class _Article:
     _line_kinds: dict[int, str] = field(default_factory=dict)
 
     def seen_lowercase(self, word: str) -> bool:
+        """Whether the word occurs in lowercase as a whole word somewhere in the article."""
         lower = word.lower()
         if lower == word:
             return True
-        return _lowercase_pattern(lower).search(self.text) is not None
+        text = self.text
+        size = len(lower)
+        position = text.find(lower)
+        while position >= 0:
+            before = text[position - 1] if position else " "
+            after = text[position + size] if position + size < len(text) else " "
+            if not (before.isalnum() or before in "'’-") and not (after.isalnum() or after in "'’-"):
+                return True
+            position = text.find(lower, position + 1)
+        return False
 
     def line_kind(self, position: int) -> str:
         """"caps" (ALL-CAPS headline), "title" (Title Case headline) or "prose" for the line at position."""
@@ -127,11 +137,6 @@ class _Article:
             kind = _line_kind(self.text[start:end]) if end - start <= MAX_HEADLINE_CHARS else "prose"
             self._line_kinds[start] = kind
         return kind
-
-
-@lru_cache(maxsize=4096)
-def _lowercase_pattern(lower: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w'’-]){re.escape(lower)}(?![\w'’-])")
 
 
 def _line_kind(line: str) -> str:
@@ -264,7 +269,7 @@ class RuleBasedRecognizer:
             evidence = article.evidence.get(evidence_key)
             if evidence is None:
                 evidence = article.evidence[evidence_key] = self._has_evidence(article, words[0][2], words, headline=False)
-        memo_key = (article.lang, tuple(w for _, _, w in words), evidence, role_before, adjective)
+        memo_key = (article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective)
         decided = _RUN_MEMO.get(memo_key)
         if decided is None:
             index_of = {w[0]: i for i, w in enumerate(words)}
@@ -615,27 +620,27 @@ def _unify_within_article(candidates: list[_Candidate]) -> None:
 def _split_adjacent_names(candidates: list[_Candidate]) -> None:
     """"Oracle TikTok deal": a default-typed run seen once, whose every word stands alone more
     often elsewhere in the article, is two names side by side, not a person called Oracle TikTok."""
+    if not any(len(c.words) > 1 and c.weight <= 1.0 for c in candidates):
+        return
     alone: dict[str, int] = {}
     runs: dict[tuple[str, ...], int] = {}
+    folded: list[tuple[str, ...]] = []
     for c in candidates:
-        if len(c.words) == 1:
-            folded = fold(c.words[0][2])
-            alone[folded] = alone.get(folded, 0) + 1
+        words = tuple(w.lower() for _, _, w in c.words) if len(c.words) > 1 else (c.words[0][2].lower(),)
+        folded.append(words)
+        if len(words) == 1:
+            alone[words[0]] = alone.get(words[0], 0) + 1
         else:
-            words = tuple(fold(w) for _, _, w in c.words)
             runs[words] = runs.get(words, 0) + 1
     if not alone:
         return
-    index = 0
-    while index < len(candidates):
-        c = candidates[index]
-        words = tuple(fold(w) for _, _, w in c.words)
+    out: list[_Candidate] = []
+    for c, words in zip(candidates, folded):
         if len(words) > 1 and c.weight <= 1.0 and runs[words] == 1 and all(alone.get(w, 0) > 1 for w in words):
-            parts = [_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5) for start, end, word in c.words]
-            candidates[index : index + 1] = parts
-            index += len(parts)
+            out.extend(_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5) for start, end, word in c.words)
         else:
-            index += 1
+            out.append(c)
+    candidates[:] = out
 
 
 # -- plugging in another recognizer ------------------------------------------------------------

@@ -149,12 +149,19 @@ class EntityStore:
 
     def entity_spans(self, article_id: int) -> list[EntitySpan]:
         """The article's entity spans, in text order (one index range scan)."""
-        rows = self.conn.execute(
-            """SELECT m.start, m.end, m.type, m.entity_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id
-               WHERE m.article_id = ? ORDER BY m.start""",
-            (article_id,),
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a long article has thousands of spans
+        rows = cursor.execute(
+            "SELECT start, end, type, entity_id FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)
         ).fetchall()
-        return [EntitySpan(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        if not rows:
+            return []
+        ids = list({r[3] for r in rows})
+        names: dict[int, str] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            names.update(cursor.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return [EntitySpan(start, end, kind, entity_id, names.get(entity_id, "")) for start, end, kind, entity_id in rows]
 
     def get_entity(self, entity_id: int, *, with_aliases: bool = True) -> Entity | None:
         row = self.conn.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)).fetchone()

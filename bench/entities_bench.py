@@ -1,0 +1,162 @@
+"""Entity benchmarks: extraction throughput, span look-up time, linking cost per article.
+
+Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-articles N]
+
+1. Extraction: ``add_mentions`` (the per-article analyser the import workers run) over real
+   news articles (the ECB+ dev corpus and the bundled seeds), one process, articles per
+   second of CPU time (median of --repeat runs). The target is >= 5,000 articles/s per core.
+   The peer figure in the same run is one regex pass finding capitalised words (the floor
+   any capitalisation-based recognizer pays).
+2. Span look-up: ``library.entity_spans(id)`` for one 10,000-word article stored in a
+   library (median of 200 calls). The target is < 5 ms.
+3. Linking: time spent in ``link_entities_stage`` per imported article while importing
+   --link-articles articles (variants of the corpus articles, distinct ids) into a new library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reader.entities.analysis import add_mentions  # noqa: E402
+from reader.entities.gazetteer import gazetteer  # noqa: E402
+from reader.model import PreparedArticle, RawArticle  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ecbplus_dev.jsonl"
+
+
+def load_articles(corpus: Path) -> list[tuple[str, str, str | None]]:
+    """(title, text, lang) of the corpus articles and the seeds."""
+    articles: list[tuple[str, str, str | None]] = []
+    if corpus.is_file():
+        for line in corpus.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            articles.append((row["title"], row["text"], row.get("lang")))
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        title, _, body = seed.read_text(encoding="utf-8").partition("\n")
+        articles.append((title, body, "fr" if "002_" in seed.name else "en"))
+    return articles
+
+
+def prepared(title: str, text: str, lang: str | None, external_id: str) -> PreparedArticle:
+    raw = RawArticle(external_id=external_id, title=title, text=text, origin="bench", lang=lang)
+    return PreparedArticle(raw, text, external_id, lang, None, None, None)
+
+
+def bench_extraction(articles: list[tuple[str, str, str | None]], repeat: int) -> None:
+    batch = [prepared(t, x, lang, str(i)) for i, (t, x, lang) in enumerate(articles)]
+    gazetteer()  # built once per worker process; not part of the per-article cost
+    for item in batch:  # warm the per-process caches as a long import would
+        add_mentions(item)
+    rates, wall_rates, mentions = [], [], 0
+    for _ in range(repeat):
+        cpu, wall = time.process_time(), time.perf_counter()
+        mentions = sum(len(add_mentions(item).mentions) for item in batch)
+        rates.append(len(batch) / (time.process_time() - cpu))
+        wall_rates.append(len(batch) / (time.perf_counter() - wall))
+    words = sum(len(x.split()) for _, x, _ in articles) / len(articles)
+    print(f"extraction: {len(batch)} articles (mean {words:.0f} words), {mentions} mentions per pass")
+    print(f"  add_mentions: median {statistics.median(rates):,.0f} articles/s per core (CPU time), "
+          f"{statistics.median(wall_rates):,.0f} articles/s wall; {1e6 / statistics.median(rates):.0f} us/article")
+    capitalised = re.compile(r"\b[A-Z][\w'-]*")
+    peer = []
+    for _ in range(repeat):
+        cpu = time.process_time()
+        for item in batch:
+            capitalised.findall(item.text)
+        peer.append(len(batch) / (time.process_time() - cpu))
+    print(f"  peer, one regex pass for capitalised words: median {statistics.median(peer):,.0f} articles/s per core")
+
+
+def long_article(articles: list[tuple[str, str, str | None]], words: int) -> str:
+    parts: list[str] = []
+    count = 0
+    for _, text, lang in articles * 10:
+        if lang != "en":
+            continue
+        parts.append(text)
+        count += len(text.split())
+        if count >= words:
+            break
+    return "\n\n".join(parts)
+
+
+def bench_spans(articles: list[tuple[str, str, str | None]]) -> None:
+    from reader.pipeline import import_records
+    from reader.store import open_library
+
+    text = long_article(articles, 10_000)
+    with tempfile.TemporaryDirectory() as folder:
+        library = open_library(Path(folder) / "bench.sqlite3")
+        import_records(library, [RawArticle("long", "A long article", text, "bench", lang="en")], workers=1)
+        article = library.find_article("long")
+        assert article is not None
+        spans = library.entity_spans(article.id)
+        timings = []
+        for _ in range(200):
+            started = time.perf_counter()
+            library.entity_spans(article.id)
+            timings.append(time.perf_counter() - started)
+        library.close()
+    print(f"span look-up: article of {len((article.text or '').split()):,} words, {len(spans):,} spans: "
+          f"median {statistics.median(timings) * 1000:.2f} ms, max {max(timings) * 1000:.2f} ms")
+
+
+def bench_linking(articles: list[tuple[str, str, str | None]], count: int) -> None:
+    import reader.pipeline as pipeline
+    from reader.entities.linking import link_entities_stage
+    from reader.store import open_library
+
+    spent = 0.0
+
+    def timed_stage(library, batch, results):  # type: ignore[no-untyped-def]
+        nonlocal spent
+        started = time.perf_counter()
+        link_entities_stage(library, batch, results)
+        spent += time.perf_counter() - started
+
+    position = pipeline.LIBRARY_STAGES.index(link_entities_stage)
+    pipeline.LIBRARY_STAGES[position] = timed_stage
+    raws = []
+    for i in range(count):
+        title, text, lang = articles[i % len(articles)]
+        raws.append(RawArticle(f"a{i}", f"{title} ({i})", f"{text}\n\nReport {i} by Agency{i % 97} in Paris.", "bench", lang=lang))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            library = open_library(Path(folder) / "bench.sqlite3")
+            started = time.perf_counter()
+            pipeline.import_records(library, raws, workers=1)
+            total = time.perf_counter() - started
+            entities = library.entity_count()
+            library.close()
+    finally:
+        pipeline.LIBRARY_STAGES[position] = link_entities_stage
+    print(f"linking: {count:,} articles imported in {total:.1f} s; link_entities_stage {spent:.2f} s = "
+          f"{spent / count * 1000:.3f} ms/article; {entities:,} entities")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--link-articles", type=int, default=3000)
+    args = parser.parse_args()
+    articles = load_articles(args.corpus)
+    bench_extraction(articles, args.repeat)
+    bench_spans(articles)
+    if args.link_articles:
+        bench_linking(articles, args.link_articles)
+
+
+if __name__ == "__main__":
+    main()
