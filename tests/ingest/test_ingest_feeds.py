@@ -244,3 +244,17 @@ def test_real_german_atom_feed_keeps_umlauts(corpora):
     articles, _ = read(corpora / "feeds" / "heise.atom")
     text = "\n".join(a.title + "\n" + a.text for a in articles)
     assert "verfügbare" in text and "größere" in text and "Ã" not in text
+
+
+@pytest.mark.corpus
+def test_every_real_feed_item_is_stored_with_an_iso_date(library, corpora):
+    """Dates feedparser cannot read (UOL's Portuguese RFC 822) are passed on as written and normalised downstream."""
+    from datetime import datetime
+
+    from reader.pipeline import import_inputs
+
+    report = import_inputs(library, [str(corpora / "feeds")], workers=1)
+    assert report.failed == 0 and report.imported > 0
+    dates = [a.date for a in library.iter_articles()]
+    assert len(dates) == report.imported
+    assert all(d and datetime.fromisoformat(d) for d in dates)
