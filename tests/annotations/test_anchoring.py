@@ -191,3 +191,16 @@ def test_find_quote_exact_then_with_any_whitespace():
 def test_trim_span_and_text_hash():
     assert trim_span("  a b \n", 0, 7) == (2, 5)
     assert text_hash("a") != text_hash("a ") and len(text_hash("a")) == 32
+
+
+def test_the_annotation_domain_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.annotations.anchoring, reader.annotations.reanchoring, reader.annotations.versions, "
+        "reader.annotations.importing, reader.annotations.export, reader.annotations.formats as f, "
+        "reader.commands.annotations; f.export_formats(); "
+        "assert 'textual' not in sys.modules, [m for m in sys.modules if m.startswith('textual')]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
