@@ -206,12 +206,18 @@ OTHER_SUFFIXES: frozenset[str] = _words(
     act treaty accord agreement prix coupe festival salon traité loi"""
 )
 
+# Name suffixes of people ("Anthony LaCalamita III", "Martin Luther King Jr.").
+PERSON_SUFFIXES: frozenset[str] = _words("jr jr. sr sr. ii iii iv")
+
+# Prefixes of ship names ("INS Sukanya", "USS Enterprise"): the name is typed OTHER.
+VESSEL_PREFIXES: frozenset[str] = _words("ins uss hms hmas mv ms rms ss fs")
+
 # Honorifics and roles: before a name they make it a PERSON and are not part of the span.
 PERSON_TITLES: frozenset[str] = _words(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady
     president vice-president chairman chairwoman chair ceo cfo coo cto founder cofounder
     co-founder chief executive minister secretary senator sen. sen representative rep. rep
-    commander admiral major inspector constable const. trooper deputy superintendent marshal
+    commander admiral major inspector constable const. trooper deputy superintendent marshal prosecutor
     governor gov. gov mayor judge attorney general gen. gen colonel col. captain capt.
     lieutenant lt. sergeant sgt. officer detective sheriff commissioner chancellor premier
     king queen prince princess pope cardinal bishop archbishop rev. reverend father sister brother

@@ -83,21 +83,23 @@ def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], resu
 
 
 def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) -> None:  # type: ignore[no-untyped-def]
-    """Store each article's mentions (replacing what it had), linked to canonical entities."""
+    """Store each article's mentions (replacing any it had), linked to canonical entities."""
     if not work:
         return
     infos: dict[str, _KeyInfo] = {}
     for _, mentions in work:
         for mention in mentions:
-            if not mention.key:
+            key = mention.key
+            if not key:
                 continue
-            info = infos.get(mention.key)
+            info = infos.get(key)
             if info is None:
-                info = infos[mention.key] = _KeyInfo(mention.key)
+                info = infos[key] = _KeyInfo(key)
             info.types[mention.type] += 1
             info.surfaces[mention.text] += 1
     entity_of = resolve_keys(library, infos)
-    aliases: Counter[tuple[int, str, str]] = Counter()
+    surfaces: dict[tuple[int, str], int] = {}
+    mentions_of: dict[int, list[MentionRow]] = {}
     for article_id, mentions in work:
         rows: list[MentionRow] = []
         seen_starts: set[int] = set()
@@ -106,15 +108,15 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) 
             if entity is None or mention.start in seen_starts:
                 continue
             seen_starts.add(mention.start)
-            kind = entity.type if entity.type == PERSON and mention.type == ORG and " " not in mention.text else mention.type
+            kind = mention.type
+            if kind == ORG and entity.type == PERSON and " " not in mention.text:
+                kind = PERSON  # a surname read as a lone word
             rows.append(MentionRow(mention.start, mention.end, entity.id, kind))
-        library.replace_mentions(article_id, rows)
-    for _, mentions in work:
-        for mention in mentions:
-            entity = entity_of.get(mention.key)
-            if entity is not None:
-                aliases[(entity.id, mention.text, name_key(mention.text))] += 1
-    library.add_entity_aliases((entity_id, name, key, "name", count) for (entity_id, name, key), count in aliases.items())
+            alias = (entity.id, mention.text)
+            surfaces[alias] = surfaces.get(alias, 0) + 1
+        mentions_of[article_id] = rows
+    library.store_mentions(mentions_of, replace=list(mentions_of))
+    library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in surfaces.items())
 
 
 def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) -> tuple[EntityMention, ...]:

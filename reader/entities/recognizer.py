@@ -263,20 +263,24 @@ class RuleBasedRecognizer:
         text = article.text
         role_before = _role_before(text, words[0][0])
         adjective = len(words) == 1 and _lowercase_noun_after(text, words[0][1])
+        quoted = _is_quoted(text, words[0][0], words[-1][1])
         evidence = None
         if initial:
             evidence_key = (words[0][2], len(words) > 1 and words[1][2])
             evidence = article.evidence.get(evidence_key)
             if evidence is None:
                 evidence = article.evidence[evidence_key] = self._has_evidence(article, words[0][2], words, headline=False)
-        memo_key = (article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective)
+        memo_key = (
+            article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective, quoted
+        )
         decided = _RUN_MEMO.get(memo_key)
         if decided is None:
             index_of = {w[0]: i for i, w in enumerate(words)}
             decided = tuple(
                 (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
                 for c in self._decide(
-                    article, words, initial=initial, headline=False, evidence=evidence, role_before=role_before, adjective=adjective
+                    article, words, initial=initial, headline=False, evidence=evidence, role_before=role_before, adjective=adjective,
+                    quoted=quoted,
                 )
             )
             if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
@@ -301,9 +305,12 @@ class RuleBasedRecognizer:
         evidence: bool | None = None,
         role_before: bool = False,
         adjective: bool = False,
+        quoted: bool = False,
     ) -> list[_Candidate]:
         out: list[_Candidate] = []
         segments = self._split(article, words, initial=initial, headline=headline, evidence=evidence, role_before=role_before)
+        if quoted and len(segments) == 1 and segments[0][0] == words and not segments[0][1]:
+            segments = [(words, OTHER)]  # a quoted title: "Crocodile Dundee", "Australia"
         for segment_words, cue in segments:
             candidate = self._typed(article, segment_words, cue, adjective=adjective and segment_words[-1] == words[-1])
             if candidate is not None:
@@ -455,6 +462,12 @@ class RuleBasedRecognizer:
         gaz = article.gaz
         single = len(names) == 1
         candidate = _Candidate(start, end, words)
+        if single and not _is_acronym(first) and first.lower() in article.common:
+            return None  # "Christmas", "Monday": common words, even where a place bears the name
+        if cue == OTHER:
+            candidate.type, candidate.weight = OTHER, 2.0
+            candidate.key = name_key(surface)
+            return candidate if candidate.key else None
         place = gaz.lookup(surface)
         if place is not None and cue != PERSON:
             candidate.type, candidate.key, candidate.weight, candidate.place = PLACE, place.key, 3.0, place
@@ -469,8 +482,10 @@ class RuleBasedRecognizer:
                 # German capitalises every noun: a lone word only counts if linked to a name
                 candidate.type, candidate.key = "?", name_key(surface)
                 return candidate
-        if cue == PERSON:
+        if cue == PERSON or (not single and last in lexicon.PERSON_SUFFIXES):
             candidate.type, candidate.weight = PERSON, 3.0
+        elif not single and first.lower() in lexicon.VESSEL_PREFIXES:
+            candidate.type, candidate.weight = OTHER, 2.0  # "INS Sukanya"
         elif last in lexicon.ORG_SUFFIXES and not single:
             candidate.type, candidate.weight = ORG, 3.0
         elif last in lexicon.OTHER_SUFFIXES and not single:
@@ -516,6 +531,23 @@ def _role_before(text: str, start: int) -> bool:
     if not word or not word[0].islower():
         return False
     return word in lexicon.PERSON_NOUNS or word in lexicon.PERSON_TITLES
+
+
+_OPENING_QUOTES = frozenset('"“«‘\'')
+_CLOSING_QUOTES = frozenset('"”»’\'')
+
+
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    """Whether the run is exactly the content of a pair of quotes (a title: "Crocodile Dundee")."""
+    before = start - 1
+    if before > 0 and text[before] == " ":
+        before -= 1  # tokenised text: " Crocodile Dundee "
+    if before < 0 or text[before] not in _OPENING_QUOTES or (before > 0 and text[before - 1].isalnum()):
+        return False
+    after = end
+    while after < len(text) and text[after] in ",.!? ":
+        after += 1
+    return after < len(text) and text[after] in _CLOSING_QUOTES and after - end <= 3
 
 
 def _lowercase_noun_after(text: str, end: int) -> bool:

@@ -109,19 +109,30 @@ class EntityStore:
 
     def replace_mentions(self, article_id: int, mentions: Sequence[MentionRow]) -> None:
         """Drop the article's stored mentions (counts follow by trigger) and store these."""
-        self.conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
-        if not mentions:
+        self.store_mentions({article_id: mentions}, replace=[article_id])
+
+    def store_mentions(self, mentions_of: dict[int, Sequence[MentionRow]], *, replace: Iterable[int] = ()) -> None:
+        """Store the mentions of many articles at once; those in ``replace`` lose their old ones first.
+
+        Entity counts are added per entity for the whole batch (deletions adjust them by trigger).
+        """
+        self.conn.executemany("DELETE FROM mentions WHERE article_id = ?", ((i,) for i in replace))
+        rows = [(article_id, m.start, m.end, m.entity_id, m.type) for article_id, ms in mentions_of.items() for m in ms]
+        if not rows:
             return
+        self.conn.executemany("INSERT OR IGNORE INTO mentions (article_id, start, end, entity_id, type) VALUES (?, ?, ?, ?, ?)", rows)
+        mentions: dict[int, int] = {}
+        articles: dict[int, int] = {}
+        for ms in mentions_of.values():
+            seen: set[int] = set()
+            for m in ms:
+                mentions[m.entity_id] = mentions.get(m.entity_id, 0) + 1
+                if m.entity_id not in seen:
+                    seen.add(m.entity_id)
+                    articles[m.entity_id] = articles.get(m.entity_id, 0) + 1
         self.conn.executemany(
-            "INSERT OR IGNORE INTO mentions (article_id, start, end, entity_id, type) VALUES (?, ?, ?, ?, ?)",
-            ((article_id, m.start, m.end, m.entity_id, m.type) for m in mentions),
-        )
-        per_entity: dict[int, int] = {}
-        for m in mentions:
-            per_entity[m.entity_id] = per_entity.get(m.entity_id, 0) + 1
-        self.conn.executemany(
-            "UPDATE entities SET mention_count = mention_count + ?, article_count = article_count + 1 WHERE id = ?",
-            ((count, entity_id) for entity_id, count in per_entity.items()),
+            "UPDATE entities SET mention_count = mention_count + ?, article_count = article_count + ? WHERE id = ?",
+            ((count, articles[entity_id], entity_id) for entity_id, count in mentions.items()),
         )
 
     def merge_entity(self, source_id: int, target_id: int) -> None:
