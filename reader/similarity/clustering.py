@@ -19,6 +19,7 @@ Signals, and why they carry over:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -39,18 +40,28 @@ MERGE_SIMILARITY = 0.20
 # participants and figures, where words describe what kind of event it is (two hit-and-runs
 # share the words, not the victims and places).
 ANCHOR_WEIGHT = 2.0
+# Entity keys are a second view of names the text already gives as "n:" keys; they add what
+# the names miss (one entity across spellings and languages) without counting it twice over.
+ENTITY_WEIGHT = 0.5
+KIND_WEIGHTS = {"w": 1.0, "n": ANCHOR_WEIGHT, "#": ANCHOR_WEIGHT, "e": ENTITY_WEIGHT}
 # Candidate retrieval: the story's strongest keys that other stories share, the most recent
 # clusters listed under each, and how many of the best-hit clusters are scored exactly.
-RETRIEVAL_KEYS = 12
-POSTINGS_PER_KEY = 64
-SCORED_CANDIDATES = 12
+RETRIEVAL_KEYS = 8
+POSTINGS_PER_KEY = 24
+# Keys held by more than this share of all stories are too common to retrieve candidates by.
+COMMON_KEY_SHARE = 0.02
+SCORED_CANDIDATES = 6
+# A story is compared by its strongest TF-IDF terms (the rest weigh little and cost time).
+VECTOR_TERMS = 96
 # A profile keeps its strongest terms; the inverted index lists a cluster under its top keys.
 PROFILE_TERMS = 200
-INDEX_KEYS = 24
+INDEX_KEYS = 16
 # Time: full similarity within this many days of the cluster's date span, then halved weekly.
 SAME_EVENT_DAYS = 3
 HALF_LIFE_DAYS = 7.0
 
+# A story with fewer distinct terms than this is never taken for a copy by its text alone.
+MIN_COPY_TERMS = 20
 # Key entities shown after the headline in a cluster's label.
 LABEL_ENTITIES = 3
 
@@ -88,51 +99,79 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
 # -- weights and similarity -------------------------------------------------------------------------
 
 
-def idf(df: int, units: int) -> float:
-    """Smoothed inverse document frequency (never 0, defined for a library of one)."""
-    return math.log((units + 1) / (df + 1)) + 1.0
-
-
-def weighted_vector(weights: dict[str, float], df: dict[str, int], units: int) -> dict[str, float]:
-    """TF-IDF vector of unit length, names/numbers/entities weighted up."""
-    vector = {
-        key: tf * idf(df.get(key, 1), units) * (1.0 if key[0] == "w" else ANCHOR_WEIGHT) for key, tf in weights.items()
+def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
+    """IDF of each key, anchors weighted up: what a term frequency is multiplied by."""
+    log = math.log
+    return {
+        key: (log((units + 1) / (count + 1)) + 1.0) * KIND_WEIGHTS.get(key[0], ANCHOR_WEIGHT)
+        for key, count in df.items()
     }
+
+
+def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> dict[str, float]:
+    """The story's strongest TF-IDF terms as a vector of unit length."""
+    vector = {key: tf * key_weight[key] for key, tf in weights.items()}
+    if len(vector) > VECTOR_TERMS:
+        vector = dict(heapq.nlargest(VECTOR_TERMS, vector.items(), key=lambda item: item[1]))
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {key: w / norm for key, w in vector.items()} if norm else {}
 
 
 def is_word(key: str) -> bool:
-    return key.startswith("w:")
+    return key[0] == "w"
 
 
-def comparable(key: str, word_prefix: str | None) -> bool:
-    """Names, numbers and entity keys always compare; words only within the shared language."""
-    return not is_word(key) or (word_prefix is not None and key.startswith(word_prefix))
+def word_lang(key: str) -> str:
+    """'w:en:oracle' -> 'en'."""
+    return key[2 : key.index(":", 2)]
 
 
-def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile) -> float:
-    """Cosine over the keys both sides can share: words only when the profile has the language."""
-    prefix = f"w:{lang or 'xx'}:" if (lang or "xx") in profile.langs else None
+def square_norms(weights: dict[str, float]) -> dict[str, float]:
+    """Squared norm of the language-neutral keys (under "") and of each language's words."""
+    norms: dict[str, float] = {"": 0.0}
+    for key, weight in weights.items():
+        part = word_lang(key) if key[0] == "w" else ""
+        norms[part] = norms.get(part, 0.0) + weight * weight
+    return norms
+
+
+def profile_norms(profile: StoryProfile) -> dict[str, float]:
+    if profile.norms is None:
+        profile.norms = square_norms(profile.weights)
+    return profile.norms
+
+
+def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile, vector_norms: dict[str, float]) -> float:
+    """Cosine over the keys both sides can share: words only when the profile has the language.
+
+    Names, numbers and entity keys always compare, so across languages the cosine is that of
+    the language-neutral parts of the two vectors.
+    """
+    language = lang or "xx"
+    shares_words = language in profile.langs
+    weight_of = profile.weights.get
     dot = 0.0
-    left = 0.0
     for key, weight in vector.items():
-        if comparable(key, prefix):
-            left += weight * weight
-            dot += weight * profile.weights.get(key, 0.0)
+        if shares_words or key[0] != "w":
+            dot += weight * weight_of(key, 0.0)
     if not dot:
         return 0.0
-    right = sum(w * w for k, w in profile.weights.items() if comparable(k, prefix))
-    return dot / math.sqrt(left * right)
+    norms = profile_norms(profile)
+    left = vector_norms[""] + (vector_norms.get(language, 0.0) if shares_words else 0.0)
+    right = norms[""] + (norms.get(language, 0.0) if shares_words else 0.0)
+    return dot / math.sqrt(left * right) if left and right else 0.0
 
 
 def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
-    """Cosine between two clusters' mean vectors over the keys they can share."""
+    """Average similarity between the members of two clusters (the dot product of their mean
+    vectors: average linkage), over the keys they can share; decayed by their time gap."""
     shared_langs = small.langs & large.langs
-    def keep(key: str) -> bool:
-        return not is_word(key) or key.split(":", 2)[1] in shared_langs
-
-    dot = sum(w * large.weights.get(k, 0.0) for k, w in small.weights.items() if keep(k))
+    all_shared = small.langs <= shared_langs
+    weight_of = large.weights.get
+    dot = 0.0
+    for key, weight in small.weights.items():
+        if key[0] != "w" or all_shared or word_lang(key) in shared_langs:
+            dot += weight * weight_of(key, 0.0)
     if not dot:
         return 0.0
     gap_factor = time_factor(small.first_day, large) if small.first_day == small.last_day else 1.0
@@ -149,8 +188,9 @@ def time_factor(day: int | None, profile: StoryProfile) -> float:
     return 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
 
 
-def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile) -> float:
-    return cosine(vector, unit.lang, profile) * time_factor(unit.day, profile)
+def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile, vector_norms: dict[str, float] | None = None) -> float:
+    norms = vector_norms if vector_norms is not None else square_norms(vector)
+    return cosine(vector, unit.lang, profile, norms) * time_factor(unit.day, profile)
 
 
 # -- profiles ------------------------------------------------------------------------------------------
@@ -165,6 +205,7 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
     strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
     profile.members = members + 1
     profile.weights = {key: weight / profile.members for key, weight in strongest}
+    profile.norms = None
     profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
     if unit.lang:
         profile.langs.add(unit.lang)
@@ -188,6 +229,7 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
     into.members = total
     into.weights = {key: weight / total for key, weight in strongest}
+    into.norms = None
     into.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
     into.langs |= other.langs
     days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
@@ -257,17 +299,33 @@ def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start
 
 
 class StoryClusterer:
-    """Assigns stories to clusters through the store's index; one per batch (caches profiles)."""
+    """Assigns one batch of stories to clusters through the store's index.
+
+    The batch is worked out in memory (profiles, assignments, postings of the clusters it
+    changes) and written once at the end: each changed cluster's profile is saved once,
+    however many stories joined it, and clusters the batch started only get a row (an id)
+    if they survive the second look of :meth:`merge_new_clusters`.
+    """
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self.profiles: dict[int, StoryProfile] = {}
+        self.profiles: dict[int, StoryProfile] = {}  # by cluster id; new clusters have ids < 0
+        self.indexed: dict[int, tuple[str, ...]] = {}  # the index keys the store holds, per cluster
+        self.overlay: dict[str, set[int]] = {}  # postings of the clusters changed in this batch
+        self.changed: set[int] = set()
+        self.created: list[int] = []
+        self.members: dict[int, int] = {}  # article id -> cluster id, for this batch's stories
+        self.previous: dict[int, int | None] = {}
+        self.same_text: dict[str, int] = {}  # content hash -> cluster, stored and from this batch
+        self.next_new_id = -1
         self.touched: set[int] = set()
-        self.created: list[int] = []  # clusters this batch started: no user state on them yet
         self.duplicates_of = getattr(library, "duplicates_of", None)
+        self.common_df = POSTINGS_PER_KEY
+
+    # -- assignment ---------------------------------------------------------------------------
 
     def assign(self, units: Sequence[StoryUnit]) -> dict[int, int]:
-        """Cluster these stories; returns {article id: cluster id}."""
+        """Cluster these stories and write the result; returns {article id: cluster id}."""
         if not units:
             return {}
         counts: dict[str, int] = {}
@@ -277,30 +335,116 @@ class StoryClusterer:
         self.library.add_story_document_frequencies(counts, len(units))
         total = self.library.story_unit_count()
         df = self.library.story_document_frequencies(counts)
-        assigned: dict[int, int] = {}
+        key_weight = key_weights(df, total)
+        self.common_df = max(POSTINGS_PER_KEY, int(total * COMMON_KEY_SHARE))
+        hashes = [u.content_hash for u in units if u.content_hash]
+        self.same_text.update(self.library.clusters_of_texts(hashes, other_than=[u.article_id for u in units]))
         for unit in units:
-            vector = weighted_vector(unit.terms.weights, df, total)
-            cluster_id = self.place(unit, vector, df)
-            assigned[unit.article_id] = cluster_id
+            self.place(unit, weighted_vector(unit.terms.weights, key_weight), df)
         merged_into = self.merge_new_clusters()
-        return {article: merged_into.get(cluster, cluster) for article, cluster in assigned.items()}
+        return self.write(merged_into)
+
+    def place(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> None:
+        target = self.known_copy_cluster(unit)
+        if target is None:
+            target, _ = self.best_cluster(unit, vector, df)
+        if target is None:
+            target = self.next_new_id
+            self.next_new_id -= 1
+            self.profiles[target] = StoryProfile(cluster_id=target)
+            self.created.append(target)
+        profile = self.profile(target)
+        add_to_profile(profile, unit, vector)
+        self.note_change(profile)
+        self.members[unit.article_id] = target
+        self.previous[unit.article_id] = unit.cluster_id
+        if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS:
+            self.same_text.setdefault(unit.content_hash, target)
+
+    def note_change(self, profile: StoryProfile) -> None:
+        self.changed.add(profile.cluster_id)
+        for key in profile.index_keys:
+            self.overlay.setdefault(key, set()).add(profile.cluster_id)
+
+    def profile(self, cluster_id: int) -> StoryProfile:
+        if cluster_id not in self.profiles:
+            self.load_profiles([cluster_id])
+        if cluster_id not in self.profiles:  # a cluster without a profile (made by an older reader)
+            self.profiles[cluster_id] = StoryProfile(cluster_id=cluster_id)
+            self.indexed[cluster_id] = ()
+        return self.profiles[cluster_id]
+
+    def load_profiles(self, cluster_ids: Iterable[int]) -> None:
+        missing = [c for c in cluster_ids if c not in self.profiles and c > 0]
+        if missing:
+            for cluster_id, profile in self.library.story_profiles(missing).items():
+                self.profiles[cluster_id] = profile
+                self.indexed[cluster_id] = profile.index_keys
+
+    def known_copy_cluster(self, unit: StoryUnit) -> int | None:
+        """Copies go where their original is: the same clean text, or a detected duplicate.
+
+        Only stories with some substance count as copies by text: two empty or one-line
+        texts are the same by coincidence, not because one copies the other.
+        """
+        if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS and unit.content_hash in self.same_text:
+            return self.same_text[unit.content_hash]
+        if self.duplicates_of is not None:
+            originals = [i for i in _article_ids(self.duplicates_of(unit.article_id)) if i != unit.article_id]
+            in_batch = [self.members[i] for i in originals if i in self.members]
+            if in_batch:
+                return in_batch[0]
+            stored = {c for c in self.library.cluster_ids_of(originals).values() if c is not None}
+            if stored:
+                return min(stored)
+        return None
+
+    def candidates(self, query: Sequence[str], weights: dict[str, float], exclude: Iterable[int] = ()) -> list[int]:
+        """Clusters listed under the query keys (store and this batch), best key mass first."""
+        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
+        for key in query:
+            for cluster_id in self.overlay.get(key, ()):
+                keys = hits.setdefault(cluster_id, [])
+                if key not in keys:
+                    keys.append(key)
+        for cluster_id in exclude:
+            hits.pop(cluster_id, None)
+        return sorted(hits, key=lambda c: (-sum(weights[k] for k in hits[c]), -c))
+
+    def best_cluster(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> tuple[int | None, float]:
+        # keys other stories share, but not so many that they say nothing about which story
+        shared = [key for key in vector if 1 < df.get(key, 0) <= self.common_df]
+        query = sorted(shared, key=lambda key: -vector[key])[:RETRIEVAL_KEYS]
+        ranked = self.candidates(query, vector)[:SCORED_CANDIDATES]
+        if unit.cluster_id is not None and unit.cluster_id not in ranked:
+            ranked.append(unit.cluster_id)
+        self.load_profiles(ranked)
+        norms = square_norms(vector)
+        best: int | None = None
+        best_score = 0.0
+        for cluster_id in ranked:
+            profile = self.profiles.get(cluster_id)
+            if profile is None or not profile.members:
+                continue
+            score = similarity(vector, unit, profile, norms)
+            if score > best_score:
+                best, best_score = cluster_id, score
+        if best is None or best_score < JOIN_SIMILARITY:
+            return None, best_score
+        return best, best_score
 
     def merge_new_clusters(self) -> dict[int, int]:
-        """Second look at the clusters this batch started, smallest first: one whose mean vector
-        is as similar to another cluster as a member would have to be joins it. This undoes
-        the order effects of a single pass (an early, atypical article starting its own
-        cluster). Clusters from earlier batches are never merged away: their ids are stable.
+        """Second look at the clusters this batch started, smallest first: one whose members are
+        on average as similar to another cluster's as MERGE_SIMILARITY joins it. This undoes the
+        order effects of a single pass (an early, atypical story starting its own cluster).
+        Clusters from earlier batches are never merged away: their ids are stable.
         """
         merged_into: dict[int, int] = {}
         for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
             profile = self.profiles[cluster_id]
             query = sorted(profile.weights, key=lambda k: -profile.weights[k])[:RETRIEVAL_KEYS]
-            hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
-            hits.pop(cluster_id, None)
-            for gone in merged_into:
-                hits.pop(gone, None)
-            ranked = sorted(hits, key=lambda c: (-sum(profile.weights[k] for k in hits[c]), -c))[:SCORED_CANDIDATES]
-            self.profiles.update(self.library.story_profiles([c for c in ranked if c not in self.profiles]))
+            ranked = self.candidates(query, profile.weights, exclude=[cluster_id, *merged_into])[:SCORED_CANDIDATES]
+            self.load_profiles(ranked)
             best, best_score = None, 0.0
             for other_id in ranked:
                 other = self.profiles.get(other_id)
@@ -312,78 +456,39 @@ class StoryClusterer:
             if best is None or best_score < MERGE_SIMILARITY:
                 continue
             into = self.profiles[best]
-            indexed_before = into.index_keys
             merge_profiles(into, profile)
-            self.library.merge_cluster_into(cluster_id, best)
-            self.library.save_story_profile(into, indexed_before=indexed_before)
+            self.note_change(into)
             merged_into[cluster_id] = best
-            self.touched.discard(cluster_id)
-            self.touched.add(best)
         for gone, into in list(merged_into.items()):  # follow chains a -> b -> c
             while into in merged_into:
                 into = merged_into[into]
             merged_into[gone] = into
         return merged_into
 
-    def place(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> int:
-        target = self.known_copy_cluster(unit)
-        if target is None:
-            target, _ = self.best_cluster(unit, vector, df)
-        if target is None:
-            target = self.library.create_cluster(unit.title)
-            self.profiles[target] = StoryProfile(cluster_id=target)
-            self.created.append(target)
-        profile = self.profile(target)
-        indexed_before = profile.index_keys
-        add_to_profile(profile, unit, vector)
-        self.library.save_story_profile(profile, indexed_before=indexed_before)
-        if unit.cluster_id != target:
-            self.library.set_cluster_of([unit.article_id], target)
-            if unit.cluster_id is not None:
-                self.touched.add(unit.cluster_id)
-        self.touched.add(target)
-        return target
+    # -- writing --------------------------------------------------------------------------------
 
-    def profile(self, cluster_id: int) -> StoryProfile:
-        if cluster_id not in self.profiles:
-            found = self.library.story_profiles([cluster_id]).get(cluster_id)
-            self.profiles[cluster_id] = found or StoryProfile(cluster_id=cluster_id)
-        return self.profiles[cluster_id]
-
-    def known_copy_cluster(self, unit: StoryUnit) -> int | None:
-        """Copies go where their original is: the same clean text, or a detected duplicate."""
-        if unit.content_hash:
-            found = self.library.cluster_of_same_text(unit.content_hash, other_than=unit.article_id)
-            if found is not None:
-                return found
-        if self.duplicates_of is not None:
-            originals = [i for i in _article_ids(self.duplicates_of(unit.article_id)) if i != unit.article_id]
-            clusters = {c for c in self.library.cluster_ids_of(originals).values() if c is not None}
-            if clusters:
-                return min(clusters)
-        return None
-
-    def best_cluster(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> tuple[int | None, float]:
-        shared = [key for key in vector if df.get(key, 0) > 1]
-        query = sorted(shared, key=lambda key: -vector[key])[:RETRIEVAL_KEYS]
-        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
-        if unit.cluster_id is not None:
-            hits.setdefault(unit.cluster_id, [])
-        ranked = sorted(hits, key=lambda c: (-sum(vector[k] for k in hits[c]), -c))[:SCORED_CANDIDATES]
-        missing = [c for c in ranked if c not in self.profiles]
-        self.profiles.update(self.library.story_profiles(missing))
-        best: int | None = None
-        best_score = 0.0
-        for cluster_id in ranked:
-            profile = self.profiles.get(cluster_id)
-            if profile is None or not profile.members:
+    def write(self, merged_into: dict[int, int]) -> dict[int, int]:
+        """Create the surviving new clusters, save changed profiles, move the stories."""
+        real: dict[int, int] = {}
+        for cluster_id in sorted(self.changed, reverse=True):  # existing ids first, then new in order
+            if cluster_id in merged_into:
                 continue
-            score = similarity(vector, unit, profile)
-            if score > best_score:
-                best, best_score = cluster_id, score
-        if best is None or best_score < JOIN_SIMILARITY:
-            return None, best_score
-        return best, best_score
+            profile = self.profiles[cluster_id]
+            if cluster_id < 0:
+                real[cluster_id] = self.library.create_cluster(cluster_label(profile))
+                profile.cluster_id = real[cluster_id]
+            else:
+                real[cluster_id] = cluster_id
+            self.library.save_story_profile(profile, indexed_before=self.indexed.get(cluster_id, ()))
+        for gone, into in merged_into.items():
+            real[gone] = real[into]
+        assigned = {article_id: real[cluster_id] for article_id, cluster_id in self.members.items()}
+        moves = [(article_id, c) for article_id, c in assigned.items() if c != self.previous.get(article_id)]
+        self.library.set_clusters_of(moves)
+        self.touched.update(real.values())
+        self.touched.update(c for c in self.previous.values() if c is not None)
+        self.profiles = {profile.cluster_id: profile for profile in self.profiles.values() if profile.cluster_id > 0}
+        return assigned
 
     def finish(self) -> None:
         """Refresh the figures and labels of every cluster this batch changed."""

@@ -184,6 +184,8 @@ def term_counts(
     return {key: 1.0 + log(value) for key, value in counts.items()}
 
 
+# A story keeps its strongest terms (title, lead, repeated words): enough to say what it is about.
+MAX_STORY_TERMS = 160
 # Name keys whose written form is kept, for cluster labels.
 MAX_SURFACES = 12
 
@@ -200,6 +202,8 @@ class StoryTerms:
 def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
     surfaces: dict[str, str] = {}
     weights = term_counts(title, text, lang, surfaces=surfaces)
+    if len(weights) > MAX_STORY_TERMS:
+        weights = dict(sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:MAX_STORY_TERMS])
     title_keys = tuple(term_counts(title, "", lang))
     strongest = sorted(surfaces, key=lambda k: -weights.get(k, 0.0))[:MAX_SURFACES]
     return StoryTerms(weights, title_keys, {k: surfaces[k] for k in strongest})

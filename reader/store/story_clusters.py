@@ -31,6 +31,7 @@ class StoryProfile:
     best_article: int | None = None
     best_title: str = ""
     best_score: float = 0.0
+    norms: dict[str, float] | None = field(default=None, compare=False)  # cache, never stored
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,18 @@ class StoryClusterStore:
 
     # -- candidate retrieval and profiles ------------------------------------------------------
 
-    def story_candidates(self, keys: Iterable[str], *, per_key: int) -> dict[int, list[str]]:
-        """Clusters indexed under any of these keys (the most recent ``per_key`` per key)."""
+    def story_candidates(self, keys: Sequence[str], *, per_key: int) -> dict[int, list[str]]:
+        """Clusters indexed under any of these keys (the most recent ``per_key`` per key), in one query."""
         hits: dict[int, list[str]] = {}
+        if not keys:
+            return hits
+        one = "SELECT * FROM (SELECT term, cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?)"
+        sql = " UNION ALL ".join([one] * len(keys))
+        params: list[object] = []
         for key in keys:
-            for (cluster_id,) in self.conn.execute(
-                "SELECT cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?", (key, per_key)
-            ):
-                hits.setdefault(cluster_id, []).append(key)
+            params.extend((key, per_key))
+        for term, cluster_id in self.conn.execute(sql, params):
+            hits.setdefault(cluster_id, []).append(term)
         return hits
 
     def story_profiles(self, cluster_ids: Iterable[int]) -> dict[int, StoryProfile]:
@@ -155,13 +160,24 @@ class StoryClusterStore:
 
     # -- members ---------------------------------------------------------------------------------
 
-    def cluster_of_same_text(self, content_hash: str, *, other_than: int) -> int | None:
-        """The cluster of another clustered article with exactly this clean text, if any."""
-        row = self.conn.execute(
-            "SELECT cluster_id FROM articles WHERE content_hash = ? AND id != ? AND cluster_id IS NOT NULL LIMIT 1",
-            (content_hash, other_than),
-        ).fetchone()
-        return int(row[0]) if row else None
+    def clusters_of_texts(self, content_hashes: Sequence[str], *, other_than: Iterable[int] = ()) -> dict[str, int]:
+        """{content hash: cluster} for clustered articles with these clean texts (not ``other_than``)."""
+        excluded = set(other_than)
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(content_hashes))):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"""SELECT content_hash, id, cluster_id FROM articles
+                    WHERE content_hash IN ({marks}) AND cluster_id IS NOT NULL ORDER BY id""",
+                list(chunk),
+            ):
+                if row["id"] not in excluded:
+                    found.setdefault(row["content_hash"], row["cluster_id"])
+        return found
+
+    def set_clusters_of(self, assignments: Iterable[tuple[int, int | None]]) -> None:
+        """Move articles to clusters: (article id, cluster id) pairs."""
+        self.conn.executemany("UPDATE articles SET cluster_id = ? WHERE id = ?", ((c, a) for a, c in assignments))
 
     def cluster_ids_of(self, article_ids: Iterable[int]) -> dict[int, int | None]:
         ids = list(article_ids)
@@ -171,11 +187,6 @@ class StoryClusterStore:
             for row in self.conn.execute(f"SELECT id, cluster_id FROM articles WHERE id IN ({marks})", list(chunk)):
                 found[row["id"]] = row["cluster_id"]
         return found
-
-    def merge_cluster_into(self, cluster_id: int, into_id: int) -> None:
-        """Move every member of a cluster to another and delete it (its profile and keys go too)."""
-        self.conn.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (into_id, cluster_id))
-        self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
 
     def same_text_groups(self, cluster_id: int) -> list[list[int]]:
         """Members of a cluster with exactly the same clean text, grouped (groups of two or more)."""
