@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from math import isqrt
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -57,14 +59,21 @@ WORD_LEVEL_TOKEN_LIMIT = 600_000
 """Above this many tokens (both texts together), only the paragraph level is computed."""
 
 _SURELY_TOO_LONG = MAX_BLOCK_TOKENS * 16  # chars: a paragraph this long has more tokens than the limit
+MIN_MOVE_WORDS = 3
+"""A paragraph with fewer words is never reported as moved (only as removed and added)."""
+
+SIMILAR_PAIRING_LIMIT = 40_000
+"""Most leftover paragraphs (both sides) searched for edited pairs; beyond, exact moves only."""
+
 _PAIR_CANDIDATES = 3  # similar-paragraph candidates scored per leftover paragraph
 _POSTING_CAP = 64  # word bigrams shared by more leftover paragraphs than this are ignored
 _SMALL_GAP = 64  # gaps with at most this many leftover pairs are scored exhaustively
 
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 _WORD = re.compile(r"\w+")
+_TOKEN_RUN = re.compile(rf"(?:\w+|[^\w\s]+)(?:\s*(?:\w+|[^\w\s]+)){{0,{MAX_BLOCK_TOKENS - 1}}}")
 _BLANK_LINES = re.compile(r"\n(?:[ \t\r\f\v]*\n)+")
-_NEWLINES = re.compile(r"\n+")
+_TRIMMED_LINE = re.compile(r"[^\s](?:[^\n]*[^\s])?")  # a line without its outer spaces
 _SENTENCE_BREAK = re.compile(r"(?<!\b[A-Z])[.!?…。！？][\"'”’»)\]]*(\s+)(?=[\"“‘'«(\[]?[^\W_a-z])")
 
 OpKind = Literal["equal", "insert", "delete", "replace", "move"]
@@ -209,7 +218,7 @@ class DiffResult:
 class _Block:
     """A paragraph (or sentence block) with its tokens; internal to the engine."""
 
-    __slots__ = ("start", "end", "tokens", "key", "_text", "_spans")
+    __slots__ = ("start", "end", "tokens", "key", "_text", "_spans", "_words")
 
     def __init__(self, text: str, start: int, end: int, tokens: list[str]) -> None:
         self._text = text
@@ -218,6 +227,14 @@ class _Block:
         self.tokens = tokens
         self.key = hash(tuple(tokens))
         self._spans: list[tuple[int, int]] | None = None
+        self._words: list[str] | None = None
+
+    @property
+    def words(self) -> list[str]:
+        """The word tokens (no punctuation)."""
+        if self._words is None:
+            self._words = [t for t in self.tokens if t[0].isalnum() or t[0] == "_"]
+        return self._words
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -229,10 +246,11 @@ class _Block:
 
 def paragraph_ranges(text: str) -> list[tuple[int, int]]:
     """Char ranges of the paragraphs: blank-line separated, or line by line if no blank line."""
-    separator = _BLANK_LINES if _BLANK_LINES.search(text) else _NEWLINES
+    if not _BLANK_LINES.search(text):
+        return [m.span() for m in _TRIMMED_LINE.finditer(text)]
     ranges: list[tuple[int, int]] = []
     pos = 0
-    for match in separator.finditer(text):
+    for match in _BLANK_LINES.finditer(text):
         _add_trimmed(text, pos, match.start(), ranges)
         pos = match.end()
     _add_trimmed(text, pos, len(text), ranges)
@@ -277,10 +295,9 @@ def _sentence_blocks(text: str, start: int, end: int) -> Iterator[_Block]:
         if len(tokens) <= MAX_BLOCK_TOKENS:
             yield _Block(text, piece_start, piece_end, tokens)
             continue
-        matches = list(_TOKEN.finditer(text, piece_start, piece_end))
-        for first in range(0, len(matches), MAX_BLOCK_TOKENS):
-            chunk = matches[first : first + MAX_BLOCK_TOKENS]
-            yield _Block(text, chunk[0].start(), chunk[-1].end(), [m.group() for m in chunk])
+        for chunk in _TOKEN_RUN.finditer(text, piece_start, piece_end):  # a sentence without an end
+            start, end = chunk.span()
+            yield _Block(text, start, end, _TOKEN.findall(text, start, end))
 
 
 def _is_word(token: str) -> bool:
@@ -295,7 +312,7 @@ class _Alignment:
     """Equal runs (i, j, n) of the key sequences, and whether a gap was too big to align."""
 
     runs: list[tuple[int, int, int]]
-    gave_up: bool = False
+    windowed: bool = False  # part of it was aligned window by window (may not be minimal)
 
 
 def _align_keys(keys_a: Sequence[int], keys_b: Sequence[int]) -> _Alignment:
@@ -339,7 +356,7 @@ def _align_range(
         return
     anchors = _unique_anchors(keys_a, keys_b, a_lo, a_hi, b_lo, b_hi)
     if not anchors or depth >= 4:
-        alignment.gave_up = True
+        _align_windows(keys_a, keys_b, a_lo, a_hi, b_lo, b_hi, alignment)
         return
     prev_a, prev_b = a_lo, b_lo
     for i, j in anchors:
@@ -347,6 +364,37 @@ def _align_range(
         alignment.runs.append((i, j, 1))
         prev_a, prev_b = i + 1, j + 1
     _align_range(keys_a, keys_b, prev_a, a_hi, prev_b, b_hi, alignment, depth + 1)
+
+
+def _align_windows(
+    keys_a: Sequence[int], keys_b: Sequence[int], a_lo: int, a_hi: int, b_lo: int, b_hi: int, alignment: _Alignment
+) -> None:
+    """Align a stretch with no usable anchors window by window along the diagonal.
+
+    Each window is at most ``PARAGRAPH_ALIGN_LIMIT`` key pairs; the equal runs of its first
+    three quarters are kept and the next window starts after the last of them.
+    """
+    alignment.windowed = True
+    size = max(16, isqrt(PARAGRAPH_ALIGN_LIMIT))
+    while a_lo < a_hi and b_lo < b_hi:
+        a_end, b_end = min(a_hi, a_lo + size), min(b_hi, b_lo + size)
+        runs = [
+            (a_lo + i1, b_lo + j1, i2 - i1)
+            for tag, i1, i2, j1, _ in Indel.opcodes(keys_a[a_lo:a_end], keys_b[b_lo:b_end])
+            if tag == "equal"
+        ]
+        if a_end == a_hi and b_end == b_hi:
+            alignment.runs.extend(runs)
+            return
+        keep_a = a_lo + (a_end - a_lo) * 3 // 4
+        keep_b = b_lo + (b_end - b_lo) * 3 // 4
+        kept = [run for run in runs if run[0] + run[2] <= keep_a and run[1] + run[2] <= keep_b]
+        if kept:
+            alignment.runs.extend(kept)
+            last = kept[-1]
+            a_lo, b_lo = last[0] + last[2], last[1] + last[2]
+        else:  # nothing in common here: leave this stretch unaligned
+            a_lo, b_lo = keep_a, keep_b
 
 
 def _unique_anchors(
@@ -406,40 +454,49 @@ def _gaps(runs: list[tuple[int, int, int]], len_a: int, len_b: int) -> list[tupl
     return gaps
 
 
+@dataclass
+class _Pairing:
+    pairs: list[_Pair]
+    skipped_similar: bool = False  # too many leftovers to look for edited paragraphs
+
+
 def _pair_leftovers(
     blocks_a: list[_Block], blocks_b: list[_Block], gaps: list[tuple[int, int, int, int]], word_level: bool
-) -> list[_Pair]:
+) -> _Pairing:
     gap_of_a: dict[int, int] = {}
     gap_of_b: dict[int, int] = {}
     for g, (a_lo, a_hi, b_lo, b_hi) in enumerate(gaps):
         gap_of_a.update((i, g) for i in range(a_lo, a_hi))
         gap_of_b.update((j, g) for j in range(b_lo, b_hi))
-    len_a, len_b = max(1, len(blocks_a)), max(1, len(blocks_b))
-
-    def order(candidate: tuple[float, int, int]) -> tuple[float, bool, float]:
-        similarity, i, j = candidate
-        return (-similarity, gap_of_a[i] != gap_of_b[j], abs(i / len_a - j / len_b))
-
-    pairs: list[_Pair] = []
+    pairing = _Pairing(pairs=[])
+    pairs = pairing.pairs
     taken_a: set[int] = set()
     taken_b: set[int] = set()
 
-    # 1. the same paragraph elsewhere
-    by_key: defaultdict[int, list[int]] = defaultdict(list)
+    # 1. the same paragraph elsewhere: copies of one paragraph are paired in reading order;
+    #    a very short one ("Photo: AP") only within its own gap, a move of it would mean nothing
+    left_by_key_a: defaultdict[object, list[int]] = defaultdict(list)
+    left_by_key_b: defaultdict[object, list[int]] = defaultdict(list)
+    for i in gap_of_a:
+        block = blocks_a[i]
+        left_by_key_a[block.key if _words_in(block) >= MIN_MOVE_WORDS else (block.key, gap_of_a[i])].append(i)
     for j in gap_of_b:
-        by_key[blocks_b[j].key].append(j)
-    exact = [(1.0, i, j) for i in gap_of_a for j in by_key.get(blocks_a[i].key, ())[:8]]
-    for _, i, j in sorted(exact, key=order):
-        if i not in taken_a and j not in taken_b:
+        block = blocks_b[j]
+        left_by_key_b[block.key if _words_in(block) >= MIN_MOVE_WORDS else (block.key, gap_of_b[j])].append(j)
+    for key, where_a in left_by_key_a.items():
+        for i, j in zip(where_a, left_by_key_b.get(key, ())):
             taken_a.add(i)
             taken_b.add(j)
             pairs.append(_Pair(i, j, 1.0, exact=True))
 
     # 2. similar paragraphs: candidates through shared word bigrams, plus every pair in small gaps
-    left_a = [i for i in gap_of_a if i not in taken_a]
-    left_b = [j for j in gap_of_b if j not in taken_b]
+    left_a = [i for i in gap_of_a if i not in taken_a and len(blocks_a[i].tokens) > 1]
+    left_b = [j for j in gap_of_b if j not in taken_b and len(blocks_b[j].tokens) > 1]
     if not left_a or not left_b:
-        return pairs
+        return pairing
+    if len(left_a) + len(left_b) > SIMILAR_PAIRING_LIMIT:
+        pairing.skipped_similar = True
+        return pairing
     shingles_b = {j: _shingles(blocks_b[j]) for j in left_b}
     index: defaultdict[int, list[int]] = defaultdict(list)
     for j, shingles in shingles_b.items():
@@ -449,36 +506,40 @@ def _pair_leftovers(
     shingles_a: dict[int, set[int]] = {}
     for i in left_a:
         shingles_a[i] = shingles = _shingles(blocks_a[i])
-        shared: Counter[int] = Counter()
-        for s in shingles:
-            posting = index.get(s)
-            if posting is not None and len(posting) <= _POSTING_CAP:
-                shared.update(posting)
+        postings = [index.get(s, ()) for s in shingles]
+        shared = Counter(chain.from_iterable(p for p in postings if len(p) <= _POSTING_CAP))
         candidates.update((i, j) for j, _ in shared.most_common(_PAIR_CANDIDATES))
     for a_lo, a_hi, b_lo, b_hi in gaps:
         if 0 < (a_hi - a_lo) * (b_hi - b_lo) <= _SMALL_GAP:
             candidates.update(
-                (i, j) for i in range(a_lo, a_hi) if i not in taken_a for j in range(b_lo, b_hi) if j not in taken_b
+                (i, j) for i in range(a_lo, a_hi) if i in shingles_a for j in range(b_lo, b_hi) if j in shingles_b
             )
-    scored: list[tuple[float, int, int]] = []
+    len_a, len_b = max(1, len(blocks_a)), max(1, len(blocks_b))
+    scored: list[tuple[float, bool, float, int, int]] = []
     for i, j in candidates:
         if word_level:
             similarity = Indel.normalized_similarity(blocks_a[i].tokens, blocks_b[j].tokens)
         else:
             similarity = _dice(shingles_a[i], shingles_b[j])
-        threshold = PAIR_SIMILARITY if gap_of_a[i] == gap_of_b[j] else MOVE_SIMILARITY
-        if similarity >= threshold:
-            scored.append((similarity, i, j))
-    for similarity, i, j in sorted(scored, key=order):
+        same_gap = gap_of_a[i] == gap_of_b[j]
+        if similarity >= (PAIR_SIMILARITY if same_gap else MOVE_SIMILARITY):
+            # best first; then in place before moved; then the nearest in relative position
+            scored.append((-similarity, not same_gap, abs(i / len_a - j / len_b), i, j))
+    scored.sort()
+    for negative_similarity, _, _, i, j in scored:
         if i not in taken_a and j not in taken_b:
             taken_a.add(i)
             taken_b.add(j)
-            pairs.append(_Pair(i, j, similarity, exact=False))
-    return pairs
+            pairs.append(_Pair(i, j, -negative_similarity, exact=False))
+    return pairing
+
+
+def _words_in(block: _Block) -> int:
+    return len(block.words)
 
 
 def _shingles(block: _Block) -> set[int]:
-    words = [t.casefold() for t in block.tokens if _is_word(t)]
+    words = [w.casefold() for w in block.words]
     if len(words) < 2:
         return {hash(w) for w in words}
     return {hash(pair) for pair in zip(words, words[1:])}
@@ -542,13 +603,15 @@ def diff_texts(a: str, b: str) -> DiffResult:
         notes.append(f"texts too long for word-level diff ({total_tokens:,} tokens): paragraphs only")
 
     alignment = _align_keys([x.key for x in blocks_a], [x.key for x in blocks_b])
-    if alignment.gave_up:
-        notes.append("parts too long to align paragraph by paragraph are shown as removed and added")
+    if alignment.windowed:
+        notes.append("very long texts aligned window by window: the diff may not be the smallest")
     gaps = _gaps(alignment.runs, len(blocks_a), len(blocks_b))
-    pairs = _pair_leftovers(blocks_a, blocks_b, gaps, word_level)
+    pairing = _pair_leftovers(blocks_a, blocks_b, gaps, word_level)
+    if pairing.skipped_similar:
+        notes.append("too many unaligned paragraphs to look for edited ones: they show as removed and added")
 
     builder = _OpBuilder(a, b, blocks_a, blocks_b, word_level)
-    builder.build(alignment.runs, gaps, pairs)
+    builder.build(alignment.runs, gaps, pairing.pairs)
     ops = tuple(builder.ops)
     summary = _summarise(a, b, blocks_a, blocks_b, ops, builder.shared_tokens)
     return DiffResult(

@@ -124,9 +124,24 @@ class DiffDocument:
         self.hunks: list[tuple[int, int]] = _hunks(self.rows)  # (first row, end row) of each change
         self._cells: dict[tuple[int, str], Cell | None] = {}
 
+    def folded_rows(self) -> list[int]:
+        """Indexes of the rows shown when every unchanged run is folded."""
+        shown: list[int] = []
+        position = 0
+        for item in fold_rows(self.rows, context=FOLD_CONTEXT, min_fold=FOLD_MIN):
+            if isinstance(item, Fold):
+                position = item.end
+            else:
+                shown.append(position)
+                position += 1
+        return shown
+
     def prepare(self, mode: Mode | None = None) -> "DiffDocument":
-        """Build the cells of a mode (both if None) now: call it off the UI thread for big diffs."""
-        for index in range(len(self.rows)):
+        """Build the cells first shown in a mode (both if None): call it off the UI thread.
+
+        Folded rows get their cells when they are unfolded.
+        """
+        for index in self.folded_rows():
             if mode != "unified":
                 self.side_cell(index, "a")
                 self.side_cell(index, "b")
