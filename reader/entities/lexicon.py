@@ -171,7 +171,9 @@ ORG_HEADS: frozenset[str] = _words(
 PLACE_HEADS: frozenset[str] = _words(
     """gulf sea ocean mount mt mt. lake river bay island islands isle cape strait valley desert
     mountains mountain peninsula canal coast port street avenue road square bridge park
-    province county district region city
+    province county district region city town township village borough hill hills heights beach falls
+    springs creek harbor harbour glacier pass point grove ridge canyon forest woods plateau range
+    lane drive boulevard highway route interstate trail hut
     theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
@@ -248,6 +250,9 @@ PERSON_NOUNS: frozenset[str] = _words(
     esposa esposo hijo hija hermano hermana madre padre
     esposa marido filho filha irmão irmã mãe pai"""
 )
+
+# Prepositions after which a capitalised word of unknown kind is most often a place.
+PLACE_PREPOSITIONS: frozenset[str] = _words("in near outside across throughout dans près en im nahe cerca perto vicino")
 
 # Verbs that follow a name as subject: a capitalised word before them is a noun, not an adjective.
 VERBS_AFTER_NAMES: frozenset[str] = _words(

@@ -74,9 +74,10 @@ _INNER_WORD = rf"(?:{_UP}|\d+[^\W\d_]){_TAIL}"
 _PARTICLE = (
     r"(?:d['’]|l['’]|(?:al|el)-|"
     r"(?:de|du|des|la|le|van|von|der|den|ter|ten|zu|da|do|dos|das|di|del|della|dei|degli|bin|ibn|al|el|of|for|on|the|and|at|&)"
-    r"[ \u00a0]+)"
+    r"[ \u00a0])"
 )
-_SEQUENCE = re.compile(rf"{_WORD}(?:[ \u00a0]+(?:{_PARTICLE})*{_INNER_WORD})*")
+# Words of one name are separated by one space: a wider gap is a layout boundary.
+_SEQUENCE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE})*{_INNER_WORD})*")
 _HAS_UPPER = re.compile(_UP)
 _SPLIT_WORDS = re.compile(r"[^ \u00a0]+")
 _ABBREVIATION = re.compile(rf"^(?:{_UP}\.)+$|^(?:{_UP}\.?)$")  # "U.S.", "J.", "A"
@@ -264,6 +265,7 @@ class RuleBasedRecognizer:
         role_before = _role_before(text, words[0][0])
         adjective = len(words) == 1 and _lowercase_noun_after(text, words[0][1])
         quoted = _is_quoted(text, words[0][0], words[-1][1])
+        place_before = not role_before and _word_before(text, words[0][0]) in lexicon.PLACE_PREPOSITIONS
         evidence = None
         if initial:
             evidence_key = (words[0][2], len(words) > 1 and words[1][2])
@@ -271,7 +273,7 @@ class RuleBasedRecognizer:
             if evidence is None:
                 evidence = article.evidence[evidence_key] = self._has_evidence(article, words[0][2], words, headline=False)
         memo_key = (
-            article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective, quoted
+            article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective, quoted, place_before
         )
         decided = _RUN_MEMO.get(memo_key)
         if decided is None:
@@ -280,7 +282,7 @@ class RuleBasedRecognizer:
                 (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
                 for c in self._decide(
                     article, words, initial=initial, headline=False, evidence=evidence, role_before=role_before, adjective=adjective,
-                    quoted=quoted,
+                    quoted=quoted, place_before=place_before,
                 )
             )
             if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
@@ -306,6 +308,7 @@ class RuleBasedRecognizer:
         role_before: bool = False,
         adjective: bool = False,
         quoted: bool = False,
+        place_before: bool = False,
     ) -> list[_Candidate]:
         out: list[_Candidate] = []
         segments = self._split(article, words, initial=initial, headline=headline, evidence=evidence, role_before=role_before)
@@ -314,6 +317,9 @@ class RuleBasedRecognizer:
         for segment_words, cue in segments:
             candidate = self._typed(article, segment_words, cue, adjective=adjective and segment_words[-1] == words[-1])
             if candidate is not None:
+                if place_before and segment_words[0] == words[0] and candidate.weight <= 1.0 and candidate.type in (ORG, PERSON):
+                    if not any(_is_acronym(w) or _is_camel(w) for _, _, w in candidate.words):
+                        candidate.type, candidate.weight = PLACE, 1.2  # "in Burnsville", "near Hampton East"
                 out.append(candidate)
         return out
 
@@ -517,6 +523,18 @@ class RuleBasedRecognizer:
 
 def _is_city(place: Place | None) -> bool:
     return place is not None and place.kind in ("city", "region")
+
+
+def _word_before(text: str, start: int) -> str:
+    """The lowercase word just before ``start`` (one space between), or ""."""
+    end = start - 1
+    if end <= 0 or text[end] != " ":
+        return ""
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    word = text[begin:end]
+    return word if word[:1].islower() else ""
 
 
 def _role_before(text: str, start: int) -> bool:
