@@ -221,9 +221,12 @@ class RuleBasedRecognizer:
                 continue  # inside a word ("iPhone", "e-Learning")
             group = match.group()
             initial = _is_sentence_start(text, start)
+            single = " " not in group and "\u00a0" not in group
+            if initial and single and group.lower() in common and not group.isupper():
+                continue  # "The", "However": the most frequent run of all, and never a name
             kind = line_kind(start)
             prose = kind == "prose"
-            if " " not in group and "\u00a0" not in group:  # one word: the common case
+            if single:  # one word: the common case
                 if group[-1] == "." and _strip_dot(group):
                     group = group[:-1]
                 if prose and not initial:
@@ -262,10 +265,13 @@ class RuleBasedRecognizer:
         # In prose the decision depends on the words, the language and (at a sentence start)
         # on whether the article backs the first word: memoised across articles.
         text = article.text
-        role_before = _role_before(text, words[0][0])
-        adjective = len(words) == 1 and _lowercase_noun_after(text, words[0][1])
-        quoted = _is_quoted(text, words[0][0], words[-1][1])
-        place_before = not role_before and _word_before(text, words[0][0]) in lexicon.PLACE_PREPOSITIONS
+        before = _word_before(text, words[0][0])
+        role_before = bool(before) and (before in lexicon.PERSON_NOUNS or before in lexicon.PERSON_TITLES)
+        place_before = bool(before) and before in lexicon.PLACE_PREPOSITIONS
+        adjective = (
+            len(words) == 1 and words[0][2].lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, words[0][1])
+        )
+        quoted = words[0][0] > 0 and text[words[0][0] - 1] in _QUOTE_OR_SPACE and _is_quoted(text, words[0][0], words[-1][1])
         evidence = None
         if initial:
             evidence_key = (words[0][2], len(words) > 1 and words[1][2])
@@ -526,33 +532,20 @@ def _is_city(place: Place | None) -> bool:
 
 
 def _word_before(text: str, start: int) -> str:
-    """The lowercase word just before ``start`` (one space between), or ""."""
+    """The lowercase word just before ``start`` (one space between; a final dot kept: "const."), or ""."""
     end = start - 1
     if end <= 0 or text[end] != " ":
         return ""
     begin = end
-    while begin > 0 and text[begin - 1].isalpha():
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
         begin -= 1
     word = text[begin:end]
     return word if word[:1].islower() else ""
 
 
-def _role_before(text: str, start: int) -> bool:
-    """Whether the word just before ``start`` is a role or a noun for a person ("wife Portia")."""
-    end = start - 1
-    if end <= 0 or text[end] != " ":
-        return False
-    begin = end
-    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
-        begin -= 1
-    word = text[begin:end]
-    if not word or not word[0].islower():
-        return False
-    return word in lexicon.PERSON_NOUNS or word in lexicon.PERSON_TITLES
-
-
 _OPENING_QUOTES = frozenset('"“«‘\'')
 _CLOSING_QUOTES = frozenset('"”»’\'')
+_QUOTE_OR_SPACE = _OPENING_QUOTES | {" "}
 
 
 def _is_quoted(text: str, start: int, end: int) -> bool:
