@@ -18,6 +18,7 @@ MAX_TAGS = 64
 MAX_NOTE_CHARS = 100_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone ones: from undecodable bytes; not storable as UTF-8
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -125,7 +126,7 @@ def clean_note(note: str | None) -> str:
     if not note:
         return ""
     note = note.replace("\r\n", "\n").replace("\r", "\n")
-    note = _CONTROL.sub("", note).strip()
+    note = _SURROGATE.sub("\ufffd", _CONTROL.sub("", note)).strip()
     if len(note) > MAX_NOTE_CHARS:
         raise AnnotationError(f"note is {len(note):,} characters, over the {MAX_NOTE_CHARS:,} limit")
     return note
@@ -133,7 +134,7 @@ def clean_note(note: str | None) -> str:
 
 def clean_tag(tag: str) -> str:
     """One tag: controls dropped, a leading '#' dropped, commas and whitespace runs become one space."""
-    tag = _CONTROL.sub("", tag).replace(",", " ")
+    tag = _SURROGATE.sub("\ufffd", _CONTROL.sub("", tag)).replace(",", " ")
     tag = _WHITESPACE.sub(" ", tag).strip().lstrip("#").strip()
     if len(tag) > MAX_TAG_CHARS:
         raise AnnotationError(f"tag {tag[:20]!r}… is over {MAX_TAG_CHARS} characters")

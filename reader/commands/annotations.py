@@ -21,7 +21,7 @@ from reader.annotations.anchoring import find_quote
 from reader.annotations.formats import export_formats, format_choices, get_format
 from reader.annotations.model import ANCHOR_STATES, AnnotationError, AnnotationFilter, parse_since
 from reader.store import Library
-from reader.text.terminal_safety import safe_line
+from reader.text.terminal_safety import safe_line, strip_terminal_controls
 
 STATE_STYLES = {"anchored": "green", "moved": "yellow", "orphaned": "red"}
 
@@ -157,9 +157,21 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
             raise cli.UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         cli.err.print(Text(f"exported {count} annotation{'s' * (count != 1)} to {path}"))
         return 0
-    export_annotations(library, fmt.name, sys.stdout, flt)
+    out = _TerminalSafe(sys.stdout) if sys.stdout.isatty() else sys.stdout
+    export_annotations(library, fmt.name, out, flt)  # type: ignore[arg-type]
     sys.stdout.flush()
     return 0
+
+
+class _TerminalSafe:
+    """Export text bound for a terminal: invisible and bidirectional controls removed too."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(strip_terminal_controls(text))
+        return len(text)
 
 
 def cmd_import_annotations(args: argparse.Namespace, library: Library) -> int:

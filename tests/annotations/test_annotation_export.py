@@ -306,3 +306,16 @@ def test_write_atomically_replaces_whole_or_leaves_the_old_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.md"]
     with pytest.raises(FileNotFoundError):
         write_atomically(tmp_path / "missing" / "x.md", lambda out: out.write("x"))
+
+
+def test_lone_surrogates_and_odd_items_do_not_sink_the_rest(sample_library: Library):
+    data = json.loads(
+        '[{"type":"Annotation","target":{"source":"x\\ud800","selector":{"type":"TextQuoteSelector","exact":"a\\udc00b"}},'
+        '"bodyValue":"n\\ud800","body":{"value":"t\\ud800","purpose":"tagging"}},'
+        '{"type":"Annotation","target":{"source":"y","selector":{"type":"TextQuoteSelector","exact":"kept"}}}]'
+    )
+    report = import_annotation_data(sample_library, data)
+    assert (report.imported, report.failed) == (2, 0)
+    stored = {a.article_external_id: a for a in sample_library.iter_annotations()}
+    assert stored["x\ufffd"].exact == "a\ufffdb" and stored["x\ufffd"].note == "n\ufffd"
+    assert stored["x\ufffd"].tags == ("t\ufffd",) and stored["y"].exact == "kept"

@@ -29,8 +29,6 @@ def fake_duplicates(monkeypatch):
     def duplicates_of(self, article_id, *args, **kwargs):
         return relations.get(article_id, [])
 
-    if hasattr(Library, "duplicates_of"):
-        pytest.skip("the store has its own duplicates_of; the real-data test covers it")
     monkeypatch.setattr(Library, "duplicates_of", duplicates_of, raising=False)
     return relations
 
@@ -58,15 +56,35 @@ def test_an_annotation_shows_on_the_other_version(sample_library: Library, fake_
     assert sample_library.article_annotations(other_id) == []
 
 
+def test_with_the_stores_own_duplicate_relations(sample_library: Library):
+    """The sample's second file is contained in the first (a multi-story page): a highlight on
+    either shows on the other, placed on the same words."""
+    if not callable(getattr(Library, "duplicates_of", None)):
+        pytest.skip("the duplicates area is not in this tree")
+    pairs = [
+        (a.id, d.other_id) for a in sample_library.iter_articles() for d in sample_library.duplicates_of(a.id)
+    ]
+    assert pairs, "the sample holds a known containment"
+    a_id, b_id = pairs[0]
+    a_text, b_text = sample_library.get_article(a_id).text, sample_library.get_article(b_id).text
+    quote = next(
+        p for p in b_text.split("\n\n") if 40 < len(p) < 400 and p in a_text and a_text.count(p) == 1 and b_text.count(p) == 1
+    )
+    start = a_text.index(quote)
+    made = sample_library.create_annotation(a_id, start, start + len(quote), note="shared")
+    (shown,) = [f for f in annotations_from_other_versions(sample_library, b_id) if f.annotation.id == made.id]
+    assert b_text[shown.start : shown.end] == quote and shown.from_article_id == a_id
+    assert shown.state == "anchored"
+
+
 def test_duplicates_in_any_shape(sample_library: Library, fake_duplicates):
     fake_duplicates[1] = [5, {"other_id": 7}, SimpleNamespace(id=8), {"a": SimpleNamespace(id=1), "b": SimpleNamespace(id=6)}, 5]
     assert other_version_ids(sample_library, 1) == [5, 7, 8, 6]
     assert annotations_from_other_versions(sample_library, 2) == []
 
 
-def test_without_a_duplicates_helper_there_are_no_other_versions(sample_library: Library):
-    if hasattr(Library, "duplicates_of"):
-        pytest.skip("the store provides duplicates_of")
+def test_without_a_duplicates_helper_there_are_no_other_versions(sample_library: Library, monkeypatch):
+    monkeypatch.setattr(Library, "duplicates_of", None, raising=False)
     assert other_version_ids(sample_library, 1) == []
     assert annotations_from_other_versions(sample_library, 1) == []
 

@@ -14,6 +14,7 @@ single annotation from other tools; anything it cannot use is reported, never ra
 from __future__ import annotations
 
 import json
+import re
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ description = "W3C Web Annotation Data Model (JSON-LD); `reader import-annotatio
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MAX_QUOTE_CHARS = 2_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _UUID_NAMESPACE = uuidlib.UUID("6f1d3a52-7c1e-4d5e-9a40-3b8f0c2d1e77")  # ids for items without a urn:uuid
 
 
@@ -158,7 +160,14 @@ def _list(value: Any) -> list[Any]:
 
 
 def _string(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    """A JSON string as text we can store: lone surrogates (valid JSON, invalid UTF-8) become U+FFFD."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def _offset(value: Any) -> int | None:
@@ -188,7 +197,7 @@ def _uuid_of(item: dict[str, Any]) -> str:
             return str(uuidlib.UUID(text))
         except ValueError:
             return str(uuidlib.uuid5(_UUID_NAMESPACE, given))
-    canonical = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    canonical = json.dumps(item, sort_keys=True, ensure_ascii=True, default=str)
     return str(uuidlib.uuid5(_UUID_NAMESPACE, canonical))
 
 
@@ -242,7 +251,7 @@ def parse_annotation(item: Any, index: int) -> ParsedAnnotation | ParseProblem:
             continue
         kind = selector.get("type")
         if kind == "TextQuoteSelector" and not exact and isinstance(selector.get("exact"), str):
-            exact = selector["exact"]
+            exact = _string(selector["exact"]) or ""
             prefix = _string(selector.get("prefix")) or ""
             suffix = _string(selector.get("suffix")) or ""
         elif kind == "TextPositionSelector" and start is None:
@@ -283,8 +292,12 @@ def parse_annotation(item: Any, index: int) -> ParsedAnnotation | ParseProblem:
 def parse_annotations(data: Any) -> Iterator[ParsedAnnotation | ParseProblem]:
     """Every annotation of a parsed W3C JSON document, or a problem for each unusable item."""
     try:
-        items = annotation_items(data)
-        for index, item in enumerate(items):
-            yield parse_annotation(item, index)
+        items = list(annotation_items(data))
     except ValueError as exc:
         yield ParseProblem(None, str(exc))
+        return
+    for index, item in enumerate(items):
+        try:
+            yield parse_annotation(item, index)
+        except (ValueError, TypeError, RecursionError) as exc:  # one odd item never sinks the rest
+            yield ParseProblem(index, f"unusable: {type(exc).__name__}: {exc}")
