@@ -388,7 +388,11 @@ def _align_windows(
             return
         keep_a = a_lo + (a_end - a_lo) * 3 // 4
         keep_b = b_lo + (b_end - b_lo) * 3 // 4
-        kept = [run for run in runs if run[0] + run[2] <= keep_a and run[1] + run[2] <= keep_b]
+        kept: list[tuple[int, int, int]] = []
+        for i, j, n in runs:  # runs near the window's edge may be cut short by it: stop at 3/4
+            if i >= keep_a or j >= keep_b:
+                break
+            kept.append((i, j, min(n, keep_a - i, keep_b - j)))
         if kept:
             alignment.runs.extend(kept)
             last = kept[-1]
@@ -522,6 +526,8 @@ def _pair_leftovers(
         else:
             similarity = _dice(shingles_a[i], shingles_b[j])
         same_gap = gap_of_a[i] == gap_of_b[j]
+        if not same_gap and min(len(blocks_a[i].words), len(blocks_b[j].words)) < MIN_MOVE_WORDS:
+            continue
         if similarity >= (PAIR_SIMILARITY if same_gap else MOVE_SIMILARITY):
             # best first; then in place before moved; then the nearest in relative position
             scored.append((-similarity, not same_gap, abs(i / len_a - j / len_b), i, j))
@@ -645,14 +651,16 @@ class _OpBuilder:
         for pair in pairs:
             if gap_of_a[pair.a] == gap_of_b[pair.b]:
                 candidates[gap_of_a[pair.a]].append(pair)
-        moved: list[_Pair] = []
         kept: set[tuple[int, int]] = set()
         for g, group in candidates.items():
             group.sort(key=lambda p: p.a)
             for k in _longest_increasing([p.b for p in group]):
                 in_place[g].append(group[k])
                 kept.add((group[k].a, group[k].b))
-        moved = sorted((p for p in pairs if (p.a, p.b) not in kept), key=lambda p: p.a)
+        moved = sorted(
+            (p for p in pairs if (p.a, p.b) not in kept and len(self.blocks_a[p.a].words) >= MIN_MOVE_WORDS),
+            key=lambda p: p.a,
+        )  # an out-of-order copy of a tiny paragraph is just removed and added
         self.move_of_b = self._number_moves(moved)
         self.moved_a = {p.a for p in moved}
 

@@ -191,6 +191,38 @@ def test_anchored_alignment_gives_the_same_diff_as_the_direct_one(story: list[st
     assert anchored.degraded is None
 
 
+def test_without_anchors_long_texts_are_aligned_in_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = ["alpha", "beta", "gamma", "delta"]  # every line repeats: no unique anchor
+    lines = [words[(i * 7 + i // 5) % 4] for i in range(400)]
+    edited = list(lines)
+    edited[50] = "omega"
+    edited[350] = "psi"
+    monkeypatch.setattr(diffing, "PARAGRAPH_ALIGN_LIMIT", 100 * 100)  # windows of 100 lines
+    result = diff_texts("\n".join(lines), "\n".join(edited))
+    assert result.degraded and "window by window" in result.degraded
+    changes = [(op.op, op.a_start, op.a_end, op.b_start, op.b_end) for op in result.changes]
+    assert changes == [
+        ("delete", 50, 51, 50, 50), ("insert", 51, 51, 50, 51), ("delete", 350, 351, 350, 350), ("insert", 351, 351, 350, 351)
+    ]
+
+
+def test_a_very_short_paragraph_is_not_reported_as_moved(story: list[str]) -> None:
+    a = "\n\n".join(["Photo: AP", *story])
+    b = "\n\n".join([*story, "Photo: AP"])
+    result = diff_texts(a, b)
+    assert [op.op for op in result.changes] == ["delete", "insert"]
+    assert result.summary.moved == 0
+
+
+def test_too_many_leftovers_skip_the_search_for_edits(story: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    a = "\n\n".join(story)
+    b = a.replace("imminent", "certain", 1)
+    monkeypatch.setattr(diffing, "SIMILAR_PAIRING_LIMIT", 1)
+    result = diff_texts(a, b)
+    assert result.degraded and "removed and added" in result.degraded
+    assert [op.op for op in result.changes] == ["delete", "insert"]
+
+
 # -- invariants on generated edits ---------------------------------------------------------------
 
 _EDIT = st.one_of(
