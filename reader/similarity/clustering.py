@@ -174,15 +174,15 @@ def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
             dot += weight * weight_of(key, 0.0)
     if not dot:
         return 0.0
-    gap_factor = time_factor(small.first_day, large) if small.first_day == small.last_day else 1.0
-    return dot * gap_factor
+    return dot * time_factor(small.first_day, small.last_day, large)
 
 
-def time_factor(day: int | None, profile: StoryProfile) -> float:
-    """1 within a few days of the cluster's dates, then halved every week; 1 when a date is unknown."""
-    if day is None or profile.first_day is None or profile.last_day is None:
+def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> float:
+    """How much of a similarity holds across the time gap between a date span and a cluster's:
+    all of it within a few days, then half per week; all of it when a date is unknown."""
+    if first is None or last is None or profile.first_day is None or profile.last_day is None:
         return 1.0
-    gap = max(0, profile.first_day - day, day - profile.last_day)
+    gap = max(0, profile.first_day - last, first - profile.last_day)
     if gap <= SAME_EVENT_DAYS:
         return 1.0
     return 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
@@ -190,7 +190,7 @@ def time_factor(day: int | None, profile: StoryProfile) -> float:
 
 def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile, vector_norms: dict[str, float] | None = None) -> float:
     norms = vector_norms if vector_norms is not None else square_norms(vector)
-    return cosine(vector, unit.lang, profile, norms) * time_factor(unit.day, profile)
+    return cosine(vector, unit.lang, profile, norms) * time_factor(unit.day, unit.day, profile)
 
 
 # -- profiles ------------------------------------------------------------------------------------------

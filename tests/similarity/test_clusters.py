@@ -1,0 +1,204 @@
+"""Story clusters on the bundled seeds: one cross-lingual TikTok/Oracle story, sections of a
+multi-story page clustered on their own, stable ids across imports, recluster keeping state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader import cli
+from reader.model import RawArticle
+from reader.pipeline import import_records
+from reader.similarity.clustering import recluster
+from reader.store import Library
+
+PAGE = "sample/000_9dd72cae0654412e.txt"
+TIKTOK = [
+    f"{PAGE}#1",
+    "sample/001_3f7b207e56d880eb.txt",
+    "sample/002_8268a96aead7f407.txt",
+    "sample/003_6a1b31ed2248d2f4.txt",
+    "sample/004_092449573fc0f0ef.txt",
+]
+
+
+def cluster_of(library: Library, external_id: str) -> int | None:
+    article = library.find_article(external_id)
+    assert article is not None, external_id
+    return article.cluster_id
+
+
+def memberships(library: Library) -> dict[str, int | None]:
+    return {a.external_id: a.cluster_id for a in library.iter_articles()}
+
+
+def test_all_five_tiktok_articles_form_one_cluster_french_included(sample_library: Library) -> None:
+    clusters = {cluster_of(sample_library, e) for e in TIKTOK}
+    assert len(clusters) == 1 and None not in clusters
+    (tiktok,) = clusters
+    french = sample_library.find_article("sample/002_8268a96aead7f407.txt")
+    assert french is not None and french.lang == "fr"
+    members = {a.external_id for a in sample_library.cluster_articles(tiktok)}
+    assert members == set(TIKTOK)
+    row = sample_library.get_cluster(tiktok)
+    assert row is not None and row.article_count == 5 and set(row.languages) == {"en", "fr"}
+
+
+def test_google_and_paris_sections_stay_out_of_the_tiktok_cluster(sample_library: Library) -> None:
+    tiktok = cluster_of(sample_library, TIKTOK[0])
+    google = cluster_of(sample_library, f"{PAGE}#2")
+    paris = cluster_of(sample_library, f"{PAGE}#3")
+    assert google is not None and paris is not None
+    assert len({tiktok, google, paris}) == 3
+    google_section = sample_library.find_article(f"{PAGE}#2")
+    assert google_section is not None and google_section.title == "Antitrust lawsuit against Google in the US imminent"
+
+
+def test_a_split_page_is_not_itself_a_cluster_member(sample_library: Library) -> None:
+    """The page stays one article in the UI; its stories are its sections, so no cluster counts it twice."""
+    page = sample_library.find_article(PAGE)
+    assert page is not None and page.cluster_id is None
+    sections = [a for a in sample_library.iter_articles() if a.parent_id == page.id]
+    assert [s.external_id for s in sections] == [f"{PAGE}#1", f"{PAGE}#2", f"{PAGE}#3"]
+    total = sum(c.article_count for c in sample_library.list_clusters(limit=100))
+    clustered = [a for a in sample_library.iter_articles() if a.cluster_id is not None]
+    assert total == len(clustered) == 7
+
+
+def test_labels_name_the_story(sample_library: Library) -> None:
+    row = sample_library.get_cluster(cluster_of(sample_library, TIKTOK[0]))  # type: ignore[arg-type]
+    assert row is not None
+    assert "TikTok" in row.label and "·" in row.label  # a headline, then key entities
+    google = sample_library.get_cluster(cluster_of(sample_library, f"{PAGE}#2"))  # type: ignore[arg-type]
+    assert google is not None and google.label.startswith("Antitrust lawsuit against Google")
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert cli.main(argv) == 0
+    return capsys.readouterr().out
+
+
+def test_clusters_json_lists_each_story_once(sample_library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(sample_library.path)
+    data = json.loads(run_cli(["--library", path, "clusters", "--json"], capsys))
+    assert isinstance(data, list) and len(data) == 3
+    seen: list[str] = []
+    for cluster in data:
+        assert {"id", "label", "articles"} <= cluster.keys()
+        assert cluster["label"]
+        for article in cluster["articles"]:
+            assert article["cluster_id"] == cluster["id"]
+            assert {"id", "external_id", "title", "lang", "read", "starred"} <= article.keys()
+            seen.append(article["external_id"])
+    assert len(seen) == len(set(seen)) == 7
+    assert PAGE not in seen
+    biggest = max(data, key=lambda c: len(c["articles"]))
+    assert {a["external_id"] for a in biggest["articles"]} == set(TIKTOK)
+    assert run_cli(["--library", path, "clusters", "--json", "--limit", "1"], capsys).count('"label"') == 1
+    table = run_cli(["--library", path, "clusters"], capsys)
+    assert "Antitrust" in table
+
+
+def _raw(external_id: str, title: str, text: str, *, date: str | None = None, lang: str | None = None) -> RawArticle:
+    return RawArticle(external_id=external_id, title=title, text=text, origin="test", date=date, lang=lang)
+
+
+def _seed(seeds_dir: Path, name: str) -> tuple[str, str]:
+    raw = (seeds_dir / name).read_text(encoding="utf-8")
+    return raw.splitlines()[0].strip(), raw
+
+
+def test_new_articles_join_existing_clusters_and_ids_stay(sample_library: Library, seeds_dir: Path) -> None:
+    before = memberships(sample_library)
+    tiktok = before[TIKTOK[0]]
+    title, text = _seed(seeds_dir, "004_092449573fc0f0ef.txt")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    near_copy = "\n\n".join(paragraphs[:-2] + ["Update: the companies did not comment further."])
+    report = import_records(
+        sample_library,
+        [
+            _raw("exact-copy", "Copied wire story", text),
+            _raw("near-copy", title + " (updated)", near_copy),
+            _raw("unrelated", "Flooding closes roads in the valley",
+                 "Heavy rain closed several roads in the valley on Tuesday. The river rose two metres overnight "
+                 "and firefighters evacuated twelve houses near the old bridge. The mayor said schools would stay "
+                 "closed until Thursday while engineers check the dikes."),
+        ],
+        workers=1,
+    )
+    assert report.imported == 3
+    after = memberships(sample_library)
+    assert {k: after[k] for k in before} == before  # nothing already clustered moved
+    assert after["exact-copy"] == tiktok and after["near-copy"] == tiktok
+    assert after["unrelated"] not in set(before.values())
+    row = sample_library.get_cluster(tiktok)  # type: ignore[arg-type]
+    assert row is not None and row.article_count == 7 and row.has_duplicates
+
+
+def test_reimporting_changes_nothing(sample_library: Library) -> None:
+    from reader.sample import sample_records
+
+    before = memberships(sample_library)
+    labels = {c.id: c.label for c in sample_library.list_clusters(limit=100)}
+    import_records(sample_library, sample_records(), is_sample=True, workers=1)
+    assert memberships(sample_library) == before
+    assert {c.id: c.label for c in sample_library.list_clusters(limit=100)} == labels
+
+
+def test_recluster_keeps_ids_stars_and_read_state(sample_library: Library) -> None:
+    before = memberships(sample_library)
+    tiktok = before[TIKTOK[0]]
+    with sample_library.transaction():
+        sample_library.set_cluster_starred(tiktok, True)  # type: ignore[arg-type]
+        sample_library.set_read([sample_library.find_article(TIKTOK[2]).id])  # type: ignore[union-attr]
+    report = recluster(sample_library)
+    assert report.stories == 7 and report.clusters == 3 and report.kept_ids == 3
+    assert memberships(sample_library) == before
+    row = sample_library.get_cluster(tiktok)  # type: ignore[arg-type]
+    assert row is not None and row.starred and row.article_count == 5 and row.unread_count == 4
+    assert sample_library.find_article(TIKTOK[2]).read  # type: ignore[union-attr]
+
+
+def test_recluster_maps_old_clusters_to_new_by_overlap(sample_library: Library) -> None:
+    """Scramble the clusters (as an older reader might have left them), star one: recluster
+    restores the stories, reuses old ids where they overlap most and carries the star."""
+    ids = {e: sample_library.find_article(e).id for e in memberships(sample_library)}  # type: ignore[union-attr]
+    with sample_library.transaction():
+        lumped = sample_library.create_cluster("everything")
+        sample_library.set_cluster_of([ids[e] for e in TIKTOK + [f"{PAGE}#2", f"{PAGE}#3"]], lumped)
+        sample_library.set_cluster_starred(lumped, True)
+        sample_library.refresh_cluster_stats(c.id for c in sample_library.list_clusters(limit=100))
+    assert sample_library.cluster_count() == 1
+    recluster(sample_library)
+    after = memberships(sample_library)
+    assert len({after[e] for e in TIKTOK}) == 1
+    assert after[TIKTOK[0]] == lumped  # the largest overlap keeps the old id
+    assert len({after[TIKTOK[0]], after[f"{PAGE}#2"], after[f"{PAGE}#3"]}) == 3
+    row = sample_library.get_cluster(lumped)
+    assert row is not None and row.starred and row.label.startswith(("TikTok", "ByteDance"))
+    assert sample_library.cluster_count() == 3
+
+
+def test_recluster_command(sample_library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run_cli(["--library", str(sample_library.path), "recluster", "--json"], capsys))
+    assert data == {"stories": 7, "clusters": 3, "kept_ids": 3, "starred_carried": 0}
+
+
+def test_articles_far_apart_in_time_do_not_merge(library: Library, seeds_dir: Path) -> None:
+    title3, text3 = _seed(seeds_dir, "003_6a1b31ed2248d2f4.txt")
+    title4, text4 = _seed(seeds_dir, "004_092449573fc0f0ef.txt")
+    title1, text1 = _seed(seeds_dir, "001_3f7b207e56d880eb.txt")
+    import_records(
+        library,
+        [
+            _raw("a", title3, text3, date="2020-09-14"),
+            _raw("b", title4, text4, date="2020-09-15"),
+            _raw("c", title1, text1, date="2020-12-20"),
+        ],
+        workers=1,
+    )
+    got = memberships(library)
+    assert got["a"] == got["b"]
+    assert got["c"] != got["a"]
