@@ -56,6 +56,10 @@ CONTEXT_AGREEMENT = 0.5
 # Fuzzy search: quotes up to this length are searched whole; longer ones by their head
 # and tail (rapidfuzz's partial alignment grows with the square of the needle length).
 WHOLE_QUOTE_MAX = 128
+# A span found between the exact prefix and the exact suffix (an edit inside a short quote)
+# needs less quote similarity: the context on both sides vouches for the place.
+BRACKET_CONTEXT_MIN = 8
+BRACKETED_QUOTE_MIN = 0.6
 PROBE_CHARS = 64
 MAX_FUZZY_CANDIDATES = 24
 MAX_BOUNDARY_SHIFT = 32
@@ -275,10 +279,25 @@ def _fuzzy_candidates(selector: Selector, text: str) -> list[tuple[int, int]]:
     return spans[:MAX_FUZZY_CANDIDATES]
 
 
+def _bracketed_candidates(selector: Selector, text: str) -> list[tuple[int, int]]:
+    """Spans lying between an exact copy of the prefix and an exact copy of the suffix."""
+    prefix, suffix, m = selector.prefix, selector.suffix, len(selector.exact)
+    at_start = not prefix and selector.start == 0
+    if (len(prefix) < BRACKET_CONTEXT_MIN and not at_start) or len(suffix) < BRACKET_CONTEXT_MIN:
+        return []
+    ends_of_prefix = [0] if at_start else [at + len(prefix) for at in find_occurrences(text, prefix, limit=50)]
+    spans = []
+    for start in ends_of_prefix:
+        end = text.find(suffix, start + 1, start + 2 * m + 16 + len(suffix))
+        if end != -1:
+            spans.append((start, end))
+    return spans
+
+
 def _refine(selector: Selector, text: str, start: int, end: int) -> tuple[int, int]:
     """Move the span's edges a little where that makes quote and context agree better."""
     exact = selector.exact
-    shift = min(MAX_BOUNDARY_SHIFT, len(exact) // 4 + 2)
+    shift = min(MAX_BOUNDARY_SHIFT, len(exact) // 2 + 2)
 
     def start_score(s: int) -> float:
         return QUOTE_WEIGHT * _similarity(exact, text[s:end]) + PREFIX_WEIGHT * _prefix_score(selector, text, s)
@@ -296,9 +315,11 @@ def _refine(selector: Selector, text: str, start: int, end: int) -> tuple[int, i
 
 
 def _anchor_by_fuzzy_search(selector: Selector, text: str) -> Anchor | None:
-    best: tuple[float, float, int, int] | None = None  # (score, quote similarity, start, end)
-    for start, end in _fuzzy_candidates(selector, text):
-        if len(selector.exact) <= WHOLE_QUOTE_MAX:
+    best: tuple[float, float, int, int, bool] | None = None  # (score, quote similarity, start, end, bracketed)
+    candidates = [(s, e, True) for s, e in _bracketed_candidates(selector, text)]
+    candidates += [(s, e, False) for s, e in _fuzzy_candidates(selector, text)]
+    for start, end, bracketed in candidates:
+        if not bracketed and len(selector.exact) <= WHOLE_QUOTE_MAX:
             start, end = _refine(selector, text, start, end)
         quote = _similarity(selector.exact, text[start:end])
         score = _weighted(
@@ -309,10 +330,14 @@ def _anchor_by_fuzzy_search(selector: Selector, text: str) -> Anchor | None:
             _position_score(selector, text, start),
         )
         if best is None or score > best[0]:
-            best = (score, quote, start, end)
+            best = (score, quote, start, end, bracketed)
     if best is None:
         return None
-    score, quote, start, end = best
+    score, quote, start, end, bracketed = best
+    if bracketed:
+        if quote < BRACKETED_QUOTE_MIN:
+            return None
+        return Anchor(start, end, "moved", "fuzzy", score)
     distinctive = len(selector.exact) >= DISTINCTIVE_CHARS and quote >= DISTINCTIVE_FUZZY_QUOTE
     if quote < FUZZY_QUOTE_MIN or (score < ACCEPT_SCORE and not distinctive):
         return None
