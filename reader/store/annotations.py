@@ -42,16 +42,15 @@ SELECT an.id, an.uuid, an.article_id, an.exact, an.prefix, an.suffix, an.pos_sta
        ar.cluster_id, c.label AS cluster_label, ar.source, ar.date, ar.author,
        CASE WHEN an.state = 'moved' AND ar.id IS NOT NULL
             THEN substr(ar.text, an.pos_start + 1, an.pos_end - an.pos_start) END AS current_quote,
-       (SELECT group_concat(t.tag, '{_TAG_SEPARATOR}') FROM annotation_tags t WHERE t.annotation_id = an.id) AS tags,
-       COALESCE(ar.cluster_id, {_LAST}) AS k_cluster, COALESCE(ar.date, '') AS k_date
+       (SELECT group_concat(t.tag, '{_TAG_SEPARATOR}') FROM annotation_tags t WHERE t.annotation_id = an.id) AS tags
 FROM annotations an
 LEFT JOIN articles ar ON ar.id = an.article_id
 LEFT JOIN clusters c ON c.id = ar.cluster_id
 """
 
-# (sort expressions, keyset columns of a row) for each listing order
+# sort expressions of each listing order
 _ORDER_KEYS: dict[str, tuple[str, ...]] = {
-    "newest": ("an.id",),
+    "newest": ("an.id DESC",),
     "article": (
         f"COALESCE(ar.cluster_id, {_LAST})",
         "COALESCE(ar.date, '')",
@@ -90,12 +89,6 @@ def row_to_annotation(row: sqlite3.Row) -> Annotation:
         author=row["author"],
         current_quote=row["current_quote"],
     )
-
-
-def _order_key(annotation: Annotation, row: sqlite3.Row, order: AnnotationOrder) -> tuple[object, ...]:
-    if order == "newest":
-        return (annotation.id,)
-    return (row["k_cluster"], row["k_date"], annotation.article_external_id, annotation.start, annotation.id)
 
 
 def _like(text: str) -> str:
@@ -339,35 +332,41 @@ class AnnotationStore:
     def iter_annotations(
         self, flt: AnnotationFilter | None = None, *, order: AnnotationOrder = "newest", page_size: int = 500
     ) -> Iterator[Annotation]:
-        """Every matching annotation, fetched in keyset pages (flat memory at any count).
+        """Every matching annotation, a page of rows at a time (flat memory at any count).
 
-        ``order="article"`` groups them by story cluster, then article (by date), then position.
+        ``order="newest"`` walks the primary key in keyset pages. ``order="article"`` groups
+        them by story cluster, then article (by date), then position: one sorted query whose
+        rows are fetched a page at a time (sorting once, instead of once per keyset page).
         """
         flt = flt or AnnotationFilter()
         keys = _ORDER_KEYS[order]
-        direction = "DESC" if order == "newest" else "ASC"
-        compare = "<" if order == "newest" else ">"
-        base_where, base_params = _filter_sql(flt)
-        last: tuple[object, ...] | None = None
-        while True:
-            where = list(base_where)
-            params = list(base_params)
-            if last is not None:
-                where.append(f"({', '.join(keys)}) {compare} ({', '.join('?' * len(keys))})")
-                params.extend(last)
+        where, params = _filter_sql(flt)
+        if order == "article":
             sql = (
                 _SELECT
                 + (" WHERE " + " AND ".join(where) if where else "")
                 + " ORDER BY "
-                + ", ".join(f"{k} {direction}" for k in keys)
-                + " LIMIT ?"
+                + ", ".join(keys)
             )
-            rows = self.conn.execute(sql, (*params, page_size)).fetchall()
+            cursor = self.conn.execute(sql, params)
+            try:
+                while rows := cursor.fetchmany(page_size):
+                    for row in rows:
+                        yield row_to_annotation(row)
+            finally:
+                cursor.close()
+            return
+        last: int | None = None
+        while True:
+            page_where = list(where) + ([] if last is None else ["an.id < ?"])
+            page_params = list(params) + ([] if last is None else [last])
+            sql = _SELECT + (" WHERE " + " AND ".join(page_where) if page_where else "") + " ORDER BY an.id DESC LIMIT ?"
+            rows = self.conn.execute(sql, (*page_params, page_size)).fetchall()
             for row in rows:
                 yield row_to_annotation(row)
             if len(rows) < page_size:
                 return
-            last = _order_key(row_to_annotation(rows[-1]), rows[-1], order)
+            last = rows[-1]["id"]
 
     def count_annotations(self, flt: AnnotationFilter | None = None) -> int:
         where, params = _filter_sql(flt or AnnotationFilter())
