@@ -352,6 +352,8 @@ class RuleBasedRecognizer:
         has_of = False
         gaz = article.gaz
         determiners = _DETERMINERS.get(article.lang or "", _DETERMINERS["en"])
+        # "General Motors", "Chief Executives Board": a run that ends like an organisation keeps its roles
+        org_run = len(words) > 1 and words[-1][2].lower().rstrip(".") in lexicon.ORG_SUFFIXES
 
         def close() -> None:
             nonlocal current, cue, has_of
@@ -392,13 +394,12 @@ class RuleBasedRecognizer:
             if lower.rstrip(".") in lexicon.CALENDAR_WORDS:
                 close()  # "Cleveland Friday", "Maurice Cheeks Saturday"
                 continue
-            if lower in lexicon.ROLE_WORDS or _is_role(lower) or (_is_acronym(word) and lower in lexicon.COMMON_ACRONYMS):
-                # "President Donald Trump": the role is a cue for what follows, not part of it
-                if current and not _ends_org(current) and lower.rstrip(".") not in lexicon.ORG_SUFFIXES:
-                    close()
-                if not current:
-                    cue = PERSON
-                    continue
+            if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (_is_acronym(word) and lower in lexicon.COMMON_ACRONYMS)):
+                # "President Donald Trump", "Academy President Boone Isaacs": the role cues what
+                # follows and is part of no name (in a headline it may be a verb: "To Host Oscars")
+                close()
+                cue = "" if headline else PERSON
+                continue
             if not current and lower in determiners and not (
                 index + 1 < len(words) and gaz.lookup(f"{word} {words[index + 1][2]}") is not None
             ):
@@ -645,7 +646,7 @@ def _unify_within_article(candidates: list[_Candidate]) -> None:
             person = person_of_surname.get(fold(c.words[0][2]))
             if person is None:
                 continue
-            if c.type == PERSON or c.type == "?" or c.weight < max(person.weight, 1.0) or (c.place is not None and c.place.kind == "city"):
+            if c.type in (PERSON, "?") or c.weight < 2.0 or (c.place is not None and c.place.kind == "city"):
                 c.type, c.key, c.weight, c.place = PERSON, person.key, max(c.weight, 1.5), None
     votes: dict[str, dict[str, float]] = {}
     for c in candidates:
