@@ -8,7 +8,7 @@ then edited: words changed in 4% of the paragraphs, 1% deleted, 1% inserted, thr
 blocks of 2-4 paragraphs moved. "one line" removes every paragraph break; "one word
 per line" is a pathological shape (100,000 tiny paragraphs, most of them repeated).
 
-For each case it prints the median time of ``diff_texts`` (and of preparing the view:
+For each case it prints the median wall-clock and CPU time of ``diff_texts`` (and of preparing the view:
 display cells plus wrapping at 78 columns, what the TUI does before the first frame),
 then difflib.SequenceMatcher.get_opcodes over the same word tokens, with what each
 finds. Budgets (issue 6): 10,000 words < 100 ms; 100,000 words < 2 s or degraded.
@@ -119,14 +119,16 @@ def cases(corpus: Path) -> list[tuple[str, str, str]]:
     return made
 
 
-def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
-    times = []
+def median_time(fn: Callable[[], object], runs: int) -> tuple[float, float, object]:
+    """Median wall-clock and CPU seconds of ``fn`` (CPU time is steadier on a busy machine)."""
+    walls, cpus = [], []
     value: object = None
     for _ in range(runs):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         value = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus), value
 
 
 def prepare_view(result: DiffResult) -> int:
@@ -159,18 +161,24 @@ def main() -> None:
     source = args.corpus if args.corpus.is_file() else "the seeds (corpus not found)"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"texts from {source}; median of {args.runs} runs (3 for 100k words); {os.cpu_count()} cores, load {load:.1f}\n")
-    header = f"{'case':34} {'words a/b':>15} {'reader.diffing':>14} {'view prep':>10} {'difflib':>10}  found"
+    header = (
+        f"{'case':34} {'words a/b':>15} {'reader.diffing wall/cpu':>24} {'view prep':>10} {'difflib wall/cpu':>22}  found"
+    )
     print(header)
     print("-" * len(header))
     for label, a, b in cases(args.corpus):
         runs = min(args.runs, 3) if len(a) > 200_000 else args.runs
-        ours, result = median_time(lambda: diff_texts(a, b), runs)
+        ours, ours_cpu, result = median_time(lambda: diff_texts(a, b), runs)
         assert isinstance(result, DiffResult)
-        view, _ = median_time(lambda: prepare_view(result), runs)
-        theirs, (ratio, changes) = median_time(lambda: difflib_opcodes(a, b), runs)  # type: ignore[misc]
+        view, _, _ = median_time(lambda: prepare_view(result), runs)
+        theirs, theirs_cpu, (ratio, changes) = median_time(lambda: difflib_opcodes(a, b), runs)  # type: ignore[misc]
         s = result.summary
         words = f"{s.words_a:,}/{s.words_b:,}"
-        print(f"{label:34} {words:>15} {ours * 1000:>11.1f} ms {view * 1000:>7.1f} ms {theirs * 1000:>7.1f} ms", end="  ")
+        print(
+            f"{label:34} {words:>15} {ours * 1000:>11.1f} /{ours_cpu * 1000:>7.1f} ms {view * 1000:>7.1f} ms"
+            f" {theirs * 1000:>9.1f} /{theirs_cpu * 1000:>8.1f} ms",
+            end="  ",
+        )
         found = (
             f"ours: common {s.common:.2f}, {s.changed} changed, {s.moved} moved, +{s.added} -{s.removed}, {s.verdict}"
             + (f" [degraded: {result.degraded}]" if result.degraded else "")

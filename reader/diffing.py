@@ -58,13 +58,13 @@ PARAGRAPH_ALIGN_LIMIT = 16_000_000
 WORD_LEVEL_TOKEN_LIMIT = 600_000
 """Above this many tokens (both texts together), only the paragraph level is computed."""
 
-_SURELY_TOO_LONG = MAX_BLOCK_TOKENS * 16  # chars: a paragraph this long has more tokens than the limit
 MIN_MOVE_WORDS = 3
 """A paragraph with fewer words is never reported as moved (only as removed and added)."""
 
 SIMILAR_PAIRING_LIMIT = 40_000
 """Most leftover paragraphs (both sides) searched for edited pairs; beyond, exact moves only."""
 
+_SURELY_TOO_LONG = MAX_BLOCK_TOKENS * 16  # chars: a paragraph this long has more tokens than the limit
 _PAIR_CANDIDATES = 3  # similar-paragraph candidates scored per leftover paragraph
 _POSTING_CAP = 64  # word bigrams shared by more leftover paragraphs than this are ignored
 _SMALL_GAP = 64  # gaps with at most this many leftover pairs are scored exhaustively
@@ -602,7 +602,9 @@ def diff_texts(a: str, b: str) -> DiffResult:
     b = b or ""
     blocks_a = _split_blocks(a)
     blocks_b = _split_blocks(b)
-    total_tokens = sum(len(x.tokens) for x in blocks_a) + sum(len(x.tokens) for x in blocks_b)
+    tokens_a = sum(len(x.tokens) for x in blocks_a)
+    tokens_b = sum(len(x.tokens) for x in blocks_b)
+    total_tokens = tokens_a + tokens_b
     word_level = total_tokens <= WORD_LEVEL_TOKEN_LIMIT
     notes: list[str] = []
     if not word_level:
@@ -619,7 +621,7 @@ def diff_texts(a: str, b: str) -> DiffResult:
     builder = _OpBuilder(a, b, blocks_a, blocks_b, word_level)
     builder.build(alignment.runs, gaps, pairing.pairs)
     ops = tuple(builder.ops)
-    summary = _summarise(a, b, blocks_a, blocks_b, ops, builder.shared_tokens)
+    summary = _summarise(a, b, (len(blocks_a), tokens_a), (len(blocks_b), tokens_b), ops, builder.shared_tokens)
     return DiffResult(
         a_text=a,
         b_text=b,
@@ -783,10 +785,10 @@ def _block_chars(blocks: list[_Block], lo: int, hi: int, text_len: int) -> tuple
 
 
 def _summarise(
-    a: str, b: str, blocks_a: list[_Block], blocks_b: list[_Block], ops: tuple[DiffOp, ...], shared: int
+    a: str, b: str, size_a: tuple[int, int], size_b: tuple[int, int], ops: tuple[DiffOp, ...], shared: int
 ) -> DiffSummary:
-    tokens_a = sum(len(x.tokens) for x in blocks_a)
-    tokens_b = sum(len(x.tokens) for x in blocks_b)
+    """``size_*``: (paragraphs, tokens) of each text."""
+    (paragraphs_a, tokens_a), (paragraphs_b, tokens_b) = size_a, size_b
     words_a = len(_WORD.findall(a))
     words_b = len(_WORD.findall(b))
     counts = Counter[str]()
@@ -838,7 +840,7 @@ def _summarise(
         common=common, a_in_b=a_in_b, b_in_a=b_in_a,
         added=counts["added"], removed=counts["removed"], changed=counts["changed"], moved=counts["moved"],
         contains=contains, extra=extra, extra_words=extra_words, verdict=verdict,
-        paragraphs_a=len(blocks_a), paragraphs_b=len(blocks_b), words_a=words_a, words_b=words_b,
+        paragraphs_a=paragraphs_a, paragraphs_b=paragraphs_b, words_a=words_a, words_b=words_b,
     )
 
 
