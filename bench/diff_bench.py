@@ -26,12 +26,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.diffing import DiffResult, diff_texts  # noqa: E402
+from reader.diffing import DiffResult, diff_texts
 
 TOKEN = re.compile(r"\w+|[^\w\s]+")
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ecbplus_dev.jsonl"
@@ -168,10 +169,10 @@ def main() -> None:
     print("-" * len(header))
     for label, a, b in cases(args.corpus):
         runs = min(args.runs, 3) if len(a) > 200_000 else args.runs
-        ours, ours_cpu, result = median_time(lambda: diff_texts(a, b), runs)
+        ours, ours_cpu, result = median_time(partial(diff_texts, a, b), runs)
         assert isinstance(result, DiffResult)
-        view, _, _ = median_time(lambda: prepare_view(result), runs)
-        theirs, theirs_cpu, (ratio, changes) = median_time(lambda: difflib_opcodes(a, b), runs)  # type: ignore[misc]
+        view, _, _ = median_time(partial(prepare_view, result), runs)
+        theirs, theirs_cpu, (ratio, changes) = median_time(partial(difflib_opcodes, a, b), runs)  # type: ignore[misc]
         s = result.summary
         words = f"{s.words_a:,}/{s.words_b:,}"
         print(

@@ -25,12 +25,13 @@ Nothing here imports Textual: the CLI and the TUI both render a ``DiffResult``.
 from __future__ import annotations
 
 import re
+import sqlite3
 from bisect import bisect_left
-from math import isqrt
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain, pairwise
+from math import isqrt
 from typing import Any, Literal
 
 from rapidfuzz.distance import Indel
@@ -218,7 +219,7 @@ class DiffResult:
 class _Block:
     """A paragraph (or sentence block) with its tokens; internal to the engine."""
 
-    __slots__ = ("start", "end", "tokens", "key", "_text", "_spans", "_words")
+    __slots__ = ("_spans", "_text", "_words", "end", "key", "start", "tokens")
 
     def __init__(self, text: str, start: int, end: int, tokens: list[str]) -> None:
         self._text = text
@@ -299,9 +300,6 @@ def _sentence_blocks(text: str, start: int, end: int) -> Iterator[_Block]:
             start, end = chunk.span()
             yield _Block(text, start, end, _TOKEN.findall(text, start, end))
 
-
-def _is_word(token: str) -> bool:
-    return token[0].isalnum() or token[0] == "_"
 
 
 # -- paragraph alignment -------------------------------------------------------------------------
@@ -548,7 +546,7 @@ def _shingles(block: _Block) -> set[int]:
     words = [w.casefold() for w in block.words]
     if len(words) < 2:
         return {hash(w) for w in words}
-    return {hash(pair) for pair in zip(words, words[1:])}
+    return {hash(pair) for pair in pairwise(words)}
 
 
 def _dice(x: set[int], y: set[int]) -> float:
@@ -1010,7 +1008,7 @@ def entity_marks(library: object, article_id: int) -> tuple[Mark, ...]:
         return ()
     try:
         spans = entity_spans(article_id)
-    except Exception:  # an area mid-migration must not break the diff
+    except (sqlite3.Error, LookupError, TypeError, ValueError):  # entities missing or mid-migration: no highlights
         return ()
     marks = []
     for span in spans or ():
@@ -1029,7 +1027,7 @@ def cut_segments(text: str, start: int, end: int, marks: Sequence[Mark], base: f
         return [(text[start:end], base)]
     bounds = sorted({start, end, *(s for s, _, _ in inside), *(e for _, e, _ in inside)})
     segments: list[StyledSegment] = []
-    for lo, hi in zip(bounds, bounds[1:]):
+    for lo, hi in pairwise(bounds):
         tags = base.union(tag for s, e, tag in inside if s <= lo and hi <= e)
         if segments and segments[-1][1] == tags:
             segments[-1] = (segments[-1][0] + text[lo:hi], tags)

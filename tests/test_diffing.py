@@ -13,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader import diffing
-from reader.diffing import aligned_rows, cut_segments, describe, diff_texts, fold_rows, side_segments, unified_segments
+from reader.diffing import (
+    aligned_rows,
+    cut_segments,
+    describe,
+    diff_texts,
+    fold_rows,
+    side_segments,
+    unified_segments,
+)
 
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 

@@ -17,8 +17,18 @@ from rich.text import Text
 
 from reader import cli
 from reader.diffing import (
-    DiffResult, Fold, Mark, Row, StyledSegment, aligned_rows, describe, diff_texts, entity_marks, fold_rows,
-    side_segments, unified_segments,
+    DiffResult,
+    Fold,
+    Mark,
+    Row,
+    StyledSegment,
+    aligned_rows,
+    describe,
+    diff_texts,
+    entity_marks,
+    fold_rows,
+    side_segments,
+    unified_segments,
 )
 from reader.model import Article
 from reader.store import Library
@@ -112,9 +122,9 @@ def _article_line(side: str, article: Article) -> Text:
 # -- building rich Text (never markup) -----------------------------------------------------------
 
 
-def styled(segments: list[StyledSegment], base: Style = Style()) -> Text:
+def styled(segments: list[StyledSegment], base: Style | None = None) -> Text:
     """Untrusted text segments as one Text: controls stripped, tags turned into styles."""
-    text = Text(style=base)
+    text = Text(style=base or "")
     for piece, tags in segments:
         style = Style()
         for tag in sorted(tags):

@@ -208,7 +208,7 @@ async def test_entities_are_highlighted_in_both_panes(
         first = next(k for k, row in enumerate(document.rows) if row.a == 0)
         for cell in (document.side_cell(first, "a"), document.side_cell(first, "b"), document.unified_cell(first)):
             assert cell is not None
-            (start, end, classes), *_ = [r for r in cell.runs if "article--entity-org" in r[2]]
+            (start, end, _), *_ = [r for r in cell.runs if "article--entity-org" in r[2]]
             assert cell.text[start:end] == "Oracle"
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from time import perf_counter
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -51,7 +52,7 @@ class DiffScreen(Screen[None]):
 
     CSS_PATH = _stylesheets()
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "mode('side-by-side')", "Side by side", id="diff.side-by-side"),
         Binding("u", "mode('unified')", "Unified", id="diff.unified"),
         Binding("escape,q", "close", "Close", id="diff.close"),

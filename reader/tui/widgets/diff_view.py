@@ -25,12 +25,13 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from itertools import pairwise
+from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -39,7 +40,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.diffing import (
-    DiffResult, Fold, Mark, Row, StyledSegment, aligned_rows, fold_rows, side_segments, unified_segments,
+    DiffResult,
+    Fold,
+    Mark,
+    Row,
+    StyledSegment,
+    aligned_rows,
+    fold_rows,
+    side_segments,
+    unified_segments,
 )
 from reader.text.terminal_safety import strip_terminal_controls
 from reader.tui.textlayout import WrappedLines, wrap_lines
@@ -136,7 +145,7 @@ class DiffDocument:
                 position += 1
         return shown
 
-    def prepare(self, mode: Mode | None = None) -> "DiffDocument":
+    def prepare(self, mode: Mode | None = None) -> DiffDocument:
         """Build the cells first shown in a mode (both if None): call it off the UI thread.
 
         Folded rows get their cells when they are unfolded.
@@ -222,7 +231,7 @@ class _Layout:
 class DiffView(ScrollView, can_focus=True):
     """Shows a diff side by side or unified, folded, with a current change."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_change", "Next change", id="diff.next-change"),
         Binding("N", "previous_change", "Previous change", id="diff.previous-change"),
         Binding("enter", "expand", "Expand", id="diff.expand"),
@@ -235,7 +244,7 @@ class DiffView(ScrollView, can_focus=True):
         Binding("G,end", "bottom", "Bottom", id="diff.bottom", show=False),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "diff-view--insert",
         "diff-view--delete",
         "diff-view--replace",
@@ -266,7 +275,7 @@ class DiffView(ScrollView, can_focus=True):
     class ChangeSelected(Message):
         """``n``/``N`` moved to a change: its index (0-based) and how many there are."""
 
-        def __init__(self, view: "DiffView", index: int | None, count: int) -> None:
+        def __init__(self, view: DiffView, index: int | None, count: int) -> None:
             super().__init__()
             self.view = view
             self.index = index
@@ -491,7 +500,7 @@ class DiffView(ScrollView, can_focus=True):
             segments.append(Segment(text[start:end], self._style(cell.base)))
         else:
             cuts = sorted({start, end, *(max(a, start) for a, _, _ in runs), *(min(b, end) for _, b, _ in runs)})
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in pairwise(cuts):
                 classes = cell.base + tuple(c for s, e, names in runs if s <= a and e >= b for c in names)
                 segments.append(Segment(text[a:b], self._style(classes)))
         return Strip(segments).adjust_cell_length(total, self._style(cell.base))
