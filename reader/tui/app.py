@@ -10,6 +10,7 @@ the first import of :mod:`reader.tui`, as Posting does).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -31,8 +32,6 @@ from reader.tui.keys import binding_ids, check_keymap, key_rows
 from reader.tui.screens.main import MainScreen
 from reader.tui.store_access import library_languages, missing_features
 from reader.tui.widgets.article_view import ArticleView
-from reader.tui.widgets.entity_panel import EntityList
-from reader.tui.widgets.find_bar import FindBar
 from reader.tui.widgets.sidebar import Sidebar
 from reader.tui.writer import StoreWriter
 
@@ -82,6 +81,10 @@ class ReaderApp(App[int]):
         self.loaded = asyncio.Event()  # set once the sidebar shows the library
         self.startup_seconds: float | None = None
         self.last_article: Article | None = None
+        # Start-up allocates a lot and frees little: collecting then only costs time. The
+        # collector is back on once the first frame with the library is drawn.
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
 
     # -- screens and sections of keys --------------------------------------------------------
 
@@ -97,6 +100,10 @@ class ReaderApp(App[int]):
 
     @staticmethod
     def key_sections() -> list[tuple[str, type]]:
+        """Every class with bindings, by where they apply (imported here: not needed at start-up)."""
+        from reader.tui.widgets.entity_panel import EntityList
+        from reader.tui.widgets.find_bar import FindBar
+
         return [
             ("Everywhere", ReaderApp),
             ("Main screen", MainScreen),
@@ -150,6 +157,7 @@ class ReaderApp(App[int]):
         if main is not None:
             main.attach(library)
         self.loaded.set()
+        self.call_after_refresh(self._start_up_done)
         missing = missing_features(library)
         if missing:
             log.info("library lacks optional methods: %s", ", ".join(missing))
@@ -163,6 +171,10 @@ class ReaderApp(App[int]):
         finally:
             library.close()
         self.call_from_thread(setattr, self, "languages", languages)
+
+    def _start_up_done(self) -> None:
+        if self._gc_was_enabled:
+            gc.enable()
 
     def on_ready(self) -> None:
         self.startup_seconds = perf_counter() - STARTED_AT
@@ -219,6 +231,7 @@ class ReaderApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        self._start_up_done()
         await self.writer.idle()
         self.writer.close()
         if self.library is not None:
@@ -252,6 +265,10 @@ def _export_screen(app: ReaderApp) -> Any:
     if factory is None:
         return None
     return factory(app.library_path)
+
+
+# Everything imported so far lives as long as the app: keep it out of every collection.
+gc.freeze()
 
 
 def run(library_path: Path | str) -> int:

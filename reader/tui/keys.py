@@ -48,9 +48,10 @@ def key_rows(sections: Sequence[tuple[str, type]], keymap: dict[str, str]) -> li
             if binding.system:
                 continue
             keys = keymap.get(binding.id or "", binding.key)
-            rows.append(
-                KeyRow(section, tuple(k.strip() for k in keys.split(",") if k.strip()), binding.description or binding.action, binding.id or "")
-            )
+            description = binding.description or binding.action
+            if binding.tooltip:
+                description = f"{description} — {binding.tooltip}"
+            rows.append(KeyRow(section, tuple(k.strip() for k in keys.split(",") if k.strip()), description, binding.id or ""))
     return rows
 
 

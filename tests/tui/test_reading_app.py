@@ -16,7 +16,7 @@ from reader.tui.store_access import ArticleRow
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.sidebar import Sidebar
 
-SIZE = (120, 40)
+SIZE = (140, 40)
 
 
 def make_app(path: Path, **options) -> ReaderApp:

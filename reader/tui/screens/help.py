@@ -16,7 +16,15 @@ from reader.tui.keys import KeyRow
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close help", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+        Binding("j", "scroll('down')", "Scroll down", id="help.down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", id="help.up", show=False),
+    ]
+
+    def action_scroll(self, direction: str) -> None:
+        scroller = self.query_one("#help-table", VerticalScroll)
+        scroller.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
     def __init__(self, rows: Sequence[KeyRow], config_hint: str = "") -> None:
         super().__init__()
@@ -29,11 +37,14 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-table"):
                 yield Static(self._table(), id="help-keys")
 
+    def on_mount(self) -> None:
+        self.query_one("#help-table").focus()
+
     def _table(self) -> Table:
         table = Table(box=None, expand=True, show_header=True, pad_edge=False)
-        table.add_column("keys", no_wrap=True, style="bold")
-        table.add_column("what it does", ratio=1)
-        table.add_column("id (for [keys] in the config)", style="dim", no_wrap=True)
+        table.add_column(Text("keys"), no_wrap=True, style="bold")
+        table.add_column(Text("what it does"), ratio=1)
+        table.add_column(Text("id (for [keys] in the config)"), style="dim", no_wrap=True)
         section = None
         for row in self.rows:
             if row.section != section:

@@ -46,30 +46,30 @@ if TYPE_CHECKING:
 
 
 class MainScreen(Screen[None]):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (130, "-wide")]
 
     BINDINGS = [
-        Binding("tab", "focus_next_pane", "Next pane", id="main.next-pane", show=False),
-        Binding("shift+tab", "focus_previous_pane", "Previous pane", id="main.previous-pane", show=False),
+        Binding("tab", "focus_next_pane", "Next pane", id="main.next-pane", show=False, tooltip="story list, article, entity panel"),
+        Binding("shift+tab", "focus_previous_pane", "Previous pane", id="main.previous-pane", show=False, tooltip="the other way round"),
         Binding("u", "next_unread", "Unread", id="main.next-unread", tooltip="open the next story with unread articles"),
-        Binding("right_square_bracket", "next_article", "Next article", id="main.next-article", show=False),
-        Binding("left_square_bracket", "previous_article", "Previous article", id="main.previous-article", show=False),
-        Binding("slash", "find", "Find", id="main.find"),
+        Binding("right_square_bracket", "next_article", "Next article", id="main.next-article", show=False, tooltip="the next article of the open story"),
+        Binding("left_square_bracket", "previous_article", "Previous article", id="main.previous-article", show=False, tooltip="the previous article of the open story"),
+        Binding("slash", "find", "Find", id="main.find", tooltip="find in the article; n / N for the next / previous match"),
         Binding("ctrl+f", "search", "Search", id="main.search", tooltip="search the whole library"),
-        Binding("e", "toggle_entities", "Entities", id="main.toggle-entities"),
-        Binding("h", "toggle_highlights", "Highlights", id="main.toggle-highlights", show=False),
-        Binding("r", "toggle_raw", "Raw/clean text", id="main.toggle-raw", show=False),
-        Binding("m", "toggle_read", "Read/unread article", id="main.toggle-read", show=False),
-        Binding("M", "toggle_cluster_read", "Read/unread cluster", id="main.toggle-cluster-read", show=False),
-        Binding("s", "toggle_star", "Star/unstar", id="main.toggle-star", show=False),
-        Binding("o", "cycle_sort", "Sort", id="main.cycle-sort", show=False),
-        Binding("U", "filter_unread", "Only unread", id="main.filter-unread", show=False),
-        Binding("S", "filter_starred", "Only starred", id="main.filter-starred", show=False),
-        Binding("L", "cycle_language", "Language filter", id="main.filter-language", show=False),
-        Binding("C", "clear_filters", "Clear filters", id="main.clear-filters", show=False),
-        Binding("d", "diff", "Diff", id="main.diff"),
-        Binding("x", "export", "Export notes", id="main.export", show=False),
-        Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False),
+        Binding("e", "toggle_entities", "Entities", id="main.toggle-entities", tooltip="entities of the article or its story, with counts"),
+        Binding("h", "toggle_highlights", "Highlights", id="main.toggle-highlights", show=False, tooltip="colour people, organisations and places"),
+        Binding("r", "toggle_raw", "Raw/clean text", id="main.toggle-raw", show=False, tooltip="the text as imported, or cleaned"),
+        Binding("m", "toggle_read", "Read/unread article", id="main.toggle-read", show=False, tooltip="the article under the cursor, or the open one"),
+        Binding("M", "toggle_cluster_read", "Read/unread cluster", id="main.toggle-cluster-read", show=False, tooltip="every article of the story under the cursor"),
+        Binding("s", "toggle_star", "Star/unstar", id="main.toggle-star", show=False, tooltip="the story or article under the cursor"),
+        Binding("o", "cycle_sort", "Sort", id="main.cycle-sort", show=False, tooltip="latest, largest or most unread stories first"),
+        Binding("U", "filter_unread", "Only unread", id="main.filter-unread", show=False, tooltip="only stories with unread articles"),
+        Binding("S", "filter_starred", "Only starred", id="main.filter-starred", show=False, tooltip="only starred stories"),
+        Binding("L", "cycle_language", "Language filter", id="main.filter-language", show=False, tooltip="cycle through the languages of the library"),
+        Binding("C", "clear_filters", "Clear filters", id="main.clear-filters", show=False, tooltip="every story again, same sort"),
+        Binding("d", "diff", "Diff", id="main.diff", tooltip="with the closest duplicate, or the two articles picked with space"),
+        Binding("x", "export", "Export notes", id="main.export", show=False, tooltip="highlights and notes to Markdown, JSON or CSV"),
+        Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False, tooltip="read the list again from the library"),
     ]
 
     app: "ReaderApp"

@@ -79,8 +79,9 @@ class KeyHints(Widget):
             hint.append("commands ", style=description_style)
             room = self.size.width - hint.cell_len
             if room > 0:
-                text.truncate(room, pad=True)
-                self._spans = [s for s in self._spans if s[1] <= room]
+                self._spans = [s for s in self._spans if s[1] <= room]  # whole hints only
+                text.truncate(self._spans[-1][1] if self._spans else 0)
+                text.pad_right(room - text.cell_len)
                 self._spans.append((room, room + hint.cell_len, "ctrl+p"))
                 text.append_text(hint)
         return text

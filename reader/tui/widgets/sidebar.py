@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, on, work
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -56,14 +56,14 @@ class Sidebar(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", id="sidebar.down", show=False),
         Binding("k,up", "cursor_up", "Up", id="sidebar.up", show=False),
-        Binding("enter", "select", "Open", id="sidebar.open"),
+        Binding("enter", "select", "Open", id="sidebar.open", tooltip="a story lists its articles; an article opens"),
         Binding("right,l", "expand", "Open cluster", id="sidebar.expand", show=False),
         Binding("left", "collapse", "Close cluster", id="sidebar.collapse", show=False),
         Binding("pagedown,ctrl+d", "page_down", "Page down", id="sidebar.page-down", show=False),
         Binding("pageup,ctrl+u", "page_up", "Page up", id="sidebar.page-up", show=False),
         Binding("g,home", "first", "First", id="sidebar.first", show=False),
         Binding("G,end", "last", "Last", id="sidebar.last", show=False),
-        Binding("space", "pick", "Pick to compare", id="sidebar.pick", show=False),
+        Binding("space", "pick", "Pick to compare", id="sidebar.pick", show=False, tooltip="pick two articles, then d shows their diff"),
     ]
 
     COMPONENT_CLASSES = {
@@ -602,73 +602,95 @@ class Sidebar(ScrollView, can_focus=True):
         entry = self.entry(row)
         base = ("sidebar--cursor",) if is_cursor else ()
         if entry is None:
-            text = Text("…" if sub == 0 else "", style=self._style(*base, "sidebar--placeholder"), end="")
+            pieces = [("…" if sub == 0 else "", self._style(*base, "sidebar--placeholder"))]
         elif isinstance(entry, ArticleRow):
-            text = self._article_text(entry, width, base)
+            pieces = self._article_pieces(entry, base)
         elif sub == 0:
-            text = self._cluster_title(entry, width, base)
+            pieces = self._cluster_title(entry, width, base)
         else:
-            text = self._cluster_figures(entry, width, base)
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = list(text.render(self.app.console))
-        return Strip(segments, width).adjust_cell_length(width, self._style(*base))
+            pieces = self._cluster_figures(entry, base)
+        return _strip(pieces, width, self._style(*base))
 
-    def _cluster_title(self, cluster: ClusterRow, width: int, base: tuple[str, ...]) -> Text:
+    def _cluster_title(self, cluster: ClusterRow, width: int, base: tuple[str, ...]) -> list[Piece]:
         opened = self.expanded is not None and self.expanded.cluster.id == cluster.id
         unread = cluster.unread_count
         right = f" {unread}" if unread else ""
         label_style = self._style(*base, "sidebar--label" if unread else "sidebar--label-read")
-        text = Text(style=self._style(*base), end="")
-        text.append("▾ " if opened else "▸ ", style=label_style)
+        pieces: list[Piece] = [("▾ " if opened else "▸ ", label_style)]
         if cluster.starred:
-            text.append("★ ", style=self._style(*base, "sidebar--starred"))
-        label = safe_line(cluster.label) or "(no label)"
-        room = max(1, width - text.cell_len - len(right))
-        label_text = Text(label, style=label_style, end="")
-        label_text.truncate(room, overflow="ellipsis", pad=True)
-        text.append_text(label_text)
+            pieces.append(("★ ", self._style(*base, "sidebar--starred")))
+        used = sum(cell_len(text) for text, _ in pieces)
+        room = max(1, width - used - len(right))
+        pieces.append((_fit(safe_line(cluster.label) or "(no label)", room, pad=bool(right)), label_style))
         if right:
-            text.append(right, style=self._style(*base, "sidebar--unread-count"))
-        return text
+            pieces.append((right, self._style(*base, "sidebar--unread-count")))
+        return pieces
 
-    def _cluster_figures(self, cluster: ClusterRow, width: int, base: tuple[str, ...]) -> Text:
+    def _cluster_figures(self, cluster: ClusterRow, base: tuple[str, ...]) -> list[Piece]:
         figures = self._style(*base, "sidebar--figures")
-        text = Text(style=self._style(*base), end="")
         articles = "article" if cluster.article_count == 1 else "articles"
         sources = "source" if cluster.source_count == 1 else "sources"
-        text.append(f"  {cluster.article_count} {articles}", style=figures)
+        text = f"  {cluster.article_count} {articles}"
         if cluster.source_count:
-            text.append(f" · {cluster.source_count} {sources}", style=figures)
+            text += f" · {cluster.source_count} {sources}"
         if cluster.languages:
-            text.append(" · " + " ".join(safe_line(lang) for lang in cluster.languages), style=figures)
+            text += " · " + " ".join(safe_line(lang) for lang in cluster.languages)
+        pieces: list[Piece] = [(text, figures)]
         if cluster.has_duplicates:
-            text.append(" · ", style=figures)
-            text.append("≡ dup", style=self._style(*base, "sidebar--duplicate"))
-        return text
+            pieces += [(" · ", figures), ("≡ dup", self._style(*base, "sidebar--duplicate"))]
+        return pieces
 
-    def _article_text(self, row: ArticleRow, width: int, base: tuple[str, ...]) -> Text:
+    def _article_pieces(self, row: ArticleRow, base: tuple[str, ...]) -> list[Piece]:
         article = row.article
         classes = ["sidebar--article" if not article.read else "sidebar--article-read"]
         if article.id == self.open_article_id:
             classes.append("sidebar--article-open")
         style = self._style(*base, *classes)
-        text = Text(style=style, end="")
-        text.append("    " if row.depth else "  ", style=style)
+        pieces: list[Piece] = [("    " if row.depth else "  ", style)]
         if row.depth:
             mark = RELATION_MARKS.get((row.relation or "").split("_")[0], "≈")
-            text.append(mark + " ", style=self._style(*base, *classes, "sidebar--duplicate"))
+            pieces.append((mark + " ", self._style(*base, *classes, "sidebar--duplicate")))
         if article.id in self.picked:
-            text.append("✓ ", style=self._style(*base, *classes, "sidebar--picked"))
-        text.append("• " if not article.read else "  ", style=self._style(*base, *classes, "sidebar--unread-count"))
+            pieces.append(("✓ ", self._style(*base, *classes, "sidebar--picked")))
+        pieces.append(("• " if not article.read else "  ", self._style(*base, *classes, "sidebar--unread-count")))
         if article.starred:
-            text.append("★ ", style=self._style(*base, *classes, "sidebar--starred"))
+            pieces.append(("★ ", self._style(*base, *classes, "sidebar--starred")))
         outlet = safe_line(article.source) or _host(article.url)
         parts = [p for p in (outlet, (article.date or "")[:10], safe_line(article.lang)) if p]
-        text.append(" · ".join(parts), style=style)
+        pieces.append((" · ".join(parts), style))
         title = safe_line(article.title)
         if title:
-            text.append((" — " if parts else "") + title, style=self._style(*base, *classes, "sidebar--figures") if parts else style)
-        return text
+            pieces.append(((" — " if parts else "") + title, self._style(*base, *classes, "sidebar--figures") if parts else style))
+        return pieces
+
+
+Piece = tuple[str, Style]
+
+
+def _fit(text: str, width: int, *, pad: bool = False) -> str:
+    """Cut to ``width`` cells with an ellipsis; pad with spaces when asked."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
+    return set_cell_size(text, width) if pad else text
+
+
+def _strip(pieces: list[Piece], width: int, fill: Style) -> Strip:
+    """One line from styled pieces: cut at the width (with an ellipsis), padded to it."""
+    segments: list[Segment] = []
+    used = 0
+    for text, style in pieces:
+        if not text:
+            continue
+        size = cell_len(text)
+        if used + size > width:
+            segments.append(Segment(_fit(text, width - used), style))
+            used = width
+            break
+        segments.append(Segment(text, style))
+        used += size
+    if used < width:
+        segments.append(Segment(" " * (width - used), fill))
+    return Strip(segments, width)
 
 
 def _host(url: str | None) -> str:
