@@ -253,3 +253,13 @@ from reader.entities.linking import link_entities_stage  # noqa: E402
 
 ARTICLE_ANALYZERS.insert(ARTICLE_ANALYZERS.index(add_sections) + 1 if add_sections in ARTICLE_ANALYZERS else 0, add_mentions)
 LIBRARY_STAGES.insert(0, link_entities_stage)
+
+# The similarity fingerprint comes last among the analysers; duplicate relations are found
+# right before story clustering, so it can put copies with their originals.
+from reader.similarity.duplicates import find_duplicates_stage  # noqa: E402
+from reader.similarity.fingerprint import add_signature  # noqa: E402
+
+ARTICLE_ANALYZERS.append(add_signature)
+LIBRARY_STAGES.insert(
+    LIBRARY_STAGES.index(cluster_stories) if cluster_stories in LIBRARY_STAGES else len(LIBRARY_STAGES), find_duplicates_stage
+)

@@ -17,6 +17,7 @@ from pathlib import Path
 from reader.store.annotations import AnnotationStore
 from reader.store.articles import ArticleStore, LibraryStats, SearchHit, UpsertResult
 from reader.store.clusters import ClusterSort, ClusterStore
+from reader.store.duplicates import DuplicateStore
 from reader.store.entities import EntityStore
 from reader.store.story_clusters import StoryClusterStore
 from reader.store.connection import (
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 
-class Library(ArticleStore, ClusterStore, StoryClusterStore, AnnotationStore, EntityStore):
+class Library(ArticleStore, DuplicateStore, ClusterStore, StoryClusterStore, AnnotationStore, EntityStore):
     """A connection to one library file with a typed API. One per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, created: bool, backup: Path | None = None) -> None:
