@@ -353,4 +353,5 @@ COMMAND_MODULES: list[str] = [
     "reader.commands.annotations",
     "reader.commands.clusters",
     "reader.commands.entities",
+    "reader.commands.duplicates",
 ]
