@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
+
+from reader.text.terminal_safety import safe_line
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
@@ -53,6 +56,11 @@ class ReaderCommands(Provider):
             ]
             for lang in app.languages:
                 out.append((f"Filter: language {lang}", f"stories with an article in {lang}", partial(main.set_query, query.with_(lang=lang))))
+            for entity in main.article_entity_choices():
+                out.append(
+                    (f"Stories mentioning {safe_line(entity.name, 60)}", f"filter the list ({entity.type.lower()})",
+                     partial(main.filter_by_entity, entity))
+                )
             out += [
                 ("Filter: clear all", "every story, keep the sort", main.action_clear_filters),
                 ("Toggle entity panel", "entities of the article or story, with counts", main.action_toggle_entities),
@@ -78,8 +86,20 @@ class ReaderCommands(Provider):
         for name, help_text, callback in self.commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)
+                yield Hit(score, plain_highlight(matcher, name), callback, text=name, help=help_text)
         main = self._main()
         if main is not None and query.strip():
             label = f"Search the library for “{query.strip()}”"
             yield Hit(0.05, Content(label), partial(main.search_library, query.strip()), text=label, help="full-text search")
+
+
+def plain_highlight(matcher: Matcher, candidate: str) -> Content:
+    """``Matcher.highlight`` without reading the candidate as markup (names come from articles)."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

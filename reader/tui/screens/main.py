@@ -358,6 +358,15 @@ class MainScreen(Screen[None]):
     def on_entity_panel_filter_clusters(self, message: "EntityPanel.FilterClusters") -> None:
         self.filter_by_entity(message.entity)
 
+    def article_entity_choices(self, limit: int = 20) -> list[EntityCount]:
+        """The open article's most mentioned entities (for the command palette)."""
+        counts: dict[object, list] = {}
+        for span in self.article_view.entity_spans:
+            if span.entity_id is not None:
+                counts.setdefault(span.entity_id, [span, 0])[1] += 1
+        ranked = sorted(counts.values(), key=lambda item: -item[1])[:limit]
+        return [EntityCount(s.entity_id, s.name, s.type, n) for s, n in ranked]
+
     def filter_by_entity(self, entity: EntityCount) -> None:
         if self.library is None or entity.entity_id is None:
             return

@@ -96,12 +96,13 @@ class EntityPanel(Vertical):
         self._entities = list(entities)
         self.query_one("#entities-title", Static).update(Text(f"{title} · {self.scope} (c)", end=""))
         options: list[Option] = []
+        room = max(8, (self.size.width or 32) - 8)  # count, type mark, padding: names never wrap
         for number, entity in enumerate(self._entities):
             mark, kind = TYPE_MARKS.get(entity.type, TYPE_MARKS["OTHER"])
             prompt = Text(end="", no_wrap=True, overflow="ellipsis")
             prompt.append(f"{entity.count:>3} ", style=layer_style(self, "entities--count"))
             prompt.append(f"{mark} ", style=layer_style(self, f"entities--{kind}"))
-            prompt.append(safe_line(entity.name) or "?")
+            prompt.append(safe_line(entity.name, room) or "?")
             options.append(Option(prompt, id=f"e{number}"))
         entity_list = self.entity_list
         entity_list.clear_options()
