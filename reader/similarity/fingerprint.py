@@ -50,7 +50,7 @@ BANDS = 10
 BAND_ROWS = 3  # BANDS * BAND_ROWS <= MINHASH_BINS
 WINNOW_WINDOW = 32  # the window of texts of 8 * 32 shingles or more; shorter ones use n / 8, at least 8
 MIN_WINNOW_WINDOW = 8
-MAX_CONTAINMENT_KEYS = 1024
+MAX_CONTAINMENT_KEYS = 4096
 
 FORMAT_VERSION = 1
 _MAGIC = b"RDF"

@@ -1,0 +1,171 @@
+"""Fingerprints: normalised words, stable hashes, MinHash/LSH bands, winnowed containment keys, coverage."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+import unicodedata
+
+import numpy as np
+import pytest
+
+from reader.similarity import fingerprint as fp
+from reader.similarity.duplicates import Shingled, coverage
+from reader.text.cleaning import clean_text
+
+
+def seed_text(seeds_dir, prefix: str) -> str:
+    path = next(seeds_dir.glob(f"{prefix}_*.txt"))
+    return clean_text(path.read_text(encoding="utf-8"))
+
+
+def reference_words(text: str) -> list[str]:
+    """What fingerprint.word_hashes hashes, with a regular expression: \\w runs, or one
+    character of a script written without spaces."""
+    unspaced = "".join(f"{chr(a)}-{chr(b)}" for a, b in fp._UNSPACED_RANGES)
+    pattern = re.compile(rf"(?=\w)[{unspaced}]|[^\W{unspaced}]+")
+    return pattern.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TikTok’s deal: Oracle (ORCL) wins — “trusted partner”!",
+        "ÉCOLE école Straße STRASSE ﬁne fine ＦＵＬＬ full",
+        "東京都は日本の首都です。Tokyo 2020年",
+        "ภาษาไทยไม่มีช่องว่าง ok",
+        "a_b c-d 3.5 e'f",
+        "",
+        "   \n\t ",
+        "x",
+        "𠀀𠀁 abc",
+    ],
+)
+def test_words_are_normalised_and_hashed_one_per_word(text: str) -> None:
+    words = reference_words(text)
+    hashes = fp.word_hashes(text).tolist()
+    assert len(hashes) == len(words)
+    by_word: dict[str, int] = {}
+    for word, value in zip(words, hashes):
+        assert by_word.setdefault(word, value) == value  # the same word, the same hash
+    assert len(set(by_word.values())) == len(by_word)  # different words, different hashes
+
+
+def test_case_width_ligatures_and_punctuation_do_not_matter() -> None:
+    a = fp.fingerprint("ÉCOLE: the “Straße” is ﬁne, said the FULL-TIME mayor on Monday in the city.")
+    b = fp.fingerprint("école the strasse is fine said the ｆｕｌｌ time Mayor on monday in the city")
+    assert a.to_bytes() == b.to_bytes()
+
+
+def test_unspaced_scripts_count_each_character_as_a_word() -> None:
+    assert len(fp.word_hashes("東京都")) == 3
+    assert len(fp.word_hashes("Tokyo")) == 1
+
+
+def test_fingerprints_are_the_same_in_another_process(seeds_dir) -> None:
+    text = seed_text(seeds_dir, "000")
+    here = fp.fingerprint(text).to_bytes().hex()
+    code = (
+        "import sys; from reader.similarity.fingerprint import fingerprint; "
+        "print(fingerprint(sys.stdin.read()).to_bytes().hex())"
+    )
+    there = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True).stdout
+    assert there.strip() == here
+
+
+def test_signature_round_trip(seeds_dir) -> None:
+    original = fp.fingerprint(seed_text(seeds_dir, "003"))
+    again = fp.Fingerprint.from_bytes(original.to_bytes())
+    assert again.shingle_count == original.shingle_count
+    assert again.containment_cut == original.containment_cut
+    for name in ("band_keys", "containment_keys", "minhash"):
+        assert np.array_equal(getattr(again, name), getattr(original, name))
+    with pytest.raises(ValueError):
+        fp.Fingerprint.from_bytes(b"XYZ" + original.to_bytes()[3:])
+
+
+def test_band_and_containment_keys_live_in_separate_ranges(seeds_dir) -> None:
+    f = fp.fingerprint(seed_text(seeds_dir, "000"))
+    assert len(f.band_keys) == fp.BANDS and len(f.minhash) == fp.MINHASH_BINS
+    assert all(k >= 1 << 62 for k in f.band_keys.tolist())
+    assert all(0 <= k < 1 << 62 for k in f.containment_keys.tolist())
+
+
+def test_minhash_agreement_follows_jaccard_similarity(seeds_dir) -> None:
+    words = seed_text(seeds_dir, "000").split()
+    base = fp.fingerprint(" ".join(words))
+    assert np.array_equal(fp.fingerprint(" ".join(words)).minhash, base.minhash)
+    half = fp.fingerprint(" ".join(words[: len(words) // 2]))
+    other = fp.fingerprint(seed_text(seeds_dir, "002"))
+    agree_half = np.mean(half.minhash == base.minhash)
+    agree_other = np.mean(other.minhash == base.minhash)
+    assert 0.2 < agree_half < 0.9  # Jaccard of a half with the whole is about 0.5
+    assert agree_other < 0.1
+
+
+def test_window_minima_match_the_naive_computation() -> None:
+    rng = np.random.default_rng(5)
+    for n in (1, 7, 8, 9, 31, 32, 33, 100, 257):
+        values = rng.integers(0, 1000, size=n).astype(np.uint64)
+        for width in (1, 3, 8, 32):
+            expected = [values[i : i + width].min() for i in range(max(1, n - width + 1))]
+            assert fp.window_minima(values, width).tolist() == [int(x) for x in expected]
+
+
+def test_a_passage_of_36_words_always_shares_a_containment_key(seeds_dir) -> None:
+    """The winnowing guarantee, on real text: any 36 consecutive words of a long article,
+    set among unrelated words, share a key with the article."""
+    words = seed_text(seeds_dir, "000").split()
+    filler = seed_text(seeds_dir, "003").split()
+    page = fp.fingerprint(" ".join(words))
+    rng = random.Random(3)
+    for _ in range(20):
+        start = rng.randrange(len(words) - 36)
+        passage = " ".join(filler[:100] + words[start : start + 36] + filler[100:200])
+        assert set(fp.fingerprint(passage).containment_keys.tolist()) & set(page.containment_keys.tolist())
+
+
+def test_a_prefix_shares_keys_with_its_article_whatever_the_sizes(seeds_dir) -> None:
+    inner = fp.fingerprint(seed_text(seeds_dir, "001"))
+    outer = fp.fingerprint(seed_text(seeds_dir, "000"))
+    shared = set(inner.containment_keys.tolist()) & set(outer.containment_keys.tolist())
+    assert len(shared) >= 0.8 * len(inner.containment_keys)
+    unrelated = fp.fingerprint(seed_text(seeds_dir, "003"))
+    assert len(set(unrelated.containment_keys.tolist()) & set(outer.containment_keys.tolist())) <= 1
+
+
+def test_one_megabyte_stays_bounded() -> None:
+    rng = random.Random(1)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    text = " ".join(rng.choice(vocabulary) for _ in range(200_000))
+    assert len(text) > 1_000_000
+    f = fp.fingerprint(text)
+    assert f.shingle_count > 150_000
+    assert len(f.band_keys) == fp.BANDS
+    assert len(f.containment_keys) == fp.MAX_CONTAINMENT_KEYS
+    assert f.containment_cut < fp.NO_CUT and max(f.containment_keys.tolist()) <= f.containment_cut
+    assert len(f.to_bytes()) < 8 * (fp.BANDS + fp.MAX_CONTAINMENT_KEYS) + 4 * fp.MINHASH_BINS + 64
+
+
+@pytest.mark.parametrize("text", ["", "   ", "word", "⠁⠃⠉ ⠙⠑ ⠋⠛"])
+def test_texts_without_shingles_have_an_empty_fingerprint(text: str) -> None:
+    f = fp.fingerprint(text)
+    assert f.shingle_count <= 1
+    if f.shingle_count == 0:
+        assert len(f.band_keys) == 0 and len(f.containment_keys) == 0
+    assert fp.Fingerprint.from_bytes(f.to_bytes()).shingle_count == f.shingle_count
+
+
+def test_coverage_shrugs_off_scattered_edits_but_not_other_text(seeds_dir) -> None:
+    words = seed_text(seeds_dir, "003").split()
+    rng = random.Random(2)
+    edited = [rng.choice(words) if rng.random() < 0.04 else w for w in words]
+    original, copy = Shingled.of(" ".join(words)), Shingled.of(" ".join(edited))
+    assert coverage(copy, original) > 0.8 and coverage(original, copy) > 0.8
+    independent = Shingled.of(seed_text(seeds_dir, "004"))  # the same event, written separately
+    assert coverage(independent, original) < 0.3 and coverage(original, independent) < 0.3
+    inner = Shingled.of(" ".join(words[:80]))
+    assert coverage(inner, original) == 1.0
+    assert coverage(original, inner) == pytest.approx(80 / len(words), abs=0.02)
