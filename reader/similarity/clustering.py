@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import islice
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -62,6 +63,8 @@ HALF_LIFE_DAYS = 7.0
 
 # A story with fewer distinct terms than this is never taken for a copy by its text alone.
 MIN_COPY_TERMS = 20
+# Key entities shown after the headline come from the profile's strongest terms.
+LABEL_CANDIDATES = 40
 # Key entities shown after the headline in a cluster's label.
 LABEL_ENTITIES = 3
 
@@ -126,18 +129,32 @@ def word_lang(key: str) -> str:
     return key[2 : key.index(":", 2)]
 
 
-def square_norms(weights: dict[str, float]) -> dict[str, float]:
-    """Squared norm of the language-neutral keys (under "") and of each language's words."""
-    norms: dict[str, float] = {"": 0.0}
+def square_norms(weights: dict[str, float], langs: Iterable[str | None] = ()) -> dict[str, float]:
+    """Squared norm of the language-neutral keys (under "") and of each language's words.
+
+    With one known language (a story, or most clusters) its words need no parsing.
+    """
+    known = {lang or "xx" for lang in langs}
+    single = next(iter(known)) if len(known) == 1 else None
+    anchors = words = 0.0
+    norms: dict[str, float] = {}
     for key, weight in weights.items():
-        part = word_lang(key) if key[0] == "w" else ""
-        norms[part] = norms.get(part, 0.0) + weight * weight
+        if key[0] != "w":
+            anchors += weight * weight
+        elif single is not None:
+            words += weight * weight
+        else:
+            part = word_lang(key)
+            norms[part] = norms.get(part, 0.0) + weight * weight
+    norms[""] = anchors
+    if single is not None:
+        norms[single] = words
     return norms
 
 
 def profile_norms(profile: StoryProfile) -> dict[str, float]:
     if profile.norms is None:
-        profile.norms = square_norms(profile.weights)
+        profile.norms = square_norms(profile.weights, profile.langs)
     return profile.norms
 
 
@@ -189,7 +206,7 @@ def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> f
 
 
 def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile, vector_norms: dict[str, float] | None = None) -> float:
-    norms = vector_norms if vector_norms is not None else square_norms(vector)
+    norms = vector_norms if vector_norms is not None else square_norms(vector, [unit.lang])
     return cosine(vector, unit.lang, profile, norms) * time_factor(unit.day, unit.day, profile)
 
 
@@ -207,17 +224,21 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
     profile.weights = {key: weight / profile.members for key, weight in strongest}
     profile.norms = None
     profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
-    if unit.lang:
-        profile.langs.add(unit.lang)
+    profile.langs.add(unit.lang or "xx")
     if unit.day is not None:
         profile.first_day = unit.day if profile.first_day is None else min(profile.first_day, unit.day)
         profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
     for key, surface in unit.terms.surfaces.items():
         profile.surfaces.setdefault(key, surface)
-    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in profile.weights}
+    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in strongest_names(profile)}
     score = headline_score(unit, profile)
     if profile.best_article is None or score > profile.best_score:
         profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
+
+
+def strongest_names(profile: StoryProfile) -> set[str]:
+    """The name and entity keys among a profile's strongest terms: the ones a label may show."""
+    return {key for key in islice(profile.weights, LABEL_CANDIDATES) if key[0] in "ne"}
 
 
 def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
@@ -234,7 +255,7 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     into.langs |= other.langs
     days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
     into.first_day, into.last_day = (min(days), max(days)) if days else (None, None)
-    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in into.weights}
+    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in strongest_names(into)}
     if other.best_score > into.best_score:
         into.best_article, into.best_title, into.best_score = other.best_article, other.best_title, other.best_score
 
@@ -419,7 +440,7 @@ class StoryClusterer:
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
-        norms = square_norms(vector)
+        norms = square_norms(vector, [unit.lang])
         best: int | None = None
         best_score = 0.0
         for cluster_id in ranked:
