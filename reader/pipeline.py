@@ -170,6 +170,8 @@ def import_records(
         for item in records:
             if isinstance(item, IngestProblem):
                 note(item)
+            elif library.is_unchanged(item.external_id, item.title, item.text):
+                counter.skipped += 1  # already stored as is: no need to analyse it again
             else:
                 yield item
 

@@ -15,7 +15,7 @@ import pytest
 
 from reader.pipeline import import_inputs
 from reader.store import open_library
-from tests_support import write_articles
+from tests_support import HALF_WRITTEN_SQL, write_articles
 
 
 def test_reimporting_the_same_files_is_a_no_op(library, tmp_path):
@@ -76,9 +76,7 @@ def _integrity(path: Path) -> tuple[str, int, int]:
     try:
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         articles = conn.execute("SELECT COUNT(*) FROM articles WHERE parent_id IS NULL").fetchone()[0]
-        half = conn.execute(
-            "SELECT COUNT(*) FROM articles WHERE parent_id IS NULL AND (text = '' OR content_hash = '' OR cluster_id IS NULL)"
-        ).fetchone()[0]
+        half = conn.execute(HALF_WRITTEN_SQL).fetchone()[0]
         fts = conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
         total = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         assert fts == total, "full-text index out of step with articles"

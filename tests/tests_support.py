@@ -14,3 +14,12 @@ def write_articles(folder: Path, count: int, *, start: int = 0) -> None:
     for i in range(start, start + count):
         body = " ".join(rng.choice(words) for _ in range(120))
         (folder / f"a{i:05d}.txt").write_text(f"Story number {i}\n\n{body}.\n", encoding="utf-8")
+
+
+# Pages whose import did not complete: no text, no hash, or neither a cluster nor sections.
+HALF_WRITTEN_SQL = """
+    SELECT COUNT(*) FROM articles
+    WHERE parent_id IS NULL
+      AND (text = '' OR content_hash = ''
+           OR (cluster_id IS NULL AND NOT EXISTS (SELECT 1 FROM articles s WHERE s.parent_id = articles.id)))
+"""

@@ -196,6 +196,14 @@ class ArticleStore:
                 ids.append(int(row["id"]))
         return tuple(ids)
 
+    def is_unchanged(self, external_id: str, title: str, raw_text: str) -> bool:
+        """True when this exact article (same id, title and raw text) is already stored:
+        the import can skip it without cleaning or analysing it again."""
+        row = self.conn.execute(
+            "SELECT 1 FROM articles WHERE external_id = ? AND title = ? AND raw_text = ?", (external_id, title, raw_text)
+        ).fetchone()
+        return row is not None
+
     def delete_articles(self, article_ids: Iterable[int]) -> None:
         self.conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in article_ids))
 
