@@ -27,6 +27,7 @@ from reader.model import Article
 from reader.resources import stylesheet_text
 from reader.store import Library, open_library
 from reader.tui import STARTED_AT
+from reader.tui.cluster_pages import ClusterQuery, FirstPage, read_first_page
 from reader.tui.commands import ReaderCommands
 from reader.tui.keys import binding_ids, check_keymap, key_rows
 from reader.tui.screens.main import MainScreen
@@ -77,7 +78,7 @@ class ReaderApp(App[int]):
         self.mark_read_after = float(mark_read_after if mark_read_after is not None else tui.get("mark_read_after", DEFAULT_MARK_READ_AFTER))
         self.library: Library | None = None
         self.writer = StoreWriter(self.library_path)
-        self.languages: list[str] = []
+        self._languages: list[str] | None = None  # every language of the library, once counted
         self.loaded = asyncio.Event()  # set once the sidebar shows the library
         self.startup_seconds: float | None = None
         self.last_article: Article | None = None
@@ -149,19 +150,30 @@ class ReaderApp(App[int]):
     @work(thread=True, exit_on_error=False, group="open")
     def _open_library(self) -> None:
         library = open_library(self.library_path)
-        self.call_from_thread(self._library_opened, library)
+        first = read_first_page(library, ClusterQuery())  # so the UI thread has nothing to read
+        self.call_from_thread(self._library_opened, library, first)
 
-    def _library_opened(self, library: Library) -> None:
+    def _library_opened(self, library: Library, first: FirstPage | None = None) -> None:
         self.library = library
         main = self.main_screen
         if main is not None:
-            main.attach(library)
+            main.attach(library, first)
         self.loaded.set()
         self.call_after_refresh(self._start_up_done)
         missing = missing_features(library)
         if missing:
             log.info("library lacks optional methods: %s", ", ".join(missing))
-        self._load_languages()
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages to filter by: all of the library's once counted (a full scan, so it runs
+        in a worker the first time they are wanted), until then those of the stories seen."""
+        if self._languages is not None:
+            return self._languages
+        if self.library is not None and not any(w.group == "languages" for w in self.workers):
+            self._load_languages()
+        main = self.main_screen
+        return main.sidebar.pages.seen_languages() if main is not None else []
 
     @work(thread=True, exit_on_error=False, group="languages")
     def _load_languages(self) -> None:
@@ -170,7 +182,7 @@ class ReaderApp(App[int]):
             languages = library_languages(library)
         finally:
             library.close()
-        self.call_from_thread(setattr, self, "languages", languages)
+        self.call_from_thread(setattr, self, "_languages", languages)
 
     def _start_up_done(self) -> None:
         if self._gc_was_enabled:

@@ -97,6 +97,21 @@ def walk_pages(
         after = sort_key(rows[-1], query.sort)
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    """What a worker read for the first frame: the count and the first page of a query."""
+
+    query: ClusterQuery
+    total: int | None
+    rows: list[ClusterRow]
+
+
+def read_first_page(library: object, query: ClusterQuery, page_size: int = PAGE_SIZE) -> FirstPage:
+    total = None if query.filtered else library.cluster_count()  # type: ignore[attr-defined]
+    rows = library.list_clusters(limit=page_size, **query.list_arguments())  # type: ignore[attr-defined]
+    return FirstPage(query, total, rows)
+
+
 @dataclass
 class ClusterPages:
     """Row ``i`` of a cluster query, fetched a page at a time and kept in a small LRU."""
@@ -145,6 +160,19 @@ class ClusterPages:
         after = self._page_starts[number]
         rows = list_clusters(after=after, limit=self.page_size, **self.query.list_arguments())
         self.fetches += 1
+        return self.put(number, rows)
+
+    def page_start(self, number: int) -> SortKey | None | Literal[False]:
+        """The keyset cursor page ``number`` starts after (False: not known yet)."""
+        return self._page_starts[number] if number < len(self._page_starts) else False
+
+    def has_page(self, number: int) -> bool:
+        return number in self._pages
+
+    def put(self, number: int, rows: list[ClusterRow]) -> list[ClusterRow]:
+        """Keep page ``number`` (read here, or by a worker) and learn where the next one starts."""
+        if number >= len(self._page_starts):
+            return rows
         self._pages[number] = rows
         if len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
@@ -167,6 +195,15 @@ class ClusterPages:
         """Where a walker should start: the first row of the last page whose key is known."""
         number = len(self._page_starts) - 1
         return number * self.page_size, self._page_starts[number]
+
+    def seen_languages(self) -> list[str]:
+        """Languages of the clusters in the cached pages, most common first."""
+        counts: dict[str, int] = {}
+        for page in self._pages.values():
+            for row in page:
+                for lang in row.languages:
+                    counts[lang] = counts.get(lang, 0) + 1
+        return sorted(counts, key=lambda lang: (-counts[lang], lang))
 
     def index_of(self, cluster_id: int) -> int | None:
         """Where a cluster sits, if it is in a page read so far."""

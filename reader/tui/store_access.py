@@ -166,6 +166,21 @@ def clusters_mentioning(library: Library, entity_id: int) -> tuple[int, ...] | N
     return tuple(sorted(set(ids)))
 
 
+# -- annotations -------------------------------------------------------------------------------
+
+
+def annotation_layer(library: Library, article_id: int) -> list[tuple[int, int, str]]:
+    """The article's highlights as (start, end, component class) over its clean text."""
+    method = getattr(library, "annotation_spans", None)
+    if method is None:
+        return []
+    layer = []
+    for span in method(article_id):
+        other = _field(span, "from_article_id") is not None
+        layer.append((int(_field(span, "start")), int(_field(span, "end")), "article--annotation-other" if other else "article--annotation"))
+    return layer
+
+
 # -- duplicates --------------------------------------------------------------------------------
 
 
@@ -195,14 +210,22 @@ def duplicates_of(library: Library, article_id: int) -> list[DuplicateLink]:
 
 
 def closest_duplicate(library: Library, article_id: int) -> int | None:
+    """The best other version of an article (for a section, of its page too), or None."""
     method = getattr(library, "closest_duplicate", None)
-    if method is not None:
-        found = method(article_id)
-        if found is None:
-            return None
-        return int(found) if isinstance(found, int) else int(_field(found, "other_id", "id", "article_id"))
-    links = duplicates_of(library, article_id)
-    return links[0].other_id if links else None
+    candidates = [article_id]
+    article = library.get_article(article_id, with_text=False)
+    if article is not None and article.parent_id is not None:
+        candidates.append(article.parent_id)
+    for candidate in candidates:
+        if method is not None:
+            found = method(candidate)
+            other = None if found is None else (found if isinstance(found, int) else int(_field(found, "other_id", "id", "article_id")))
+        else:
+            links = duplicates_of(library, candidate)
+            other = links[0].other_id if links else None
+        if other is not None and other != article_id:
+            return int(other)
+    return None
 
 
 @dataclass(frozen=True)
@@ -254,11 +277,34 @@ def group_duplicates(articles: Sequence[Article], links: dict[int, list[Duplicat
 
 
 def cluster_article_rows(library: Library, cluster_id: int) -> list[ArticleRow]:
+    """A cluster's articles, duplicates grouped under their original.
+
+    A section of a multi-story page stands for its page too: a copy of the page's story
+    found by the duplicate detector is related to the page, and grouped with the section.
+    """
     articles = library.cluster_articles(cluster_id)
+    sections_of: dict[int, list[int]] = {}
+    for a in articles:
+        if a.parent_id is not None:
+            sections_of.setdefault(a.parent_id, []).append(a.id)
+
+    def members(article_id: int) -> list[int]:
+        return sections_of.get(article_id, [article_id])
+
+    pairs_among = getattr(library, "duplicate_pairs_among", None)
+    if pairs_among is not None:  # one batched query for the whole cluster
+        links: dict[int, list[DuplicateLink]] = {}
+        for pair in pairs_among([a.id for a in articles] + list(sections_of)):
+            kind = str(_field(pair, "relation", default="near"))
+            for a in members(int(_field(pair, "a_id"))):
+                for b in members(int(_field(pair, "b_id"))):
+                    if a != b:
+                        links.setdefault(a, []).append(DuplicateLink(b, kind))
+                        links.setdefault(b, []).append(DuplicateLink(a, kind))
+        return group_duplicates(articles, links)
     if not hasattr(library, "duplicates_of"):
         return [ArticleRow(a) for a in articles]
-    links = {a.id: duplicates_of(library, a.id) for a in articles}
-    return group_duplicates(articles, links)
+    return group_duplicates(articles, {a.id: duplicates_of(library, a.id) for a in articles})
 
 
 # -- writes (run on the writer thread) ---------------------------------------------------------

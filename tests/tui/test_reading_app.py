@@ -288,8 +288,9 @@ async def test_U_L_and_C_filter_the_list(story_library) -> None:
     app = make_app(story_library.path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        await settle(app, pilot)  # the languages load in a worker
-        assert app.languages == ["en", "fr"]
+        assert app.languages == ["en", "fr"]  # from the stories read so far; all of them are counted in a worker
+        await settle(app, pilot)
+        assert app._languages == ["en", "fr"]
         await pilot.press("j", "M")  # ByteDance read
         await settle(app, pilot)
         await pilot.press("U")
@@ -703,3 +704,33 @@ def test_tui_start_up_does_not_import_the_pipeline() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+# -- annotations (screens from the annotations area, wired here) ---------------------------------
+
+
+async def test_annotations_show_as_highlights_and_A_jumps_to_one(story_library) -> None:
+    pytest.importorskip("reader.tui.screens.annotations")
+    fr = story_library.ids["fr-1"]
+    with open_library(story_library.path) as library:
+        text = library.get_article(fr).text
+        start = text.index("Redmond")
+        annotation = library.create_annotation(fr, start, start + len("Redmond"), note="who?")
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "AnnotationsScreen"
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        main = app.main_screen
+        assert app.screen is main and main.article.id == fr
+        view = main.article_view
+        (highlight,) = view._layers["annotations"].spans
+        assert view.text[highlight[0] : highlight[1]] == "Redmond" and highlight[2] == "article--annotation"
+        (focus,) = view._layers["focus"].spans
+        assert focus[:2] == highlight[:2]
+        line = view._wrapped().line_of(focus[0])
+        assert line in view.visible_lines() and app.focused is view
+        assert annotation.article_id == fr

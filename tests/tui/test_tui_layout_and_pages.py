@@ -181,7 +181,7 @@ async def test_sidebar_reads_a_page_at_a_time_and_jumps_to_the_end(many_clusters
         await pilot.pause()
         sidebar = app.main_screen.sidebar
         assert sidebar.cluster_count == 450
-        assert sidebar.pages.fetches == 1  # only the rows in view were read
+        assert sidebar.pages.fetches == 0  # the worker that opened the library read the first page
         sidebar.pages.page_size = 50  # small pages, so the end is several pages away
         sidebar.set_query(ClusterQuery())
         await pilot.press("G")
@@ -195,3 +195,13 @@ async def test_sidebar_reads_a_page_at_a_time_and_jumps_to_the_end(many_clusters
         entry = sidebar.current_entry()
         assert isinstance(entry, ClusterRow) and entry.id == last.id
         assert sidebar.pages.fetches < 450 // 50
+
+
+def test_palette_highlight_never_reads_names_as_markup() -> None:
+    from textual.fuzzy import Matcher
+
+    from reader.tui.commands import plain_highlight
+
+    shown = plain_highlight(Matcher("evil"), "Stories mentioning [bold]Evil[/bold] Corp")
+    assert shown.plain == "Stories mentioning [bold]Evil[/bold] Corp"
+    assert shown.spans  # the matched letters are still marked

@@ -18,10 +18,11 @@ from textual.timer import Timer
 
 from reader.model import Article, ClusterRow
 from reader.store import Library
-from reader.tui.cluster_pages import SORTS, ClusterQuery
+from reader.tui.cluster_pages import SORTS, ClusterQuery, FirstPage
 from reader.tui.store_access import (
     ArticleRow,
     EntityCount,
+    annotation_layer,
     article_entities,
     closest_duplicate,
     cluster_article_rows,
@@ -68,6 +69,7 @@ class MainScreen(Screen[None]):
         Binding("L", "cycle_language", "Language filter", id="main.filter-language", show=False, tooltip="cycle through the languages of the library"),
         Binding("C", "clear_filters", "Clear filters", id="main.clear-filters", show=False, tooltip="every story again, same sort"),
         Binding("d", "diff", "Diff", id="main.diff", tooltip="with the closest duplicate, or the two articles picked with space"),
+        Binding("A", "annotations", "Annotations", id="main.annotations", show=False, tooltip="every highlight and note; enter goes to one"),
         Binding("x", "export", "Export notes", id="main.export", show=False, tooltip="highlights and notes to Markdown, JSON or CSV"),
         Binding("ctrl+r", "reload", "Reload", id="main.reload", show=False, tooltip="read the list again from the library"),
     ]
@@ -81,7 +83,7 @@ class MainScreen(Screen[None]):
         self._read_timer: Timer | None = None
         self._mention_after: int | None = None
         self._mention_entity: object = None
-        self.languages: list[str] = []
+        self._pending_span: object = None
 
     def compose(self) -> ComposeResult:
         # The find bar and the entity panel are mounted the first time they are wanted.
@@ -140,10 +142,10 @@ class MainScreen(Screen[None]):
         self.query_one(TitleBar).status = "opening library…"
         self.sidebar.focus()
 
-    def attach(self, library: Library) -> None:
+    def attach(self, library: Library, first: "FirstPage | None" = None) -> None:
         """The library is open (the app opened it in a worker): show its clusters."""
         self.library = library
-        self.sidebar.attach(library)
+        self.sidebar.attach(library, first)
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
@@ -191,6 +193,8 @@ class MainScreen(Screen[None]):
         self.article = article
         self._mention_after = None
         self.article_view.show_article(article, entity_spans(self.library, article_id))
+        self.show_annotations()
+        self._show_pending_span()
         if self.find_bar is not None:
             self.find_bar.display = False
         sidebar = self.sidebar
@@ -497,6 +501,46 @@ class MainScreen(Screen[None]):
             self.notify("No duplicate of this article is known. Pick two articles with space, then press d.", timeout=4)
             return None
         return self.article.id, other
+
+    def show_annotations(self) -> None:
+        """Draw the open article's highlights (call again after an annotation changes)."""
+        if self.article is None or self.library is None:
+            return
+        layer = annotation_layer(self.library, self.article.id)
+        if layer:
+            self.article_view.set_layer("annotations", layer)
+        else:
+            self.article_view.clear_layer("annotations")
+
+    def action_annotations(self) -> None:
+        if self.library is None:
+            return
+        try:
+            from reader.tui.screens.annotations import AnnotationsScreen
+        except ImportError:
+            self.notify("Annotations are not available in this version.", severity="warning")
+            return
+        self.app.push_screen(AnnotationsScreen(self.library.path), self.go_to_annotation)
+
+    def go_to_annotation(self, target: object) -> None:
+        """Open the article of an annotation and bring its span into view."""
+        article_id = getattr(target, "article_id", None)
+        if article_id is None or self.library is None:
+            return
+        self._pending_span = target  # shown by open_article, now or when the story has opened
+        article = self.library.get_article(article_id, with_text=False)
+        if article is None or article.cluster_id is None or not self.sidebar.open_cluster(article.cluster_id, article_id):
+            self.open_article(article_id)
+
+    def _show_pending_span(self) -> None:
+        target, self._pending_span = self._pending_span, None
+        if target is None or self.article is None or self.article.id != getattr(target, "article_id", None):
+            return
+        start, end = int(getattr(target, "start", 0)), int(getattr(target, "end", 0))
+        view = self.article_view
+        view.set_layer("focus", [(start, end, "article--mention-current")])
+        view.scroll_to_offset(start)
+        view.focus()
 
     def action_export(self) -> None:
         self.app.action_export()

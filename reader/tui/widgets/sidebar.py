@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from reader.model import ClusterRow
 from reader.store import Library, open_library
 from reader.text.terminal_safety import safe_line
-from reader.tui.cluster_pages import ClusterPages, ClusterQuery, SortKey, walk_pages
+from reader.tui.cluster_pages import ClusterPages, ClusterQuery, FirstPage, SortKey, walk_pages
 from reader.tui.store_access import ArticleRow, cluster_article_rows
 from reader.tui.widgets.styling import combined_style
 
@@ -129,6 +129,13 @@ class Sidebar(ScrollView, can_focus=True):
             self.rows = rows
             self.end = end
 
+    class _Prefetched(Message):
+        def __init__(self, generation: int, number: int, rows: list[ClusterRow]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.number = number
+            self.rows = rows
+
     class _Found(Message):
         def __init__(self, generation: int, cluster_index: int | None) -> None:
             super().__init__()
@@ -154,22 +161,31 @@ class Sidebar(ScrollView, can_focus=True):
     def query(self) -> ClusterQuery:
         return self.pages.query
 
-    def attach(self, library: Library, query: ClusterQuery | None = None) -> None:
-        """Show the clusters of ``library`` (the UI thread's connection)."""
-        self.library = library
-        self.set_query(query or self.pages.query)
+    def attach(self, library: Library, first: FirstPage | None = None) -> None:
+        """Show the clusters of ``library`` (the UI thread's connection).
 
-    def set_query(self, query: ClusterQuery) -> None:
+        ``first`` is the count and first page a worker already read, so the first frame
+        needs no query on the UI thread.
+        """
+        self.library = library
+        self.set_query(first.query if first is not None else self.pages.query, first=first)
+
+    def set_query(self, query: ClusterQuery, *, first: FirstPage | None = None) -> None:
         """List clusters for another sort or filter: the cursor goes back to the top."""
         self._generation += 1
         self._walk_target = -1
         self.workers.cancel_group(self, "sidebar-walk")
         self.expanded = None
         self.cursor = 0
-        total = None
-        if self.library is not None and not query.filtered:
-            total = self.library.cluster_count()
-        self.pages = ClusterPages(query, total=total if self.library is not None else 0)
+        if first is not None and first.query == query:
+            total = first.total
+            self.pages = ClusterPages(query, total=total)
+            self.pages.put(0, first.rows)
+        else:
+            total = None
+            if self.library is not None and not query.filtered:
+                total = self.library.cluster_count()
+            self.pages = ClusterPages(query, total=total if self.library is not None else 0)
         self._changed()
         self.scroll_to(y=0, animate=False, immediate=True)
         if self.library is not None and total is None:
@@ -369,6 +385,38 @@ class Sidebar(ScrollView, can_focus=True):
         else:
             self._open_cluster_index(message.cluster_index)
 
+    # -- reading ahead -----------------------------------------------------------------------
+
+    def _prefetch_near(self, row: int) -> None:
+        """Read the page after the one in view in a worker, before the cursor gets there."""
+        if self.library is None:
+            return
+        index = self.cluster_index_of_row(row)
+        if index is None:
+            index = self.expanded.cluster_index if self.expanded else 0
+        ahead = index + max(1, self.scrollable_content_region.height // 2) + 1
+        number = ahead // self.pages.page_size
+        after = self.pages.page_start(number)
+        if after is False or self.pages.has_page(number) or (self.pages.total is not None and ahead >= self.pages.total):
+            return
+        self._prefetch(self.library.path, self._generation, self.pages.query, number, after)
+
+    @work(thread=True, exclusive=True, group="sidebar-prefetch")
+    def _prefetch(self, path: Path, generation: int, query: ClusterQuery, number: int, after: SortKey | None) -> None:
+        library = open_library(path)
+        try:
+            rows = library.list_clusters(after=after, limit=self.pages.page_size, **query.list_arguments())
+        finally:
+            library.close()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Prefetched(generation, number, rows))
+
+    @on(_Prefetched)
+    def _prefetched(self, message: _Prefetched) -> None:
+        message.stop()
+        if message.generation == self._generation and not self.pages.has_page(message.number):
+            self.pages.put(message.number, message.rows)
+
     # -- cursor ------------------------------------------------------------------------------
 
     def move_cursor(self, row: int) -> None:
@@ -381,6 +429,7 @@ class Sidebar(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(row)
         self._scroll_to_row(row)
+        self._prefetch_near(row)
         self.post_message(self.Highlighted(self, self.current_entry()))
 
     def _refresh_row(self, row: int) -> None:
