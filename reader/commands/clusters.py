@@ -57,7 +57,7 @@ def iter_clusters(library: Library, *, sort: ClusterSort, limit: int | None) -> 
 def cluster_json(library: Library, cluster: ClusterRow) -> dict[str, Any]:
     articles = list(library.iter_articles(cluster_id=cluster.id))
     data = cluster.to_json()
-    data["duplicate_groups"] = duplicate_groups(library, cluster.id, [a.id for a in articles])
+    data["duplicate_groups"] = duplicate_groups(library, cluster.id, articles)
     data["articles"] = [a.to_json() for a in articles]
     return data
 

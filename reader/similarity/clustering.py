@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 
-from reader.model import EntityMention, PreparedArticle, RawArticle
+from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.similarity.story_terms import StoryTerms, story_terms_of
 from reader.store import Library, UpsertResult
 from reader.store.story_clusters import StoredUnit, StoryProfile
@@ -411,7 +411,7 @@ class StoryClusterer:
         if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS and unit.content_hash in self.same_text:
             return self.same_text[unit.content_hash]
         if self.duplicates_of is not None:
-            originals = [i for i in _article_ids(self.duplicates_of(unit.article_id)) if i != unit.article_id]
+            originals = [i for i in _article_ids(self.copies_of(unit.article_id)) if i != unit.article_id]
             in_batch = [self.members[i] for i in originals if i in self.members]
             if in_batch:
                 return in_batch[0]
@@ -420,9 +420,19 @@ class StoryClusterer:
                 return min(stored)
         return None
 
-    def candidates(self, query: Sequence[str], weights: dict[str, float], exclude: Iterable[int] = ()) -> list[int]:
+    def copies_of(self, article_id: int) -> object:
+        """Exact and near copies from the duplicate detector (a containment is not a copy: an
+        excerpt of a multi-story page is in the page, not the same story as all of it)."""
+        try:
+            return self.duplicates_of(article_id, ("exact", "near"))  # type: ignore[misc]
+        except TypeError:
+            return self.duplicates_of(article_id)  # type: ignore[misc]
+
+    def candidates(
+        self, query: Sequence[str], weights: dict[str, float], exclude: Iterable[int] = (), *, stored: bool = True
+    ) -> list[int]:
         """Clusters listed under the query keys (store and this batch), best key mass first."""
-        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY)
+        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY) if stored else {}
         for key in query:
             for cluster_id in self.overlay.get(key, ()):
                 keys = hits.setdefault(cluster_id, [])
@@ -457,14 +467,17 @@ class StoryClusterer:
     def merge_new_clusters(self) -> dict[int, int]:
         """Second look at the clusters this batch started, smallest first: one whose members are
         on average as similar to another cluster's as MERGE_SIMILARITY joins it. This undoes the
-        order effects of a single pass (an early, atypical story starting its own cluster).
-        Clusters from earlier batches are never merged away: their ids are stable.
+        order effects of a single pass (an early, atypical story starting its own cluster, before
+        the stories that would have drawn it elsewhere came). The candidates are the clusters
+        this batch started or changed: each new cluster's first story was already compared
+        with the rest of the library. Clusters from earlier batches are never merged away.
         """
         merged_into: dict[int, int] = {}
         for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
             profile = self.profiles[cluster_id]
             query = sorted(profile.weights, key=lambda k: -profile.weights[k])[:RETRIEVAL_KEYS]
-            ranked = self.candidates(query, profile.weights, exclude=[cluster_id, *merged_into])[:SCORED_CANDIDATES]
+            ranked = self.candidates(query, profile.weights, exclude=[cluster_id, *merged_into], stored=False)
+            ranked = ranked[:SCORED_CANDIDATES]
             self.load_profiles(ranked)
             best, best_score = None, 0.0
             for other_id in ranked:
@@ -521,10 +534,15 @@ class StoryClusterer:
                 self.library.set_cluster_label(cluster_id, cluster_label(profile))
 
 
-def duplicate_groups(library: Library, cluster_id: int, member_ids: Sequence[int]) -> list[list[int]]:
-    """Groups of members that are copies of each other: the same text, or related by the
-    duplicate detector (exact, near or contained) when it is installed."""
-    parent = {i: i for i in member_ids}
+def duplicate_groups(library: Library, cluster_id: int, members: Sequence[Article]) -> list[list[int]]:
+    """Groups of members that are copies of each other (ids, each group sorted): the same text,
+    or related by the duplicate detector (exact, near or contained) when it is installed. The
+    detector relates pages, so a section stands for its page there."""
+    parent = {a.id: a.id for a in members}
+    page_of = {a.id: a.parent_id or a.id for a in members}
+    members_of_page: dict[int, list[int]] = {}
+    for article_id, page in page_of.items():
+        members_of_page.setdefault(page, []).append(article_id)
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -533,20 +551,21 @@ def duplicate_groups(library: Library, cluster_id: int, member_ids: Sequence[int
         return i
 
     def join(a: int, b: int) -> None:
-        if a in parent and b in parent:
-            parent[root(a)] = root(b)
+        parent[root(a)] = root(b)
 
     for group in library.same_text_groups(cluster_id):
         for other in group[1:]:
-            join(group[0], other)
-    duplicates_of = getattr(library, "duplicates_of", None)
-    if duplicates_of is not None:
-        for article_id in member_ids:
-            for other in _article_ids(duplicates_of(article_id)):
-                join(article_id, other)
+            if other in parent and group[0] in parent:
+                join(group[0], other)
+    pairs_among = getattr(library, "duplicate_pairs_among", None)
+    if pairs_among is not None:
+        for pair in pairs_among(list(members_of_page)):
+            for a in members_of_page.get(pair.a_id, ()):
+                for b in members_of_page.get(pair.b_id, ()):
+                    join(a, b)
     groups: dict[int, list[int]] = {}
-    for i in member_ids:
-        groups.setdefault(root(i), []).append(i)
+    for article_id in parent:
+        groups.setdefault(root(article_id), []).append(article_id)
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 

@@ -96,6 +96,9 @@ def test_clusters_json_lists_each_story_once(sample_library: Library, capsys: py
     assert PAGE not in seen
     biggest = max(data, key=lambda c: len(c["articles"]))
     assert {a["external_id"] for a in biggest["articles"]} == set(TIKTOK)
+    # 001 is the first 2.6 kB of page 000: its TikTok section and 001 form a duplicate group
+    by_external = {a["external_id"]: a["id"] for a in biggest["articles"]}
+    assert [by_external[TIKTOK[0]], by_external[TIKTOK[1]]] in biggest["duplicate_groups"]
     assert run_cli(["--library", path, "clusters", "--json", "--limit", "1"], capsys).count('"label"') == 1
     table = run_cli(["--library", path, "clusters"], capsys)
     assert "Antitrust" in table
