@@ -686,7 +686,9 @@ def recluster(library: Library, *, on_progress: Callable[[int], None] | None = N
     """
     from reader.pipeline import ARTICLE_ANALYZERS
 
-    analyzers = [a for a in ARTICLE_ANALYZERS if a not in (add_story_terms,) and a.__name__ != "add_sections"]
+    # entity mentions and whatever else other areas add; not the similarity analysers (sections
+    # are kept as stored, fingerprints are not needed to cluster)
+    analyzers = [a for a in ARTICLE_ANALYZERS if not getattr(a, "__module__", "").startswith("reader.similarity")]
     stories = 0
     with library.transaction():
         library.begin_story_rebuild()

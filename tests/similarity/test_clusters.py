@@ -205,3 +205,33 @@ def test_articles_far_apart_in_time_do_not_merge(library: Library, seeds_dir: Pa
     got = memberships(library)
     assert got["a"] == got["b"]
     assert got["c"] != got["a"]
+
+
+def test_changed_articles_move_and_emptied_clusters_go(sample_library: Library, seeds_dir: Path) -> None:
+    """Re-importing a page as a single story drops its old sections (and the clusters only they
+    held); an article whose text changed to another story leaves its old cluster."""
+    before = memberships(sample_library)
+    tiktok = before[TIKTOK[0]]
+    google, paris = before[f"{PAGE}#2"], before[f"{PAGE}#3"]
+    page_title, page_text = _seed(seeds_dir, "000_9dd72cae0654412e.txt")
+    tiktok_only = page_text[: page_text.index("Antitrust lawsuit against Google")]
+    import_records(
+        sample_library,
+        [
+            RawArticle(external_id=PAGE, title=page_title, text=tiktok_only, origin="test"),
+            RawArticle(
+                external_id=TIKTOK[3], title="Flooding closes roads in the valley", origin="test",
+                text="Heavy rain closed several roads in the valley on Tuesday. The river rose two metres overnight "
+                "and firefighters evacuated twelve houses near the old bridge. The mayor said schools would stay "
+                "closed until Thursday while engineers check the dikes.",
+            ),
+        ],
+        workers=1,
+    )
+    after = memberships(sample_library)
+    assert f"{PAGE}#2" not in after and f"{PAGE}#3" not in after
+    assert sample_library.get_cluster(google) is None and sample_library.get_cluster(paris) is None  # type: ignore[arg-type]
+    assert after[PAGE] == tiktok  # the page is a story of its own now, the TikTok one
+    assert after[TIKTOK[3]] != tiktok
+    row = sample_library.get_cluster(tiktok)  # type: ignore[arg-type]
+    assert row is not None and row.article_count == 4  # 000, 001, 002, 004
