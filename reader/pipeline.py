@@ -13,11 +13,14 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
+from typing import Any
 
 from reader.annotations.reanchoring import reanchor_changed_articles
 from reader.config import Limits
-from reader.ingest import read_inputs
+from reader.ingest import plan_inputs, read_source
+from reader.ingest.base import Source
 from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
 from reader.store import Library, UpsertResult
 from reader.text.cleaning import clean_text
@@ -72,17 +75,26 @@ except (TypeError, ValueError):  # pragma: no cover
     _cleaner_takes_title = False
 
 
-def _prepare_chunk(chunk: list[RawArticle]) -> list[PreparedArticle | IngestProblem]:
+def _prepare_chunk(chunk: list[RawArticle | Source | IngestProblem], limits: Limits | None = None) -> list[PreparedArticle | IngestProblem]:
+    """Prepare a chunk of articles; a Source in the chunk is read here first (in the worker)."""
     out: list[PreparedArticle | IngestProblem] = []
-    for raw in chunk:
-        try:
-            out.append(prepare_article(raw))
-        except Exception as exc:  # one bad article must not sink the batch
-            out.append(IngestProblem(raw.origin, f"could not process article {raw.external_id!r}: {type(exc).__name__}: {exc}"))
+    for item in chunk:
+        if isinstance(item, IngestProblem):
+            out.append(item)
+            continue
+        raws = read_source(item, limits or Limits()) if isinstance(item, Source) else (item,)
+        for raw in raws:
+            if isinstance(raw, IngestProblem):
+                out.append(raw)
+                continue
+            try:
+                out.append(prepare_article(raw))
+            except Exception as exc:  # one bad article must not sink the batch
+                out.append(IngestProblem(raw.origin, f"could not process article {raw.external_id!r}: {type(exc).__name__}: {exc}"))
     return out
 
 
-def _chunks(items: Iterator[RawArticle], size: int) -> Iterator[list[RawArticle]]:
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while chunk := list(islice(items, size)):
         yield chunk
 
@@ -139,13 +151,14 @@ class ImportCounter:
 def import_inputs(library: Library, inputs: Iterable[str], *, limits: Limits | None = None, **options) -> ImportReport:
     """Import every article that the given paths and URLs hold."""
     limits = limits or Limits()
-    return import_records(library, read_inputs(inputs, limits), **options)
+    return import_records(library, plan_inputs(inputs, limits), limits=limits, **options)
 
 
 def import_records(
     library: Library,
-    records: Iterable[RawArticle | IngestProblem],
+    records: Iterable[RawArticle | Source | IngestProblem],
     *,
+    limits: Limits | None = None,
     is_sample: bool = False,
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
@@ -166,10 +179,12 @@ def import_records(
         if on_problem:
             on_problem(problem)
 
-    def raw_articles() -> Iterator[RawArticle]:
+    def raw_articles() -> Iterator[RawArticle | Source | IngestProblem]:
         for item in records:
             if isinstance(item, IngestProblem):
-                note(item)
+                yield item  # passed through the chunks, so problems are told in input order
+            elif isinstance(item, Source):
+                yield item  # read by the worker
             elif library.is_unchanged(item.external_id, item.title, item.text):
                 counter.skipped += 1  # already stored as is: no need to analyse it again
             else:
@@ -177,7 +192,8 @@ def import_records(
 
     raws = raw_articles()
     head = list(islice(raws, POOL_THRESHOLD))
-    stream: Iterator[RawArticle] = _chain(head, raws)
+    stream: Iterator[RawArticle | Source | IngestProblem] = _chain(head, raws)
+    prepare_chunk = partial(_prepare_chunk, limits=limits or Limits())
     workers = workers if workers is not None else (os.cpu_count() or 1)
     use_pool = workers > 1 and len(head) >= POOL_THRESHOLD
 
@@ -209,9 +225,9 @@ def import_records(
         if ctx.get_start_method() == "fork":
             warm_up_analysis()  # load once here; forked workers share the pages
         with ctx.Pool(workers) as pool:
-            consume(pool.imap(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
+            consume(pool.imap(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     else:
-        consume(map(_prepare_chunk, _chunks(stream, CHUNK_SIZE)))
+        consume(map(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     return counter.report()
 
 
@@ -231,7 +247,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _chain(head: list[RawArticle], rest: Iterator[RawArticle]) -> Iterator[RawArticle]:
+def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
     yield from head
     yield from rest
 

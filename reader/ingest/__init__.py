@@ -114,3 +114,19 @@ def read_inputs(inputs: Iterable[str], limits: Limits) -> Iterator[RawArticle | 
             yield item
         else:
             yield from read_source(item, limits)
+
+
+# Formats that hold one article per file: reading them (decoding, HTML extraction) is the
+# costly part, so the import hands the whole file to a worker process.
+_ONE_ARTICLE_PER_FILE = (plaintext, html)
+
+
+def plan_inputs(inputs: Iterable[str], limits: Limits) -> Iterator[Source | RawArticle | IngestProblem]:
+    """Like read_inputs, but leaves one-article files unread (as Source) for a worker to read."""
+    for item in iter_sources(inputs, limits):
+        if isinstance(item, IngestProblem):
+            yield item
+        elif item.data is None and any(item.suffix in fmt.SUFFIXES for fmt in _ONE_ARTICLE_PER_FILE):
+            yield item
+        else:
+            yield from read_source(item, limits)
