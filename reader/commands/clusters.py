@@ -110,4 +110,15 @@ def cmd_recluster(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def story_json(library: Library, article_id: int) -> dict[str, Any]:
+    """`reader show ID --json` gains the stories of a multi-story page and their clusters."""
+    return {
+        "sections": [
+            {"id": i, "external_id": external_id, "title": title, "cluster_id": cluster_id}
+            for i, external_id, title, cluster_id in library.page_sections(article_id)
+        ]
+    }
+
+
 cli.EXTRA_COMMANDS.append(register)
+cli.SHOW_JSON_EXTRAS.append(story_json)

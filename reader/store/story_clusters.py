@@ -234,6 +234,13 @@ class StoryClusterStore:
         )
         return [sorted(int(x) for x in row[0].split(",")) for row in rows]
 
+    def page_sections(self, page_id: int) -> list[tuple[int, str, str, int | None]]:
+        """The sections of a multi-story page: (id, external id, heading, cluster id), in order."""
+        rows = self.conn.execute(
+            "SELECT id, external_id, title, cluster_id FROM articles WHERE parent_id = ? ORDER BY section, id", (page_id,)
+        )
+        return [(r["id"], r["external_id"], r["title"], r["cluster_id"]) for r in rows]
+
     def take_dirty_clusters(self) -> list[int]:
         """Clusters that lost members to deletions since the last call (and forget them)."""
         ids = [r[0] for r in self.conn.execute("SELECT cluster_id FROM story_dirty")]

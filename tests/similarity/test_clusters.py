@@ -67,6 +67,15 @@ def test_a_split_page_is_not_itself_a_cluster_member(sample_library: Library) ->
     assert total == len(clustered) == 7
 
 
+def test_show_json_links_a_page_to_its_stories(sample_library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run_cli(["--library", str(sample_library.path), "show", PAGE, "--json"], capsys))
+    assert data["cluster_id"] is None
+    assert [s["external_id"] for s in data["sections"]] == [f"{PAGE}#1", f"{PAGE}#2", f"{PAGE}#3"]
+    assert data["sections"][0]["cluster_id"] == cluster_of(sample_library, TIKTOK[1])
+    single = json.loads(run_cli(["--library", str(sample_library.path), "show", TIKTOK[1], "--json"], capsys))
+    assert single["sections"] == []
+
+
 def test_labels_name_the_story(sample_library: Library) -> None:
     row = sample_library.get_cluster(cluster_of(sample_library, TIKTOK[0]))  # type: ignore[arg-type]
     assert row is not None
