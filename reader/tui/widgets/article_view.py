@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -131,6 +132,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._frame: list[Span] = [(0, len(EMPTY_HINT), "article--hint")]
         self._layers: dict[str, _Layer] = {}
         self._wraps: dict[int, WrappedLines] = {}
+        self._cached_width: int | None = None
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles: dict[tuple[str, ...], Style] = {}
         self._query = ""
@@ -237,7 +239,10 @@ class ArticleView(ScrollView, can_focus=True):
     # -- layout ----------------------------------------------------------------------------
 
     def _width(self) -> int:
-        return max(1, self.scrollable_content_region.width)
+        """The wrap width; measured once per size (the scrollbar gutter is stable)."""
+        if self._cached_width is None:
+            self._cached_width = max(1, self.scrollable_content_region.width)
+        return self._cached_width
 
     def _wrapped(self) -> WrappedLines:
         width = self._width()
@@ -254,7 +259,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.virtual_size = Size(self._width(), len(self._wrapped()))
 
     def on_resize(self) -> None:
-        top = self._top_offset()
+        top = self._top_offset()  # where the reader is, in the old layout
+        self._cached_width = None
         self._strips.clear()
         self._update_virtual_size()
         self._scroll_to_document_offset(top, center=False)
@@ -303,8 +309,6 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = lines.starts[index], lines.ends[index]
         column = max(0, x - self.styles.gutter.left)
         position, cells = start, 0
-        from rich.cells import get_character_cell_size
-
         while position < end and cells + get_character_cell_size(self._doc[position]) <= column:
             cells += get_character_cell_size(self._doc[position])
             position += 1
@@ -335,7 +339,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._width()
         lines = self._wrapped()
         if index >= len(lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(()))
         strip = self._strips.get(index)
         if strip is None:
             strip = self._build_strip(lines.starts[index], lines.ends[index], width)
@@ -343,24 +347,33 @@ class ArticleView(ScrollView, can_focus=True):
         return strip
 
     def _build_strip(self, start: int, end: int, width: int) -> Strip:
+        """One visual line: the text slice cut at span edges, each piece with its layers' style.
+
+        Styles are looked up in ``_styles`` (never ``rich_style``, which walks the DOM on
+        every call) and the strip is made once, padded to the width.
+        """
         doc = self._doc
+        base = self._style(())
         runs: list[tuple[int, int, str]] = []
         for layer in self._layers.values():
             runs.extend(layer.overlapping(start, end))
         if not runs:
-            return Strip([Segment(doc[start:end], self._style(()))]).extend_cell_length(width, self.rich_style)
-        cuts = {start, end}
-        for a, b, _ in runs:
-            cuts.add(max(a, start))
-            cuts.add(min(b, end))
-        points = sorted(cuts)
-        segments: list[Segment] = []
-        for a, b in zip(points, points[1:]):
-            if a >= b:
-                continue
-            classes = tuple(cls for s, e, cls in runs if s <= a and e >= b)
-            segments.append(Segment(doc[a:b], self._style(classes)))
-        return Strip(segments).extend_cell_length(width, self.rich_style)
+            segments = [Segment(doc[start:end], base)]
+        else:
+            cuts = {start, end}
+            for a, b, _ in runs:
+                cuts.add(max(a, start))
+                cuts.add(min(b, end))
+            points = sorted(cuts)
+            segments = []
+            for a, b in zip(points, points[1:]):
+                if a < b:
+                    classes = tuple(cls for s, e, cls in runs if s <= a and e >= b)
+                    segments.append(Segment(doc[a:b], self._style(classes)))
+        used = cell_len(doc[start:end])
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments, max(width, used))
 
     # -- scrolling -------------------------------------------------------------------------
 

@@ -154,6 +154,7 @@ class Sidebar(ScrollView, can_focus=True):
         self._walk_target = -1  # the furthest row a running walker is heading for
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
         self._styles: dict[tuple[str, ...], Style] = {}
+        self._view_size: Size | None = None
 
     # -- data ------------------------------------------------------------------------------
 
@@ -234,7 +235,7 @@ class Sidebar(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, self.line_count)
+        self.virtual_size = Size(self._view().width, self.line_count)
         self.refresh()
 
     # -- geometry: rows and lines ------------------------------------------------------------
@@ -370,7 +371,7 @@ class Sidebar(ScrollView, can_focus=True):
             self.pages.total = message.first_index
         self._walk_target = -1 if message.end else self._walk_target
         if self.line_count != before:
-            self.virtual_size = Size(self.scrollable_content_region.width, self.line_count)
+            self.virtual_size = Size(self._view().width, self.line_count)
             self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self._strips.clear()
         self.refresh()
@@ -394,7 +395,7 @@ class Sidebar(ScrollView, can_focus=True):
         index = self.cluster_index_of_row(row)
         if index is None:
             index = self.expanded.cluster_index if self.expanded else 0
-        ahead = index + max(1, self.scrollable_content_region.height // 2) + 1
+        ahead = index + max(1, self._view().height // 2) + 1
         number = ahead // self.pages.page_size
         after = self.pages.page_start(number)
         if after is False or self.pages.has_page(number) or (self.pages.total is not None and ahead >= self.pages.total):
@@ -437,7 +438,7 @@ class Sidebar(ScrollView, can_focus=True):
 
     def _scroll_to_row(self, row: int) -> None:
         line, height = self.row_line(row), self.row_height(row)
-        view = self.scrollable_content_region.height
+        view = self._view().height
         top = int(self.scroll_offset.y)
         if line < top:
             self.scroll_to(y=line, animate=False, immediate=True)
@@ -451,7 +452,7 @@ class Sidebar(ScrollView, can_focus=True):
         self.move_cursor(self.cursor - 1)
 
     def _rows_per_page(self) -> int:
-        return max(1, self.scrollable_content_region.height // 2)
+        return max(1, self._view().height // 2)
 
     def action_page_down(self) -> None:
         self.move_cursor(self.cursor + self._rows_per_page())
@@ -617,7 +618,14 @@ class Sidebar(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    def _view(self) -> Size:
+        """The size rows are drawn in; measured once per resize (the scrollbar gutter is stable)."""
+        if self._view_size is None:
+            self._view_size = self.scrollable_content_region.size
+        return self._view_size
+
     def on_resize(self) -> None:
+        self._view_size = None
         self._changed()
 
     def notify_style_update(self) -> None:
@@ -635,9 +643,9 @@ class Sidebar(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         line = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
+        width = self._view().width
         if line >= self.line_count or width <= 0:
-            return Strip.blank(max(0, width), self.rich_style)
+            return Strip.blank(max(0, width), self._style())
         row, sub = self.line_row(line)
         is_cursor = row == self.cursor
         key = (line, width, is_cursor, self.has_focus)
