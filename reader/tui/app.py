@@ -257,6 +257,8 @@ def _extra_key_sections() -> list[tuple[str, type]]:
     for module_name, class_name, title in (
         ("reader.tui.screens.diff", "DiffScreen", "Diff view"),
         ("reader.tui.screens.export_prompt", "ExportPrompt", "Export"),
+        ("reader.tui.screens.annotations", "AnnotationsScreen", "Annotations"),
+        ("reader.tui.screens.note_editor", "NoteEditor", "Note editor"),
     ):
         try:
             module = __import__(module_name, fromlist=[class_name])

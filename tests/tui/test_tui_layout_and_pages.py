@@ -205,3 +205,28 @@ def test_palette_highlight_never_reads_names_as_markup() -> None:
     shown = plain_highlight(Matcher("evil"), "Stories mentioning [bold]Evil[/bold] Corp")
     assert shown.plain == "Stories mentioning [bold]Evil[/bold] Corp"
     assert shown.spans  # the matched letters are still marked
+
+
+async def test_u_finds_a_far_unread_cluster_through_a_worker(many_clusters: Path) -> None:
+    from reader.config import Settings
+    from reader.tui.app import ReaderApp
+
+    with open_library(many_clusters) as library:
+        ordered = [row for rows in walk_pages(library.list_clusters, ClusterQuery()) for row in rows]
+        with library.transaction():
+            for row in ordered[:150]:
+                library.set_cluster_read(row.id, True)
+        unread_after = [i for i, row in enumerate(ordered) if i >= 150 and library.get_cluster(row.id).unread_count > 0]
+    app = ReaderApp(many_clusters, mark_read_after=3600, settings=Settings())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.loaded.wait()
+        await pilot.pause()
+        sidebar = app.main_screen.sidebar
+        sidebar.pages.page_size = 20  # 150 read rows are 7 pages: more than the UI thread reads for `u`
+        sidebar.set_query(ClusterQuery())
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sidebar.expanded is not None
+        assert sidebar.expanded.cluster_index == unread_after[0]
+        assert sidebar.expanded.cluster.id == ordered[unread_after[0]].id

@@ -325,6 +325,11 @@ class Sidebar(ScrollView, can_focus=True):
             return  # a walker is already on its way there
         self._walk_target = 1 << 62 if target is None else target
         first, after = self.pages.walk_start()
+        if find_unread_from is not None:  # search from the page holding the start, not past it
+            number = min(find_unread_from // self.pages.page_size, first // self.pages.page_size)
+            start_key = self.pages.page_start(number)
+            if start_key is not False:
+                first, after = number * self.pages.page_size, start_key
         self._walk(self.library.path, self._generation, self.pages.query, first, after, target, find_unread_from)
 
     @work(thread=True, exclusive=True, group="sidebar-walk")
