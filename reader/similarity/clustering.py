@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 from itertools import islice
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -48,10 +49,10 @@ KIND_WEIGHTS = {"w": 1.0, "n": ANCHOR_WEIGHT, "#": ANCHOR_WEIGHT, "e": ENTITY_WE
 # Candidate retrieval: the story's strongest keys that other stories share, the most recent
 # clusters listed under each, and how many of the best-hit clusters are scored exactly.
 RETRIEVAL_KEYS = 8
-POSTINGS_PER_KEY = 24
+POSTINGS_PER_KEY = 16
 # Keys held by more than this share of all stories are too common to retrieve candidates by.
 COMMON_KEY_SHARE = 0.02
-SCORED_CANDIDATES = 6
+SCORED_CANDIDATES = 4
 # A story is compared by its strongest TF-IDF terms (the rest weigh little and cost time).
 VECTOR_TERMS = 96
 # A profile keeps its strongest terms; the inverted index lists a cluster under its top keys.
@@ -219,7 +220,7 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
     merged = {key: weight * members for key, weight in profile.weights.items()}
     for key, weight in vector.items():
         merged[key] = merged.get(key, 0.0) + weight
-    strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
+    strongest = sorted(merged.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
     profile.members = members + 1
     profile.weights = {key: weight / profile.members for key, weight in strongest}
     profile.norms = None
@@ -230,7 +231,8 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
     for key, surface in unit.terms.surfaces.items():
         profile.surfaces.setdefault(key, surface)
-    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in strongest_names(profile)}
+    names = strongest_names(profile)
+    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}
     score = headline_score(unit, profile)
     if profile.best_article is None or score > profile.best_score:
         profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
@@ -247,7 +249,7 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     merged = {key: weight * into.members for key, weight in into.weights.items()}
     for key, weight in other.weights.items():
         merged[key] = merged.get(key, 0.0) + weight * other.members
-    strongest = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
+    strongest = sorted(merged.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
     into.members = total
     into.weights = {key: weight / total for key, weight in strongest}
     into.norms = None
@@ -255,7 +257,8 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     into.langs |= other.langs
     days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
     into.first_day, into.last_day = (min(days), max(days)) if days else (None, None)
-    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in strongest_names(into)}
+    names = strongest_names(into)
+    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in names}
     if other.best_score > into.best_score:
         into.best_article, into.best_title, into.best_score = other.best_article, other.best_title, other.best_score
 
@@ -272,7 +275,7 @@ def cluster_label(profile: StoryProfile) -> str:
     headline = " ".join(profile.best_title.split())
     seen = headline.casefold()
     names: list[str] = []
-    for key, _ in sorted(profile.weights.items(), key=lambda item: -item[1]):
+    for key in profile.weights:  # strongest first
         if key[:2] not in ("n:", "e:"):
             continue
         surface = profile.surfaces.get(key)
@@ -342,6 +345,7 @@ class StoryClusterer:
         self.touched: set[int] = set()
         self.duplicates_of = getattr(library, "duplicates_of", None)
         self.common_df = POSTINGS_PER_KEY
+        self.new_ids: set[int] = set()  # clusters created by this batch (with their label)
 
     # -- assignment ---------------------------------------------------------------------------
 
@@ -440,12 +444,13 @@ class StoryClusterer:
                     keys.append(key)
         for cluster_id in exclude:
             hits.pop(cluster_id, None)
-        return sorted(hits, key=lambda c: (-sum(weights[k] for k in hits[c]), -c))
+        mass = {cluster_id: sum(map(weights.__getitem__, keys)) for cluster_id, keys in hits.items()}
+        return sorted(mass, key=mass.__getitem__, reverse=True)
 
     def best_cluster(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> tuple[int | None, float]:
         # keys other stories share, but not so many that they say nothing about which story
         shared = [key for key in vector if 1 < df.get(key, 0) <= self.common_df]
-        query = sorted(shared, key=lambda key: -vector[key])[:RETRIEVAL_KEYS]
+        query = sorted(shared, key=vector.__getitem__, reverse=True)[:RETRIEVAL_KEYS]
         ranked = self.candidates(query, vector)[:SCORED_CANDIDATES]
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
@@ -475,7 +480,7 @@ class StoryClusterer:
         merged_into: dict[int, int] = {}
         for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
             profile = self.profiles[cluster_id]
-            query = sorted(profile.weights, key=lambda k: -profile.weights[k])[:RETRIEVAL_KEYS]
+            query = list(islice(profile.weights, RETRIEVAL_KEYS))  # strongest first
             ranked = self.candidates(query, profile.weights, exclude=[cluster_id, *merged_into], stored=False)
             ranked = ranked[:SCORED_CANDIDATES]
             self.load_profiles(ranked)
@@ -510,6 +515,7 @@ class StoryClusterer:
             profile = self.profiles[cluster_id]
             if cluster_id < 0:
                 real[cluster_id] = self.library.create_cluster(cluster_label(profile))
+                self.new_ids.add(real[cluster_id])
                 profile.cluster_id = real[cluster_id]
             else:
                 real[cluster_id] = cluster_id
@@ -528,7 +534,7 @@ class StoryClusterer:
         """Refresh the figures and labels of every cluster this batch changed."""
         touched = self.touched | set(self.library.take_dirty_clusters())
         self.library.refresh_cluster_stats(touched)
-        for cluster_id in touched:
+        for cluster_id in touched - self.new_ids:  # new clusters were created with their label
             profile = self.profiles.get(cluster_id)
             if profile is not None and profile.members:
                 self.library.set_cluster_label(cluster_id, cluster_label(profile))
