@@ -297,6 +297,7 @@ async def test_U_L_and_C_filter_the_list(story_library) -> None:
         await settle(app, pilot)
         assert "ByteDance and Oracle cooperate" not in cluster_labels(app)
         assert len(cluster_labels(app)) == 3
+        assert app.main_screen.sub_title.startswith("3 clusters")  # counted, not "counting…"
         await pilot.press("C", "L")  # clear, then the first language (en)
         await settle(app, pilot)
         assert app.main_screen.sidebar.query.lang == "en"

@@ -182,7 +182,7 @@ async def test_sidebar_reads_a_page_at_a_time_and_jumps_to_the_end(many_clusters
         sidebar = app.main_screen.sidebar
         assert sidebar.cluster_count == 450
         assert sidebar.pages.fetches == 0  # the worker that opened the library read the first page
-        sidebar.pages.page_size = 50  # small pages, so the end is several pages away
+        sidebar.page_size = 50  # small pages, so the end is several pages away
         sidebar.set_query(ClusterQuery())
         await pilot.press("G")
         await pilot.app.workers.wait_for_complete()
@@ -210,6 +210,7 @@ def test_palette_highlight_never_reads_names_as_markup() -> None:
 async def test_u_finds_a_far_unread_cluster_through_a_worker(many_clusters: Path) -> None:
     from reader.config import Settings
     from reader.tui.app import ReaderApp
+    from reader.tui.widgets.sidebar import FIND_PAGES_ON_UI_THREAD
 
     with open_library(many_clusters) as library:
         ordered = [row for rows in walk_pages(library.list_clusters, ClusterQuery()) for row in rows]
@@ -222,7 +223,7 @@ async def test_u_finds_a_far_unread_cluster_through_a_worker(many_clusters: Path
         await app.loaded.wait()
         await pilot.pause()
         sidebar = app.main_screen.sidebar
-        sidebar.pages.page_size = 20  # 150 read rows are 7 pages: more than the UI thread reads for `u`
+        sidebar.page_size = 20  # 150 read rows are 7 pages: more than the UI thread reads for `u`
         sidebar.set_query(ClusterQuery())
         await pilot.press("u")
         await app.workers.wait_for_complete()
@@ -230,3 +231,26 @@ async def test_u_finds_a_far_unread_cluster_through_a_worker(many_clusters: Path
         assert sidebar.expanded is not None
         assert sidebar.expanded.cluster_index == unread_after[0]
         assert sidebar.expanded.cluster.id == ordered[unread_after[0]].id
+        # the UI thread read the first page, its budget for `u` and the pages it landed on;
+        # walking there alone would have taken all 8 pages up to row 150
+        assert sidebar.pages.fetches <= 1 + FIND_PAGES_ON_UI_THREAD + 2 < 150 // 20 + 1
+
+
+async def test_a_filtered_list_is_counted_by_a_worker(many_clusters: Path) -> None:
+    from reader.config import Settings
+    from reader.tui.app import ReaderApp
+
+    with open_library(many_clusters) as library:
+        unread = sum(len(rows) for rows in walk_pages(library.list_clusters, ClusterQuery(unread_only=True)))
+    app = ReaderApp(many_clusters, mark_read_after=3600, settings=Settings())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.loaded.wait()
+        await pilot.pause()
+        sidebar = app.main_screen.sidebar
+        sidebar.page_size = 20
+        app.main_screen.set_query(ClusterQuery(unread_only=True))
+        assert sidebar.pages.total is None and "counting" in app.main_screen.sub_title
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sidebar.pages.total == unread == 350
+        assert app.main_screen.sub_title.startswith(f"{unread} clusters")

@@ -178,6 +178,10 @@ class MainScreen(Screen[None]):
         if panel is not None and panel.scope == "cluster" and self.has_class("-entities"):
             self._refresh_entities()
 
+    @on(Sidebar.Counted)
+    def _counted(self) -> None:
+        self._update_subtitle()
+
     @on(Sidebar.NothingUnread)
     def _nothing_unread(self) -> None:
         self.notify("Everything is read.", title="No unread stories")

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from reader.model import ClusterRow
 from reader.store import Library, open_library
 from reader.text.terminal_safety import safe_line
-from reader.tui.cluster_pages import ClusterPages, ClusterQuery, FirstPage, SortKey, walk_pages
+from reader.tui.cluster_pages import PAGE_SIZE, ClusterPages, ClusterQuery, FirstPage, SortKey, walk_pages
 from reader.tui.store_access import ArticleRow, cluster_article_rows
 from reader.tui.widgets.styling import combined_style
 
@@ -118,6 +118,14 @@ class Sidebar(ScrollView, can_focus=True):
             self.sidebar = sidebar
             self.entry = entry
 
+    class Counted(Message):
+        """The number of clusters in the list became known (a filtered list was counted)."""
+
+        def __init__(self, sidebar: "Sidebar", total: int) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.total = total
+
     class NothingUnread(Message):
         """`u` found no unread cluster anywhere."""
 
@@ -145,7 +153,8 @@ class Sidebar(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.library: Library | None = None
-        self.pages = ClusterPages(ClusterQuery(), total=0)
+        self.page_size = PAGE_SIZE  # rows per keyset page (small in tests, to cross pages)
+        self.pages = ClusterPages(ClusterQuery(), total=0, page_size=self.page_size)
         self.expanded: Expanded | None = None
         self.cursor = 0
         self.open_article_id: int | None = None
@@ -178,15 +187,15 @@ class Sidebar(ScrollView, can_focus=True):
         self.workers.cancel_group(self, "sidebar-walk")
         self.expanded = None
         self.cursor = 0
-        if first is not None and first.query == query:
+        if first is not None and first.query == query and len(first.rows) <= self.page_size:
             total = first.total
-            self.pages = ClusterPages(query, total=total)
+            self.pages = ClusterPages(query, total=total, page_size=self.page_size)
             self.pages.put(0, first.rows)
         else:
             total = None
             if self.library is not None and not query.filtered:
                 total = self.library.cluster_count()
-            self.pages = ClusterPages(query, total=total if self.library is not None else 0)
+            self.pages = ClusterPages(query, total=total if self.library is not None else 0, page_size=self.page_size)
         self._changed()
         self.scroll_to(y=0, animate=False, immediate=True)
         if self.library is not None and total is None:
@@ -206,7 +215,7 @@ class Sidebar(ScrollView, can_focus=True):
             self.workers.cancel_group(self, "sidebar-walk")
             self._walk_target = -1
             total = None if query.filtered else self.library.cluster_count()
-            self.pages = ClusterPages(query, total=total)
+            self.pages = ClusterPages(query, total=total, page_size=self.page_size)
             if total is None:
                 self._start_walk(target=None)
             self.expanded = None
@@ -372,8 +381,10 @@ class Sidebar(ScrollView, can_focus=True):
             return
         before = self.line_count
         self.pages.learn(message.first_index, message.rows)
-        if message.end and self.pages.total is None:
-            self.pages.total = message.first_index
+        if message.end:
+            if self.pages.total is None:
+                self.pages.total = message.first_index
+            self.post_message(self.Counted(self, self.pages.total))
         self._walk_target = -1 if message.end else self._walk_target
         if self.line_count != before:
             self.virtual_size = Size(self._view().width, self.line_count)
