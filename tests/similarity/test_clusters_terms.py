@@ -1,0 +1,61 @@
+"""The signals story clustering compares: names, numbers, words per language, time."""
+
+from __future__ import annotations
+
+from reader.similarity.clustering import cosine, square_norms, time_factor, weighted_vector
+from reader.similarity.story_terms import number_key, story_terms_of, term_counts
+from reader.store.story_clusters import StoryProfile, term_id
+
+
+def test_numbers_are_written_one_way_whatever_the_language() -> None:
+    assert number_key("12,5%") == number_key("12.5%") == "#12.5%"
+    assert number_key("1,000") == number_key("1.000") == "#1000"
+    assert number_key("2020") == "#2020"
+
+
+def test_names_carry_over_between_languages_and_words_do_not() -> None:
+    english = term_counts("Oracle wins TikTok deal", "ByteDance chose Oracle as the partner for TikTok in 2020.", "en")
+    french = term_counts("Oracle remporte TikTok", "ByteDance a choisi Oracle comme partenaire de TikTok en 2020.", "fr")
+    shared = set(english) & set(french)
+    assert {"n:oracle", "n:tiktok", "n:bytedance", "#2020"} <= shared
+    assert not any(key.startswith("w:") for key in shared)
+
+
+def test_sentence_initial_words_are_not_names_unless_seen_mid_sentence() -> None:
+    keys = term_counts("", "Yesterday the board met. Oracle said the board met Oracle.", "en")
+    assert "n:oracle" in keys and "n:yesterday" not in keys
+
+
+def test_title_case_headlines_do_not_make_names() -> None:
+    keys = term_counts("Ellen DeGeneres To Host Oscars", "The comedian Ellen DeGeneres will host the Oscars.", "en")
+    assert "n:degeneres" in keys and "n:oscars" in keys
+    assert "n:host" not in keys and "w:en:host" in keys
+
+
+def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
+    english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
+    vector = weighted_vector(english.weights, {key: 1.0 for key in english.weights})
+    anchors = {k: v for k, v in vector.items() if not k.startswith("w:")}
+    assert anchors and len(anchors) < len(vector)
+    # a French cluster with the same names and numbers, and French words of its own
+    french = StoryProfile(cluster_id=1, members=1, langs={"fr"}, weights={**anchors, "w:fr:accord": 0.5, "w:fr:rachat": 0.5})
+    assert abs(cosine(vector, "en", french, square_norms(vector, ["en"])) - 1.0) < 1e-9
+    # in one language, words count: extra words on one side lower the similarity
+    english_cluster = StoryProfile(cluster_id=2, members=1, langs={"en"}, weights={**anchors, "w:en:merger": 0.5})
+    assert cosine(vector, "en", english_cluster, square_norms(vector, ["en"])) < 0.9
+
+
+def test_time_decays_similarity_beyond_a_few_days() -> None:
+    profile = StoryProfile(cluster_id=1, first_day=1000, last_day=1002)
+    assert time_factor(1001, 1001, profile) == 1.0
+    assert time_factor(1005, 1005, profile) == 1.0  # within three days of the span
+    assert 0.45 < time_factor(1012, 1012, profile) < 0.55  # a week beyond: about half
+    assert time_factor(1100, 1100, profile) < 0.001
+    assert time_factor(None, None, profile) == 1.0  # unknown date: no evidence either way
+    assert time_factor(900, 950, profile) < time_factor(990, 995, profile)
+
+
+def test_term_ids_are_stable_64_bit_integers() -> None:
+    assert term_id("n:oracle") == term_id("n:oracle")
+    assert term_id("n:oracle") != term_id("n:tiktok")
+    assert all(-(2**63) <= term_id(k) < 2**63 for k in ("", "w:fr:état", "#12.5%"))
