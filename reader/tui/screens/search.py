@@ -27,12 +27,12 @@ from reader.text.terminal_safety import safe_line, strip_terminal_controls
 RESULT_LIMIT = 100
 
 
-def snippet_text(snippet: str) -> Text:
+def snippet_text(snippet: str, width: int | None = None) -> Text:
     """A search snippet with the matched words in bold; controls stripped, no markup."""
     text = Text(end="")
     bold = False
     buffer = ""
-    for ch in strip_terminal_controls(snippet.replace("\n", " ")):
+    for ch in " ".join(strip_terminal_controls(snippet).split()):
         if ch in "\x01\x02":
             text.append(buffer, style="bold" if bold else "")
             buffer = ""
@@ -40,17 +40,19 @@ def snippet_text(snippet: str) -> Text:
         else:
             buffer += ch
     text.append(buffer, style="bold" if bold else "")
+    if width is not None:
+        text.truncate(width, overflow="ellipsis")
     return text
 
 
-def hit_prompt(hit: SearchHit) -> Text:
+def hit_prompt(hit: SearchHit, width: int = 80) -> Text:
+    """Three lines, each cut to the width: title, where and when, the matching words."""
     article = hit.article
-    prompt = Text(safe_line(article.title) or "(untitled)", style="bold", end="")
+    prompt = Text(safe_line(article.title, width) or "(untitled)", style="bold", end="")
     meta = " · ".join(p for p in (safe_line(article.source), (article.date or "")[:10], safe_line(article.lang)) if p)
-    if meta:
-        prompt.append("  " + meta, style="dim")
+    prompt.append("\n" + safe_line(meta, width), style="dim")
     prompt.append("\n")
-    prompt.append_text(snippet_text(hit.snippet))
+    prompt.append_text(snippet_text(hit.snippet, width))
     return prompt
 
 
@@ -128,7 +130,8 @@ class SearchScreen(ModalScreen[int | None]):
         self.last_query = message.query
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options(Option(hit_prompt(hit), id=str(hit.article.id)) for hit in message.hits)
+        width = max(20, results.scrollable_content_region.width - 2)
+        results.add_options(Option(hit_prompt(hit, width), id=str(hit.article.id)) for hit in message.hits)
         status = self.query_one("#search-status", Static)
         if message.error:
             status.update(Text(f"search failed: {safe_line(message.error)}"))
