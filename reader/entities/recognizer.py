@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import fields as dataclass_fields
 from typing import Protocol, runtime_checkable
 
 from reader.entities import lexicon
@@ -79,7 +79,6 @@ _PARTICLE = (
 # Words of one name are separated by one space: a wider gap is a layout boundary.
 _SEQUENCE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE})*{_INNER_WORD})*")
 _HAS_UPPER = re.compile(_UP)
-_SPLIT_WORDS = re.compile(r"[^ \u00a0]+")
 _ABBREVIATION = re.compile(rf"^(?:{_UP}\.)+$|^(?:{_UP}\.?)$")  # "U.S.", "J.", "A"
 _SENTENCE_END = frozenset(".!?:;\n…•|")
 _OPENERS = frozenset(" \t\"'“”‘’«»([{–—-*\u00a0")
@@ -87,6 +86,37 @@ _OPENERS = frozenset(" \t\"'“”‘’«»([{–—-*\u00a0")
 MAX_HEADLINE_CHARS = 300  # a longer line is a paragraph, whatever its capitals
 MAX_NAME_WORDS = 8  # longer capitalised runs are split (titles, lists of names)
 MAX_MENTION_CHARS = 200
+
+
+def _mention_constructor() -> Callable[[int, int, str, str, str], EntityMention]:
+    """``EntityMention(start, end, type, text, key)``, made faster where the class allows it.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+    costs as much as the rest of recognition's last step. When EntityMention is a plain frozen
+    dataclass (fields in a ``__dict__``, no ``__post_init__``), an instance is built by filling its
+    ``__dict__`` at once: the same object, equal to one made by ``__init__`` (checked here).
+    """
+    fields = ("start", "end", "type", "text", "key")
+    if (
+        hasattr(EntityMention, "__slots__")
+        or hasattr(EntityMention, "__post_init__")
+        or tuple(f.name for f in dataclass_fields(EntityMention)) != fields
+    ):
+        return EntityMention
+    new, set_attribute = object.__new__, object.__setattr__
+
+    def make(start: int, end: int, type: str, text: str, key: str) -> EntityMention:
+        mention = new(EntityMention)
+        set_attribute(mention, "__dict__", {"start": start, "end": end, "type": type, "text": text, "key": key})
+        return mention
+
+    sample = (1, 5, ORG, "Acme", "acme")
+    if make(*sample) != EntityMention(*sample) or vars(make(*sample)) != vars(EntityMention(*sample)):
+        return EntityMention
+    return make
+
+
+_new_mention = _mention_constructor()
 
 
 @dataclass(slots=True)
@@ -110,7 +140,6 @@ class _Article:
     gaz: Gazetteer
     mid_capitals: set[str] = field(default_factory=set)  # words seen capitalised mid-sentence
     evidence: dict[tuple[str, object], bool] = field(default_factory=dict)
-    _line_kinds: dict[int, str] = field(default_factory=dict)
 
     def seen_lowercase(self, word: str) -> bool:
         """Whether the word occurs in lowercase as a whole word somewhere in the article."""
@@ -127,17 +156,6 @@ class _Article:
                 return True
             position = text.find(lower, position + 1)
         return False
-
-    def line_kind(self, position: int) -> str:
-        """"caps" (ALL-CAPS headline), "title" (Title Case headline) or "prose" for the line at position."""
-        start = self.text.rfind("\n", 0, position) + 1
-        kind = self._line_kinds.get(start)
-        if kind is None:
-            end = self.text.find("\n", position)
-            end = end if end >= 0 else len(self.text)
-            kind = _line_kind(self.text[start:end]) if end - start <= MAX_HEADLINE_CHARS else "prose"
-            self._line_kinds[start] = kind
-        return kind
 
 
 def _line_kind(line: str) -> str:
@@ -201,46 +219,66 @@ class RuleBasedRecognizer:
         for words, initial, kind in runs:
             candidates.extend(self._segments(article, words, initial, kind))
         _unify_within_article(candidates)
-        return [
-            EntityMention(c.start, c.end, c.type, text[c.start : c.end], c.key)
-            for c in candidates
-            if c.type
-        ]
+        mention = _new_mention
+        return [mention(c.start, c.end, c.type, text[c.start : c.end], c.key) for c in candidates if c.type]
 
     # -- pass 1: capitalised runs and what they say about the article -------------------------
 
     def _runs(self, article: _Article) -> list[tuple[list[tuple[int, int, str]], bool, str]]:
+        """The capitalised runs of the article, each with whether it opens a sentence and its line's kind.
+
+        One regex pass; the per-match work is a few string checks (the hot loop of recognition).
+        """
         text = article.text
         runs: list[tuple[list[tuple[int, int, str]], bool, str]] = []
         mid = article.mid_capitals
         common = article.common
-        line_kind = article.line_kind
+        line_end = -1  # the current line is [.., line_end): kinds are found once per line with a run
+        kind = prose_kind = "prose"
         for match in _SEQUENCE.finditer(text):
             start = match.start()
-            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                continue  # inside a word ("iPhone", "e-Learning")
+            if start:
+                before = text[start - 1]
+                if before == " " and start > 1 and text[start - 2].isalnum():
+                    initial = False  # mid-sentence: the common case
+                elif before.isalnum() or before == "_":
+                    continue  # inside a word ("iPhone", "e-Learning")
+                else:
+                    initial = _is_sentence_start(text, start)
+            else:
+                initial = True
             group = match.group()
-            initial = _is_sentence_start(text, start)
             single = " " not in group and "\u00a0" not in group
             if initial and single and group.lower() in common and not group.isupper():
                 continue  # "The", "However": the most frequent run of all, and never a name
-            kind = line_kind(start)
-            prose = kind == "prose"
+            if start > line_end:
+                line_end = text.find("\n", start)
+                if line_end < 0:
+                    line_end = len(text)
+                line_start = text.rfind("\n", 0, start) + 1
+                kind = _line_kind(text[line_start:line_end]) if line_end - line_start <= MAX_HEADLINE_CHARS else prose_kind
+            prose = kind == prose_kind
             if single:  # one word: the common case
                 if group[-1] == "." and _strip_dot(group):
                     group = group[:-1]
                 if prose and not initial:
                     mid.add(group)
+                if group.lower() in common and not _is_acronym(group):
+                    continue  # "Monday", "Christmas": a common word alone is never a name (see _typed)
                 runs.append(([(start, start + len(group), group)], initial, kind))
                 continue
-            words = [(start + m.start(), start + m.end(), m.group()) for m in _SPLIT_WORDS.finditer(group)]
+            words: list[tuple[int, int, str]] = []
+            position = start
+            for word in group.split():  # words are one space (or no-break space) apart
+                words.append((position, position + len(word), word))
+                position += len(word) + 1
             piece_start = 0
-            for index in range(1, len(words) + 1):
-                if index < len(words) and not (
-                    words[index - 1][2][-1] == "."
-                    and (_strip_dot(words[index - 1][2]) or words[index][2].lower() in common)
-                ):
-                    continue
+            count = len(words)
+            for index in range(1, count + 1):
+                if index < count:
+                    previous = words[index - 1][2]
+                    if previous[-1] != "." or not (_strip_dot(previous) or words[index][2].lower() in common):
+                        continue
                 # "... Americans. Oracle ...", "Oracle Corp. The ...": a sentence ended there
                 piece = words[piece_start:index]
                 piece_initial = initial if piece_start == 0 else True
@@ -262,38 +300,42 @@ class RuleBasedRecognizer:
             return list(self._caps_segments(article, words))
         if kind == "title" or article.lang in lexicon.NOUN_CAPITALISING_LANGS:
             return self._decide(article, words, initial=initial, headline=kind == "title")
-        # In prose the decision depends on the words, the language and (at a sentence start)
-        # on whether the article backs the first word: memoised across articles.
+        # In prose the decision depends on the words, the language, a few facts of context and
+        # (at a sentence start) on whether the article backs the first word: memoised across articles.
         text = article.text
-        before = _word_before(text, words[0][0])
-        role_before = bool(before) and (before in lexicon.PERSON_NOUNS or before in lexicon.PERSON_TITLES)
-        place_before = bool(before) and before in lexicon.PLACE_PREPOSITIONS
-        adjective = (
-            len(words) == 1 and words[0][2].lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, words[0][1])
-        )
-        quoted = words[0][0] > 0 and text[words[0][0] - 1] in _QUOTE_OR_SPACE and _is_quoted(text, words[0][0], words[-1][1])
+        first_start, first_end, first_word = words[0]
+        single = len(words) == 1
+        end = words[-1][1]
+        flags = 0
+        if first_start > 1 and text[first_start - 1] == " ":
+            before = _word_before(text, first_start)
+            if before:
+                if before in _ROLE_CUES:
+                    flags = _ROLE_BEFORE
+                if before in lexicon.PLACE_PREPOSITIONS:
+                    flags |= _PLACE_BEFORE
+            if text[first_start - 2] in _OPENING_QUOTES and _is_quoted(text, first_start, end):
+                flags |= _QUOTED
+        elif first_start and text[first_start - 1] in _OPENING_QUOTES and _is_quoted(text, first_start, end):
+            flags |= _QUOTED
+        if single and first_word.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, first_end):
+            flags |= _ADJECTIVE
         evidence = None
         if initial:
-            evidence_key = (words[0][2], len(words) > 1 and words[1][2])
+            evidence_key = (first_word, not single and words[1][2])
             evidence = article.evidence.get(evidence_key)
             if evidence is None:
-                evidence = article.evidence[evidence_key] = self._has_evidence(article, words[0][2], words, headline=False)
-        memo_key = (
-            article.lang, words[0][2] if len(words) == 1 else tuple(w for _, _, w in words), evidence, role_before, adjective, quoted, place_before
-        )
+                evidence = article.evidence[evidence_key] = self._has_evidence(article, first_word, words, headline=False)
+            flags |= _BACKED if evidence else _UNBACKED
+        memo_key = (article.lang, first_word if single else text[first_start:end], flags)
         decided = _RUN_MEMO.get(memo_key)
         if decided is None:
-            index_of = {w[0]: i for i, w in enumerate(words)}
-            decided = tuple(
-                (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
-                for c in self._decide(
-                    article, words, initial=initial, headline=False, evidence=evidence, role_before=role_before, adjective=adjective,
-                    quoted=quoted, place_before=place_before,
-                )
-            )
+            decided = self._decide_prose(article, words, initial, evidence, flags)
             if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
                 _RUN_MEMO.clear()
             _RUN_MEMO[memo_key] = decided
+        if single:
+            return [_Candidate(first_start, first_end, words, kind_, key, weight, place) for _, _, _, kind_, key, weight, place in decided]
         out: list[_Candidate] = []
         for first, count, last_length, kind_, key, weight, place in decided:
             kept = words[first : first + count]
@@ -302,6 +344,20 @@ class RuleBasedRecognizer:
                 kept[-1] = (kept[-1][0], end, kept[-1][2][: end - kept[-1][0]])
             out.append(_Candidate(kept[0][0], end, kept, kind_, key, weight, place))
         return out
+
+    def _decide_prose(
+        self, article: _Article, words: list[tuple[int, int, str]], initial: bool, evidence: bool | None, flags: int
+    ) -> tuple[tuple[int, int, int, str, str, float, Place | None], ...]:
+        """The decision on a prose run, relative to its words: (first word, word count, length of
+        the last word, type, key, weight, place) of each candidate, so that it can be memoised."""
+        index_of = {w[0]: i for i, w in enumerate(words)}
+        return tuple(
+            (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
+            for c in self._decide(
+                article, words, initial=initial, headline=False, evidence=evidence, role_before=bool(flags & _ROLE_BEFORE),
+                adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED), place_before=bool(flags & _PLACE_BEFORE),
+            )
+        )
 
     def _decide(
         self,
@@ -537,6 +593,10 @@ def _word_before(text: str, start: int) -> str:
     end = start - 1
     if end <= 0 or text[end] != " ":
         return ""
+    begin = text.rfind(" ", 0, end) + 1
+    word = text[begin:end]
+    if word.isalpha():  # the common case: a plain word between two spaces
+        return word if word[0].islower() else ""
     begin = end
     while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
         begin -= 1
@@ -546,7 +606,6 @@ def _word_before(text: str, start: int) -> str:
 
 _OPENING_QUOTES = frozenset('"“«‘\'')
 _CLOSING_QUOTES = frozenset('"”»’\'')
-_QUOTE_OR_SPACE = _OPENING_QUOTES | {" "}
 
 
 def _is_quoted(text: str, start: int, end: int) -> bool:
@@ -584,6 +643,9 @@ def _is_name_word(word: str, article: _Article) -> bool:
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
 _RUN_MEMO: dict[tuple[object, ...], tuple[tuple[object, ...], ...]] = {}
 _RUN_MEMO_SIZE = 200_000
+# The facts of context a prose run's decision depends on, as bits of its memo key.
+_ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
+_ROLE_CUES = lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES
 _INNER_PLACE_HEADS = frozenset("mount mt mt. lake river gulf cape mont lac golfe monte lago".split())
 _DETERMINERS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -603,12 +665,18 @@ _NEXT_WORD = re.compile(r"[\w'’-]+")
 
 
 def _is_acronym(word: str) -> bool:
+    """"CEO", "U.S.", "NATOs": at least two letters, all but one of them capitals, the first two capitals."""
+    head = word[:2]
+    if head.upper() != head:
+        return False  # "Trump": the common case, decided by its first two letters
     letters = [ch for ch in word if ch.isalpha()]
-    return len(letters) >= 2 and sum(1 for ch in letters if ch.isupper()) >= len(letters) - 1 and word[:2].upper() == word[:2]
+    return len(letters) >= 2 and sum(1 for ch in letters if ch.isupper()) >= len(letters) - 1
 
 
 def _is_camel(word: str) -> bool:
     """"TikTok", "ByteDance", "YouTube": an inner capital after a lowercase letter."""
+    if word[1:].islower() or word.isupper():
+        return False  # no capital after the first letter, or no lowercase letter at all
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 
 
@@ -648,6 +716,24 @@ def _unify_within_article(candidates: list[_Candidate]) -> None:
                 continue
             if c.type in (PERSON, "?") or c.weight < 2.0 or (c.place is not None and c.place.kind == "city"):
                 c.type, c.key, c.weight, c.place = PERSON, person.key, max(c.weight, 1.5), None
+    # Most articles give each key one type: then there is nothing to vote on.
+    type_of_key: dict[str, str] = {}
+    contested = False
+    for c in candidates:
+        kind = c.type
+        if kind not in _ENTITY_TYPE_SET:
+            contested = contested or kind == "?"
+        elif type_of_key.setdefault(c.key, kind) != kind:
+            contested = True
+    if contested:
+        _vote_types(candidates)
+
+
+_ENTITY_TYPE_SET = frozenset(ENTITY_TYPES)
+
+
+def _vote_types(candidates: list[_Candidate]) -> None:
+    """Each key takes the type with the most evidence (weight) among its mentions (places keep theirs)."""
     votes: dict[str, dict[str, float]] = {}
     for c in candidates:
         if c.type in ENTITY_TYPES:
@@ -664,23 +750,34 @@ def _unify_within_article(candidates: list[_Candidate]) -> None:
 def _split_adjacent_names(candidates: list[_Candidate]) -> None:
     """"Oracle TikTok deal": a default-typed run seen once, whose every word stands alone more
     often elsewhere in the article, is two names side by side, not a person called Oracle TikTok."""
-    if not any(len(c.words) > 1 and c.weight <= 1.0 for c in candidates):
+    weak_runs = [c for c in candidates if len(c.words) > 1 and c.weight <= 1.0]
+    if not weak_runs:
         return
     alone: dict[str, int] = {}
-    runs: dict[tuple[str, ...], int] = {}
-    folded: list[tuple[str, ...]] = []
     for c in candidates:
-        words = tuple(w.lower() for _, _, w in c.words) if len(c.words) > 1 else (c.words[0][2].lower(),)
-        folded.append(words)
-        if len(words) == 1:
-            alone[words[0]] = alone.get(words[0], 0) + 1
-        else:
-            runs[words] = runs.get(words, 0) + 1
+        if len(c.words) == 1:
+            word = c.words[0][2].lower()
+            alone[word] = alone.get(word, 0) + 1
     if not alone:
         return
+    to_split: set[int] = set()
+    runs: dict[tuple[str, ...], int] | None = None  # counted only when a run is a candidate for splitting
+    for c in weak_runs:
+        words = tuple(w.lower() for _, _, w in c.words)
+        if all(alone.get(w, 0) > 1 for w in words):
+            if runs is None:
+                runs = {}
+                for other in candidates:
+                    if len(other.words) > 1:
+                        other_words = tuple(w.lower() for _, _, w in other.words)
+                        runs[other_words] = runs.get(other_words, 0) + 1
+            if runs[words] == 1:
+                to_split.add(id(c))
+    if not to_split:
+        return
     out: list[_Candidate] = []
-    for c, words in zip(candidates, folded):
-        if len(words) > 1 and c.weight <= 1.0 and runs[words] == 1 and all(alone.get(w, 0) > 1 for w in words):
+    for c in candidates:
+        if id(c) in to_split:
             out.extend(_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5) for start, end, word in c.words)
         else:
             out.append(c)
