@@ -96,7 +96,8 @@ class EntityPanel(Vertical):
         self._entities = list(entities)
         self.query_one("#entities-title", Static).update(Text(f"{title} · {self.scope} (c)", end=""))
         options: list[Option] = []
-        room = max(8, (self.size.width or 32) - 8)  # count, type mark, padding: names never wrap
+        width = self.size.width or (26 if self.screen.has_class("-narrow") else 32)  # before the first layout
+        room = max(8, width - 10)  # border, scrollbar, count and type mark: names never wrap
         for number, entity in enumerate(self._entities):
             mark, kind = TYPE_MARKS.get(entity.type, TYPE_MARKS["OTHER"])
             prompt = Text(end="", no_wrap=True, overflow="ellipsis")
