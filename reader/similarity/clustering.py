@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import heapq
 import math
+import multiprocessing
+import os
+from collections import deque
 from itertools import islice
 from operator import itemgetter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
@@ -682,7 +685,44 @@ def unit_from_store(stored: StoredUnit, analyzers: Sequence[Callable[[PreparedAr
     )
 
 
-def recluster(library: Library, *, on_progress: Callable[[int], None] | None = None) -> ReclusterReport:
+def _rebuild_analyzers() -> list[Callable[[PreparedArticle], PreparedArticle]]:
+    """Entity mentions and whatever else other areas add; not the similarity analysers
+    (sections are kept as stored, fingerprints are not needed to cluster)."""
+    from reader.pipeline import ARTICLE_ANALYZERS
+
+    return [a for a in ARTICLE_ANALYZERS if not getattr(a, "__module__", "").startswith("reader.similarity")]
+
+
+def units_from_store(page: list[StoredUnit]) -> list[StoryUnit]:
+    """Analyse a page of stored stories again (runs in worker processes for large libraries)."""
+    analyzers = _rebuild_analyzers()
+    return [unit_from_store(stored, analyzers) for stored in page]
+
+
+# Libraries with more stories than this are analysed again in a process pool.
+POOL_THRESHOLD = 2000
+IN_FLIGHT_PAGES = 4
+
+
+def analysed_pages(library: Library, workers: int) -> Iterator[list[StoryUnit]]:
+    """Stored stories, a page at a time, analysed in order; the store is read on this thread only."""
+    pages = library.iter_story_units(page_size=500)
+    if workers <= 1 or library.article_count() < POOL_THRESHOLD:
+        yield from map(units_from_store, pages)
+        return
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pending: deque = deque()
+        for page in pages:
+            pending.append(pool.apply_async(units_from_store, (page,)))
+            if len(pending) >= IN_FLIGHT_PAGES:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def recluster(
+    library: Library, *, workers: int | None = None, on_progress: Callable[[int], None] | None = None
+) -> ReclusterReport:
     """Rebuild every cluster from scratch, in one transaction, keeping user state.
 
     Old clusters are mapped to new ones by largest overlap (each old id used once): a new
@@ -690,19 +730,14 @@ def recluster(library: Library, *, on_progress: Callable[[int], None] | None = N
     state, stars and notes stay where the reader left them. A starred old cluster whose id
     is not reused passes its star to the new cluster holding most of its members.
     """
-    from reader.pipeline import ARTICLE_ANALYZERS
-
-    # entity mentions and whatever else other areas add; not the similarity analysers (sections
-    # are kept as stored, fingerprints are not needed to cluster)
-    analyzers = [a for a in ARTICLE_ANALYZERS if not getattr(a, "__module__", "").startswith("reader.similarity")]
     stories = 0
     with library.transaction():
         library.begin_story_rebuild()
-        for page in library.iter_story_units(page_size=500):
+        for units in analysed_pages(library, workers if workers is not None else (os.cpu_count() or 1)):
             clusterer = StoryClusterer(library)
-            clusterer.assign([unit_from_store(stored, analyzers) for stored in page])
+            clusterer.assign(units)
             clusterer.finish()
-            stories += len(page)
+            stories += len(units)
             if on_progress:
                 on_progress(stories)
         kept, carried = map_rebuilt_clusters(library)
