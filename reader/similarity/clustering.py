@@ -24,12 +24,12 @@ import math
 import multiprocessing
 import os
 from collections import deque
-from itertools import islice
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
 from datetime import datetime
+from itertools import islice
+from operator import itemgetter
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.similarity.story_terms import StoryTerms, story_terms_of
@@ -91,8 +91,6 @@ class StoryUnit:
 
 def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
     """ARTICLE_ANALYZER: one term vector per story of the page (its sections, or the page)."""
-    from dataclasses import replace
-
     if len(prepared.sections) > 1:
         terms = tuple(
             story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang)
@@ -117,15 +115,12 @@ def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
 
 def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> dict[str, float]:
     """The story's strongest TF-IDF terms as a vector of unit length."""
-    vector = {key: tf * key_weight[key] for key, tf in weights.items()}
+    weight_of = key_weight.get
+    vector = {key: tf * weight_of(key, 1.0) for key, tf in weights.items()}
     if len(vector) > VECTOR_TERMS:
         vector = dict(heapq.nlargest(VECTOR_TERMS, vector.items(), key=lambda item: item[1]))
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {key: w / norm for key, w in vector.items()} if norm else {}
-
-
-def is_word(key: str) -> bool:
-    return key[0] == "w"
 
 
 def word_lang(key: str) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from reader.similarity.clustering import cosine, square_norms, time_factor, weighted_vector
+from reader.similarity.clustering import (
+    cosine,
+    square_norms,
+    time_factor,
+    weighted_vector,
+)
 from reader.similarity.story_terms import number_key, story_terms_of, term_counts
 from reader.store.story_clusters import StoryProfile, term_id
 
