@@ -6,10 +6,10 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
 1. **Index.** Each article's fingerprint (computed in a worker, see ``fingerprint.py``) goes
    into the store: its LSH band keys and its winnowed containment keys, one posting each.
 2. **Candidates.** Every key of the batch is looked up in the index (at most
-   ``POSTINGS_PER_KEY`` postings per key, the newest: a key held by hundreds of articles is
-   boilerplate and says nothing). An article becomes a candidate when it shares an LSH band
-   (Jaccard-similar texts: near copies), two containment keys, or one rare containment key
-   (one text inside the other, whatever their sizes).
+   ``POSTINGS_PER_KEY`` postings per key, the newest; a containment key held by that many
+   articles is a stock phrase or boilerplate and is not counted). An article becomes a candidate when it shares an LSH band
+   (Jaccard-similar texts: near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys
+   that the smaller text would share if it were inside the other (whatever their sizes).
 3. **Verification.** Each candidate pair is checked exactly on the word shingles of both
    texts. The measure is *coverage*: the share of a text's words that lie in a run of five
    words also found in the other text, i.e. how much of it is copied. A changed word only
@@ -32,18 +32,22 @@ a multi-story page is *contained* in that page.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 
 from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
+    BAND_KEY_FLAG,
     SHINGLE_WORDS,
     Fingerprint,
     fingerprint,
     shingle_sequence,
     sorted_unique,
+    winnow_window,
     word_hashes,
 )
 from reader.store import Library, UpsertResult
@@ -53,7 +57,9 @@ MIN_SHINGLES = 16  # about 20 words
 NEAR_COVERAGE = 0.75
 CONTAINED_COVERAGE = 0.8
 POSTINGS_PER_KEY = 64
-RARE_KEY_POSTINGS = 16  # a key held by at most this many articles is specific enough to go on alone
+# A pair is verified when it shares this share of the keys expected if the smaller text were
+# inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
+CANDIDATE_KEY_SHARE = 0.3
 MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
 
 
@@ -98,24 +104,43 @@ class Shingled:
         sequence = shingle_sequence(hashes)
         return cls(len(hashes), sequence, sorted_unique(sequence))
 
+    @classmethod
+    def of_fingerprint(cls, fp: Fingerprint) -> Shingled:
+        """From the shingles a worker already computed (the fingerprint carries them)."""
+        return cls(fp.words, fp.sequence, sorted_unique(fp.sequence))
+
+
+def shared_shingles(text: Shingled, other: Shingled) -> np.ndarray:
+    """For each shingle of the text, in order: is it also in the other text?"""
+    if len(other.distinct) == 0 or len(text.sequence) == 0:
+        return np.zeros(len(text.sequence), dtype=bool)
+    found = np.searchsorted(other.distinct, text.sequence)
+    found[found == len(other.distinct)] = 0
+    return other.distinct[found] == text.sequence
+
 
 def coverage(text: Shingled, other: Shingled) -> float:
     """The share of the text's words that lie in a run of SHINGLE_WORDS words also found in
     the other text: how much of it is copied text. Scattered word edits barely lower it
     (each changed word leaves its neighbours covered by other runs), while independently
     written text on the same subject stays low (it shares words, not runs of five)."""
-    if text.words == 0 or len(other.distinct) == 0:
+    if text.words == 0:
         return 0.0
-    found = np.minimum(np.searchsorted(other.distinct, text.sequence), len(other.distinct) - 1)
-    shared = other.distinct[found] == text.sequence
-    if len(text.sequence) == 1:  # a text shorter than one shingle
+    shared = shared_shingles(text, other)
+    if len(shared) == 1:  # a text shorter than one shingle
         return float(shared[0])
-    counts = np.zeros(len(shared) + 1, dtype=np.int64)
-    np.cumsum(shared, out=counts[1:])
-    positions = np.arange(text.words)
-    first = np.clip(positions - SHINGLE_WORDS + 1, 0, len(shared))  # shingles holding word i: first..last
-    last = np.clip(positions + 1, 0, len(shared))
-    return float(np.count_nonzero(counts[last] > counts[first])) / text.words
+    covered = np.zeros(text.words, dtype=bool)
+    for offset in range(SHINGLE_WORDS):  # shingle j covers words j .. j + SHINGLE_WORDS - 1
+        covered[offset : offset + len(shared)] |= shared
+    return float(np.count_nonzero(covered)) / text.words
+
+
+def could_relate(a: Shingled, b: Shingled) -> bool:
+    """A cheap bound: n shared shingles cover at most n * SHINGLE_WORDS words, so a pair that
+    shares too few cannot reach the smaller text's containment threshold."""
+    small, large = (a, b) if len(a.distinct) <= len(b.distinct) else (b, a)
+    shared = int(np.count_nonzero(shared_shingles(small, large)))
+    return shared * SHINGLE_WORDS >= min(NEAR_COVERAGE, CONTAINED_COVERAGE) * small.words
 
 
 def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled, b_hash: str) -> Verdict | None:
@@ -124,6 +149,8 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
         return None
     if a_hash == b_hash:
         return Verdict("exact", 1.0, min(a_id, b_id), max(a_id, b_id))
+    if not could_relate(a, b):
+        return None
     a_copied, b_copied = coverage(a, b), coverage(b, a)
     if min(a_copied, b_copied) >= NEAR_COVERAGE:
         return Verdict("near", min(a_copied, b_copied), min(a_id, b_id), max(a_id, b_id))
@@ -135,29 +162,53 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
 
 
 def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> list[tuple[int, int]]:
-    """Pairs of ids worth verifying (each unordered pair once): the new articles and the
-    articles sharing an LSH band with them, or two containment keys, or one rare key."""
-    keys = sorted({int(k) for a in articles for ks in (a.fingerprint.band_keys, a.fingerprint.containment_keys) for k in ks})
-    postings = library.lsh_postings(keys, per_key=POSTINGS_PER_KEY)
-    pairs: set[tuple[int, int]] = set()
+    """Pairs of ids worth verifying, each unordered pair once: a new article and an article
+    that shares an LSH band with it, or enough of the containment keys that the smaller of
+    the two would share if it were inside the other."""
+    in_batch: dict[int, list[int]] = {}  # the batch meets itself in memory, the library in the index
     for article in articles:
-        counts: dict[int, list[int]] = {}  # other id -> [bands, keys, rare keys] in common
-        for key in article.fingerprint.band_keys.tolist():
-            for other in postings.get(key, ()):
-                counts.setdefault(other, [0, 0, 0])[0] += 1
-        for key in article.fingerprint.containment_keys.tolist():
-            holders = postings.get(key, ())
-            rare = len(holders) <= RARE_KEY_POSTINGS
-            for other in holders:
-                tally = counts.setdefault(other, [0, 0, 0])
-                tally[1] += 1
-                tally[2] += rare
-        counts.pop(article.article_id, None)
-        worth = [(tally, other) for other, tally in counts.items() if tally[0] or tally[1] >= 2 or tally[2]]
-        worth.sort(reverse=True)
-        for _, other in worth[:MAX_CANDIDATES]:
-            pairs.add((min(article.article_id, other), max(article.article_id, other)))
-    return sorted(pairs)
+        for keys in (article.fingerprint.band_keys, article.fingerprint.containment_keys):
+            for key in keys.tolist():
+                in_batch.setdefault(key, []).append(article.article_id)
+    stored = library.lsh_postings(sorted(in_batch), per_key=POSTINGS_PER_KEY)
+    bands: Counter[tuple[int, int]] = Counter()
+    shared: Counter[tuple[int, int]] = Counter()
+    for key, holders in in_batch.items():
+        others = stored.get(key, []) + holders if len(holders) > 1 else stored.get(key)
+        if not others:
+            continue
+        if key < BAND_KEY_FLAG and len(others) >= POSTINGS_PER_KEY:
+            continue  # a passage in that many articles is boilerplate: it says nothing
+        (bands if key >= BAND_KEY_FLAG else shared).update(product(holders, others))
+    batch = {a.article_id: (a.fingerprint.shingle_count, len(a.fingerprint.containment_keys)) for a in articles}
+    others_ids = {other for pairs in (bands, shared) for _, other in pairs if other not in batch}
+    sizes = batch | library.fingerprint_sizes(others_ids)
+    worth: dict[int, list[tuple[float, int]]] = {}
+    for pair in bands.keys() | shared.keys():
+        article_id, other = pair
+        if article_id == other or other not in sizes:
+            continue
+        share = estimated_key_share(shared[pair], sizes[article_id], sizes[other])
+        if bands[pair] or share >= CANDIDATE_KEY_SHARE:
+            worth.setdefault(article_id, []).append((bands[pair] + share, other))
+    chosen: set[tuple[int, int]] = set()
+    for article_id, scored in worth.items():
+        for _, other in sorted(scored, reverse=True)[:MAX_CANDIDATES]:
+            chosen.add((min(article_id, other), max(article_id, other)))
+    return sorted(chosen)
+
+
+def estimated_key_share(shared: int, a: tuple[int, int], b: tuple[int, int]) -> float:
+    """How much of the smaller text the other seems to hold, from the containment keys alone.
+
+    ``a`` and ``b`` are (shingles, keys kept). If the text with the narrower window (the
+    smaller one) lies inside the other, every key the wider-window text has in that passage
+    is also one of its own keys: about keys * (w_small + 1) / (w_large + 1) of them. The
+    share of that found is an estimate of how much of it is inside."""
+    (small_shingles, small_keys), (large_shingles, _) = sorted((a, b))
+    w_small, w_large = winnow_window(small_shingles), winnow_window(large_shingles)
+    expected = small_keys * (w_small + 1) / (w_large + 1)
+    return shared / max(1.0, expected)
 
 
 def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[tuple[int, int]]) -> list[RelationRow]:
@@ -167,8 +218,10 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
 
     def shingles(article_id: int) -> Shingled:
         if article_id not in shingled:
-            text = batch[article_id].text if article_id in batch else stored[article_id][1]
-            shingled[article_id] = Shingled.of(text)
+            if article_id in batch:
+                shingled[article_id] = Shingled.of_fingerprint(batch[article_id].fingerprint)
+            else:
+                shingled[article_id] = Shingled.of(stored[article_id][1])
         return shingled[article_id]
 
     def text_hash(article_id: int) -> str:
@@ -189,6 +242,7 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
     indexable = [a for a in articles if a.fingerprint.shingle_count >= MIN_SHINGLES]
     if not indexable:
         return []
+    candidates = candidate_pairs(library, indexable)  # looked up before the batch is in the index
     library.index_fingerprints(
         [
             IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.band_keys.tolist(),
@@ -196,7 +250,7 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
             for a in indexable
         ]
     )
-    relations = verify_pairs(library, indexable, candidate_pairs(library, indexable))
+    relations = verify_pairs(library, indexable, candidates)
     library.add_duplicates(relations)
     return relations
 

@@ -17,10 +17,11 @@ fingerprints computed in worker processes can be compared with ones stored years
 * **LSH bands**: ``BANDS`` groups of ``BAND_ROWS`` bins, each hashed to one key; texts that
   share a band key are candidates for a near-duplicate check.
 * **Containment keys** (winnowing, Schleimer, Wilkerson & Aiken 2003): the smallest shingle
-  hash of every window of consecutive shingles (32 of them; 1/8 of the text, at least 8, for
-  short texts). Selection is local, so a passage that appears in two texts yields the same
-  keys in both: with 32-shingle windows, any common run of at least 36 words is guaranteed
-  to share a key, however long the texts around it. That is what Jaccard-based LSH cannot
+  hash of every window of consecutive shingles (1/8 of the text's shingles, between 8 and
+  32: about 16 keys per text up to 256 shingles, 2 per 33 shingles beyond). Selection is local, so a
+  passage that appears in two texts yields the same keys in both: any common run of at
+  least w + 4 words (w the wider window of the two) is guaranteed to share a key, however
+  long the texts around it. That is what Jaccard-based LSH cannot
   do: a 2.6 kB article inside a 14 kB page has a Jaccard similarity of about 0.18 with it,
   far below any band threshold, but the page's keys inside that passage are among the
   article's keys.
@@ -38,7 +39,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,17 +49,18 @@ SHINGLE_WORDS = 5
 MINHASH_BINS = 30
 BANDS = 10
 BAND_ROWS = 3  # BANDS * BAND_ROWS <= MINHASH_BINS
-WINNOW_WINDOW = 32  # the window of texts of 8 * 32 shingles or more; shorter ones use n / 8, at least 8
+WINNOW_WINDOW = 32  # the widest window, for texts of 8 * 32 shingles or more; shorter ones use n / 8
 MIN_WINNOW_WINDOW = 8
 MAX_CONTAINMENT_KEYS = 4096
 
 FORMAT_VERSION = 1
 _MAGIC = b"RDF"
-_HEADER = struct.Struct("<3sBIHHQ")
+_HEADER = struct.Struct("<3sBIHHQII")
 
 # Band keys and containment keys share one index table; bit 62 tells them apart and keeps
 # every key a positive SQLite integer.
-_BAND_FLAG = np.uint64(1 << 62)
+BAND_KEY_FLAG = 1 << 62
+_BAND_FLAG = np.uint64(BAND_KEY_FLAG)
 _KEY_MASK = np.uint64((1 << 62) - 1)
 NO_CUT = (1 << 62) - 1  # the containment-key cut of a text that kept all its keys
 
@@ -96,27 +98,34 @@ class Fingerprint:
     containment_keys: np.ndarray  # int64, sorted, at most MAX_CONTAINMENT_KEYS
     containment_cut: int  # every winnowed key <= cut was kept (NO_CUT: all were kept)
     minhash: np.ndarray  # uint32, MINHASH_BINS values (empty for a text without shingles)
+    words: int = 0
+    sequence: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # shingles in text order
 
     def to_bytes(self) -> bytes:
         header = _HEADER.pack(
             _MAGIC, FORMAT_VERSION, self.shingle_count, len(self.band_keys), len(self.containment_keys),
-            self.containment_cut,
+            self.containment_cut, self.words, len(self.sequence),
         )
-        arrays = (self.band_keys, self.containment_keys)
-        return b"".join((header, *(a.astype("<i8").tobytes() for a in arrays), self.minhash.astype("<u4").tobytes()))
+        parts = (
+            self.band_keys.astype("<i8"), self.containment_keys.astype("<i8"), self.sequence.astype("<u8"),
+            self.minhash.astype("<u4"),
+        )
+        return b"".join((header, *(a.tobytes() for a in parts)))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
-        magic, version, shingles, n_bands, n_keys, cut = _HEADER.unpack_from(data)
+        magic, version, shingles, n_bands, n_keys, cut, words, n_sequence = _HEADER.unpack_from(data)
         if magic != _MAGIC or version != FORMAT_VERSION:
             raise ValueError("not a fingerprint of this version")
         offset = _HEADER.size
         arrays = []
-        for count in (n_bands, n_keys):
-            arrays.append(np.frombuffer(data, dtype="<i8", count=count, offset=offset).astype(np.int64))
+        for count, dtype in ((n_bands, "<i8"), (n_keys, "<i8"), (n_sequence, "<u8")):
+            arrays.append(np.frombuffer(data, dtype=dtype, count=count, offset=offset))
             offset += 8 * count
-        minhash = np.frombuffer(data, dtype="<u4", offset=offset).astype(np.uint32)
-        return cls(shingles, arrays[0], arrays[1], cut, minhash)
+        minhash = np.frombuffer(data, dtype="<u4", offset=offset)
+        bands, keys = arrays[0].astype(np.int64, copy=False), arrays[1].astype(np.int64, copy=False)
+        sequence = arrays[2].astype(np.uint64, copy=False)
+        return cls(shingles, bands, keys, cut, minhash.astype(np.uint32, copy=False), words, sequence)
 
 
 # -- words and shingles ---------------------------------------------------------------------------
@@ -289,11 +298,13 @@ def containment_keys(sequence: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    sequence = shingle_sequence(word_hashes(text))
+    """The fingerprint of a text; it carries the shingle sequence too, for the exact check."""
+    hashes = word_hashes(text)
+    sequence = shingle_sequence(hashes)
     distinct = sorted_unique(sequence)
     minhash = one_permutation_minhash(distinct)
     keys, cut = containment_keys(sequence)
-    return Fingerprint(len(distinct), band_keys(minhash), keys, cut, minhash)
+    return Fingerprint(len(distinct), band_keys(minhash), keys, cut, minhash, len(hashes), sequence)
 
 
 def add_signature(prepared: PreparedArticle) -> PreparedArticle:

@@ -127,6 +127,16 @@ class DuplicateStore:
                     found[key] = [int(x) for x in ids.split(",")]
         return found
 
+    def fingerprint_sizes(self, article_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """{id: (distinct shingles, containment keys kept)} of indexed articles."""
+        ids = list(set(article_ids))
+        out: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT article_id, shingles, key_count FROM fingerprints WHERE article_id IN ({_marks(len(chunk))})"
+            out.update((row[0], (row[1], row[2])) for row in self.conn.execute(sql, chunk))
+        return out
+
     def hashes_and_texts(self, article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """{id: (content_hash, clean text)} for the verification of candidates."""
         ids = list(set(article_ids))
