@@ -735,3 +735,21 @@ async def test_annotations_show_as_highlights_and_A_jumps_to_one(story_library) 
         line = view._wrapped().line_of(focus[0])
         assert line in view.visible_lines() and app.focused is view
         assert annotation.article_id == fr
+
+
+async def test_offset_at_maps_the_screen_to_clean_text_offsets(story_library) -> None:
+    """The hook the annotations' selection mode builds on: a click position to a text offset."""
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        view = app.main_screen.article_view
+        text = app.main_screen.article.text
+        body_line = next(i for i in range(view.line_count) if view.line_text(i) and text.startswith(view.line_text(i)[:20]))
+        left = view.styles.gutter.left
+        assert view.offset_at(left, body_line) == 0
+        assert view.offset_at(left + 7, body_line) == 7
+        assert view.offset_at(left, 0) is None  # the title is not article text
+        second = body_line + 1
+        start = text.index(view.line_text(second)[:30])
+        assert view.offset_at(left + 3, second) == start + 3
