@@ -3,13 +3,15 @@ index and verified exactly.
 
 How a batch of new (or changed) articles is handled, inside the batch's transaction:
 
-1. **Index.** Each article's fingerprint (computed in a worker, see ``fingerprint.py``) goes
-   into the store: its LSH band keys and its winnowed containment keys, one posting each.
-2. **Candidates.** Every key of the batch is looked up in the index (at most
+1. **Candidates.** Every key of the batch (its LSH band keys and winnowed containment keys,
+   computed in a worker, see ``fingerprint.py``) is looked up in the index, at most
    ``POSTINGS_PER_KEY`` postings per key, the newest; a containment key held by that many
-   articles is a stock phrase or boilerplate and is not counted). An article becomes a candidate when it shares an LSH band
-   (Jaccard-similar texts: near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys
-   that the smaller text would share if it were inside the other (whatever their sizes).
+   articles is a stock phrase or boilerplate and is not counted. The batch meets itself in
+   memory. An article is a candidate when it shares an LSH band (Jaccard-similar texts:
+   near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys that the smaller text
+   would share if it were inside the other, whatever their sizes (see
+   :func:`estimated_key_share`).
+2. **Index.** The batch's keys go into the store, one posting each (``lsh_bands``).
 3. **Verification.** Each candidate pair is checked exactly on the word shingles of both
    texts. The measure is *coverage*: the share of a text's words that lie in a run of five
    words also found in the other text, i.e. how much of it is copied. A changed word only
@@ -65,10 +67,10 @@ MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
 
 @dataclass(frozen=True)
 class Indexed:
-    """An article being indexed: what the verification needs of it."""
+    """An article being indexed: what the verification needs of it (its fingerprint carries
+    its shingles)."""
 
     article_id: int
-    text: str
     content_hash: str
     fingerprint: Fingerprint
 
@@ -216,7 +218,7 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
     stored = library.hashes_and_texts({i for pair in pairs for i in pair if i not in batch})
     shingled: dict[int, Shingled] = {}
 
-    def shingles(article_id: int) -> Shingled:
+    def shingles(article_id: int) -> Shingled:  # of a stored article: from its text, once
         if article_id not in shingled:
             if article_id in batch:
                 shingled[article_id] = Shingled.of_fingerprint(batch[article_id].fingerprint)
@@ -265,7 +267,7 @@ def find_duplicates_stage(library: Library, batch: Sequence[PreparedArticle], re
         library.forget_duplicates(updated)
     latest: dict[int, Indexed] = {}  # the same page twice in a batch: the last version wins
     for prepared, result in changed:
-        latest[result.article_id] = Indexed(result.article_id, prepared.text, prepared.content_hash, fingerprint_of(prepared))
+        latest[result.article_id] = Indexed(result.article_id, prepared.content_hash, fingerprint_of(prepared))
     index_and_relate(library, list(latest.values()))
 
 
@@ -285,7 +287,7 @@ def rebuild_duplicates(library: Library, *, batch_size: int = 500, on_progress: 
             if not ids:
                 break
             stored = library.hashes_and_texts(ids)
-            articles = [Indexed(i, stored[i][1], stored[i][0], fingerprint(stored[i][1])) for i in ids if i in stored]
+            articles = [Indexed(i, stored[i][0], fingerprint(stored[i][1])) for i in ids if i in stored]
             index_and_relate(library, articles)
         last = ids[-1]
         done += len(ids)

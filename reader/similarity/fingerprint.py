@@ -1,8 +1,10 @@
 """Similarity fingerprints: word shingles, one-permutation MinHash, LSH bands, containment keys.
 
 Everything here depends on one text alone and is stable across processes and runs (no
-Python ``hash()``; words are hashed with BLAKE2b and combined with fixed constants), so
-fingerprints computed in worker processes can be compared with ones stored years ago.
+Python ``hash()``: a word's hash is a fixed polynomial over its code points, mixed with
+splitmix64's finaliser, and shingles combine word hashes with fixed constants), so
+fingerprints computed in worker processes can be compared with ones stored years ago. All of
+it is vectorised with numpy: no Python object is made per word.
 
 * **Words**: the text is NFKC-normalised and case-folded; a word is a run of letters and
   digits (so punctuation, quotes and spacing never matter). Scripts written without spaces
@@ -17,14 +19,16 @@ fingerprints computed in worker processes can be compared with ones stored years
 * **LSH bands**: ``BANDS`` groups of ``BAND_ROWS`` bins, each hashed to one key; texts that
   share a band key are candidates for a near-duplicate check.
 * **Containment keys** (winnowing, Schleimer, Wilkerson & Aiken 2003): the smallest shingle
-  hash of every window of consecutive shingles (1/8 of the text's shingles, between 8 and
-  32: about 16 keys per text up to 256 shingles, 2 per 33 shingles beyond). Selection is local, so a
-  passage that appears in two texts yields the same keys in both: any common run of at
-  least w + 4 words (w the wider window of the two) is guaranteed to share a key, however
-  long the texts around it. That is what Jaccard-based LSH cannot
-  do: a 2.6 kB article inside a 14 kB page has a Jaccard similarity of about 0.18 with it,
-  far below any band threshold, but the page's keys inside that passage are among the
-  article's keys.
+  hash of every window of consecutive shingles (w = 1/8 of the text's shingles, between 8
+  and 32: about 16 keys per text up to 256 shingles, 2 per 33 shingles beyond). Selection
+  is local, so a passage that appears in two texts yields the same keys in both: any common
+  run of at least w + 4 words (w the wider window of the two, 36 words at most) is
+  guaranteed to share a key, however long the texts around it. That is what Jaccard-based
+  LSH cannot do: a 2.6 kB article inside a 14 kB page has a Jaccard similarity of about
+  0.18 with it, far below any band threshold, but the page's keys inside that passage are
+  among the article's keys.
+* The signature also carries the shingle sequence, so that the exact check of a new
+  article against its candidates does not tokenise it a second time.
 
 Long texts: the work is linear in the text (plus one sort; about 0.2 s for 1 MB), and what
 is stored stays bounded: the bands are fixed in number, and a text keeps at most
