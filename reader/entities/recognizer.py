@@ -24,7 +24,7 @@ Any other recognizer (a spaCy model, say) plugs in through :class:`EntityRecogni
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Protocol, runtime_checkable
@@ -130,6 +130,35 @@ class _Candidate:
     place: Place | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The words of a found mention relative to its start, with the forms linking reads:
+    memoised with the decision, so that the hot path builds no word lists."""
+
+    words: tuple[tuple[int, int, str], ...]  # (start, end, word), relative to the mention's start
+    lowered: tuple[str, ...]  # each word lowercased
+    alone: str | None  # a one-word mention: its word lowercased; else None
+    last_fold: str  # fold() of the last word: the surname of a full name, or the lone word
+
+
+def _shape(words: Sequence[tuple[int, int, str]], start: int) -> _Shape:
+    lowered = tuple(w.lower() for _, _, w in words)
+    return _Shape(
+        tuple((s - start, e - start, w) for s, e, w in words), lowered, lowered[0] if len(lowered) == 1 else None, fold(words[-1][2])
+    )
+
+
+# A found mention before linking within the article: (start, end, type, key, weight, place, shape).
+_Found = tuple[int, int, str, str, float, "Place | None", _Shape]
+# A decision on a run, relative to the run's start: (start, end, type, key, weight, place, shape).
+_Decision = tuple[int, int, str, str, float, "Place | None", _Shape]
+
+
+def _found(candidate: _Candidate) -> _Found:
+    c = candidate
+    return (c.start, c.end, c.type, c.key, c.weight, c.place, _shape(c.words, c.start))
+
+
 @dataclass
 class _Article:
     """What the recognizer learns about one article before deciding on each candidate."""
@@ -214,33 +243,47 @@ class RuleBasedRecognizer:
             return []
         lang = (lang or "").split("-")[0].lower() or None
         article = _Article(text, lang, lexicon.common_words(lang), self.gaz)
-        runs = self._runs(article)
-        candidates: list[_Candidate] = []
-        for words, initial, kind in runs:
-            candidates.extend(self._segments(article, words, initial, kind))
-        _unify_within_article(candidates)
+        found, waiting = self._scan(article)
+        if waiting:
+            found = self._decide_waiting(article, found, waiting)
+        _unify_within_article(found)
         mention = _new_mention
-        return [mention(c.start, c.end, c.type, text[c.start : c.end], c.key) for c in candidates if c.type]
+        return [mention(start, end, kind, text[start:end], key) for start, end, kind, key, _, _, _ in found if kind]
 
-    # -- pass 1: capitalised runs and what they say about the article -------------------------
+    # -- pass 1: capitalised runs, what they say about the article, and the runs decided at once --
 
-    def _runs(self, article: _Article) -> list[tuple[list[tuple[int, int, str]], bool, str]]:
-        """The capitalised runs of the article, each with whether it opens a sentence and its line's kind.
+    def _scan(self, article: _Article) -> tuple[list[_Found], list[_Waiting]]:
+        """One regex pass over the capitalised runs of the article.
 
-        One regex pass; the per-match work is a few string checks (the hot loop of recognition).
+        Each run is split into pieces at sentence ends and its mid-sentence capitals recorded.
+        A prose run that does not open a sentence is decided at once (its decision does not
+        depend on the rest of the article); the others wait for the whole article's evidence.
+        This is the hot loop of recognition: the common cases take a few string checks and
+        one look-up of the memoised decision, and build no word lists.
         """
         text = article.text
-        runs: list[tuple[list[tuple[int, int, str]], bool, str]] = []
+        found: list[_Found] = []
+        waiting: list[_Waiting] = []
         mid = article.mid_capitals
         common = article.common
+        lang = article.lang
+        memo = _RUN_MEMO
+        context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _segments)
         line_end = -1  # the current line is [.., line_end): kinds are found once per line with a run
-        kind = prose_kind = "prose"
+        kind = _PROSE
         for match in _SEQUENCE.finditer(text):
             start = match.start()
+            after_word = False  # one space after a letter or digit: mid-sentence, and not in quotes
             if start:
                 before = text[start - 1]
-                if before == " " and start > 1 and text[start - 2].isalnum():
-                    initial = False  # mid-sentence: the common case
+                if before == " " and start > 1:
+                    previous = text[start - 2]
+                    if previous.isalnum():
+                        initial, after_word = False, True  # the common case
+                    else:  # ". Oracle", ", Oracle", ' "Oracle'
+                        initial = previous in _SENTENCE_END or (previous not in ",&/" and _is_sentence_start(text, start))
+                elif before in _SENTENCE_END:
+                    initial = True
                 elif before.isalnum() or before == "_":
                     continue  # inside a word ("iPhone", "e-Learning")
                 else:
@@ -256,108 +299,149 @@ class RuleBasedRecognizer:
                 if line_end < 0:
                     line_end = len(text)
                 line_start = text.rfind("\n", 0, start) + 1
-                kind = _line_kind(text[line_start:line_end]) if line_end - line_start <= MAX_HEADLINE_CHARS else prose_kind
-            prose = kind == prose_kind
+                kind = _line_kind(text[line_start:line_end]) if line_end - line_start <= MAX_HEADLINE_CHARS else _PROSE
+            prose = kind == _PROSE
             if single:  # one word: the common case
                 if group[-1] == "." and _strip_dot(group):
                     group = group[:-1]
-                if prose and not initial:
-                    mid.add(group)
-                if group.lower() in common and not _is_acronym(group):
-                    continue  # "Monday", "Christmas": a common word alone is never a name (see _typed)
-                runs.append(([(start, start + len(group), group)], initial, kind))
-                continue
-            words: list[tuple[int, int, str]] = []
-            position = start
-            for word in group.split():  # words are one space (or no-break space) apart
-                words.append((position, position + len(word), word))
-                position += len(word) + 1
-            piece_start = 0
-            count = len(words)
-            for index in range(1, count + 1):
-                if index < count:
-                    previous = words[index - 1][2]
-                    if previous[-1] != "." or not (_strip_dot(previous) or words[index][2].lower() in common):
-                        continue
-                # "... Americans. Oracle ...", "Oracle Corp. The ...": a sentence ended there
-                piece = words[piece_start:index]
-                piece_initial = initial if piece_start == 0 else True
-                piece_start = index
-                last_start, last_end, last = piece[-1]
-                if last[-1] == "." and _strip_dot(last):
-                    piece[-1] = (last_start, last_end - 1, last[:-1])
+                end = start + len(group)
+                names = None
                 if prose:
-                    for position, (_, _, word) in enumerate(piece):
-                        if (position or not piece_initial) and word[0].isupper():
+                    if not initial:
+                        mid.add(group)
+                    if group.lower() in common and not _is_acronym(group):
+                        continue  # "Monday", "Christmas": a common word alone is never a name (see _typed)
+            elif ". " in group or ".\u00a0" in group:
+                # "... Americans. Oracle ...": a sentence may end inside the run
+                self._scan_pieces(article, group, start, initial, kind, found, waiting)
+                continue
+            else:
+                names = group.split()  # words are one space (or no-break space) apart
+                end = start + len(group)
+                last = names[-1]
+                if last[-1] == "." and _strip_dot(last):
+                    end -= 1
+                    names[-1] = last[:-1]
+                    group = group[:-1]
+                if prose:
+                    for word in names[1:] if initial else names:
+                        if word[0].isupper():
                             mid.add(word)
-                runs.append((piece, piece_initial, kind))
-        return runs
+            if initial or not prose:
+                waiting.append((len(found), _word_spans(start, names) if names else [(start, end, group)], initial, kind))
+                continue
+            # a prose run in mid-sentence: its decision is memoised with the context it depends on
+            if context_free:
+                flags = 0
+            elif after_word:  # the word before is a plain one, and there are no quotes
+                cue = text[text.rfind(" ", 0, start - 1) + 1 : start - 1]
+                flags = _CUE_FLAGS.get(cue, 0)
+                if not flags and not cue.isalpha():
+                    flags = _CUE_FLAGS.get(_word_before(text, start), 0)
+                if single and group.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, end):
+                    flags |= _ADJECTIVE
+            else:
+                flags = _context_flags(text, start, end, group if single else "")
+            decided = memo.get((lang, group, flags))
+            if decided is None:
+                decided = self._decide_prose(article, _word_spans(start, names) if names else [(start, end, group)], None, flags)
+            for first, last_end, kind_, key, weight, place, shape in decided:
+                found.append((start + first, start + last_end, kind_, key, weight, place, shape))
+        return found, waiting
 
-    # -- pass 2: split runs into names, type them -----------------------------------------------
+    def _scan_pieces(
+        self, article: _Article, group: str, start: int, initial: bool, kind: str, found: list[_Found], waiting: list[_Waiting]
+    ) -> None:
+        """A run with dots inside: cut it where a sentence ended, then as ``_scan`` for each piece."""
+        common = article.common
+        mid = article.mid_capitals
+        words = _word_spans(start, group.split())
+        piece_start = 0
+        count = len(words)
+        for index in range(1, count + 1):
+            if index < count:
+                previous = words[index - 1][2]
+                if previous[-1] != "." or not (_strip_dot(previous) or words[index][2].lower() in common):
+                    continue
+            # "... Americans. Oracle ...", "Oracle Corp. The ...": a sentence ended there
+            piece = words[piece_start:index]
+            piece_initial = initial if piece_start == 0 else True
+            piece_start = index
+            last_start, last_end, last = piece[-1]
+            if last[-1] == "." and _strip_dot(last):
+                piece[-1] = (last_start, last_end - 1, last[:-1])
+            if kind == _PROSE:
+                for position, (_, _, word) in enumerate(piece):
+                    if (position or not piece_initial) and word[0].isupper():
+                        mid.add(word)
+                if not piece_initial:
+                    found.extend(self._prose_found(article, piece, None, article.lang in lexicon.NOUN_CAPITALISING_LANGS))
+                    continue
+            waiting.append((len(found), piece, piece_initial, kind))
 
-    def _segments(self, article: _Article, words: list[tuple[int, int, str]], initial: bool, kind: str) -> list[_Candidate]:
+    # -- pass 2: the runs that needed the whole article ------------------------------------------
+
+    def _decide_waiting(self, article: _Article, found: list[_Found], waiting: list[_Waiting]) -> list[_Found]:
+        """The mentions found with those of the waiting runs put in their places (text order)."""
+        merged: list[_Found] = []
+        done = 0
+        for position, words, initial, kind in waiting:
+            merged.extend(found[done:position])
+            done = position
+            merged.extend(self._segments(article, words, initial, kind))
+        merged.extend(found[done:])
+        return merged
+
+    def _segments(self, article: _Article, words: list[tuple[int, int, str]], initial: bool, kind: str) -> list[_Found]:
         if kind == "caps":
-            return list(self._caps_segments(article, words))
-        if kind == "title" or article.lang in lexicon.NOUN_CAPITALISING_LANGS:
-            return self._decide(article, words, initial=initial, headline=kind == "title")
-        # In prose the decision depends on the words, the language, a few facts of context and
-        # (at a sentence start) on whether the article backs the first word: memoised across articles.
-        text = article.text
-        first_start, first_end, first_word = words[0]
-        single = len(words) == 1
-        end = words[-1][1]
-        flags = 0
-        if first_start > 1 and text[first_start - 1] == " ":
-            before = _word_before(text, first_start)
-            if before:
-                if before in _ROLE_CUES:
-                    flags = _ROLE_BEFORE
-                if before in lexicon.PLACE_PREPOSITIONS:
-                    flags |= _PLACE_BEFORE
-            if text[first_start - 2] in _OPENING_QUOTES and _is_quoted(text, first_start, end):
-                flags |= _QUOTED
-        elif first_start and text[first_start - 1] in _OPENING_QUOTES and _is_quoted(text, first_start, end):
-            flags |= _QUOTED
-        if single and first_word.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, first_end):
-            flags |= _ADJECTIVE
+            return [_found(c) for c in self._caps_segments(article, words)]
+        if kind == "title":
+            return [_found(c) for c in self._decide(article, words, initial=initial, headline=True)]
         evidence = None
         if initial:
-            evidence_key = (first_word, not single and words[1][2])
+            first_word = words[0][2]
+            evidence_key = (first_word, len(words) > 1 and words[1][2])
             evidence = article.evidence.get(evidence_key)
             if evidence is None:
                 evidence = article.evidence[evidence_key] = self._has_evidence(article, first_word, words, headline=False)
-            flags |= _BACKED if evidence else _UNBACKED
-        memo_key = (article.lang, first_word if single else text[first_start:end], flags)
-        decided = _RUN_MEMO.get(memo_key)
-        if decided is None:
-            decided = self._decide_prose(article, words, initial, evidence, flags)
-            if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
-                _RUN_MEMO.clear()
-            _RUN_MEMO[memo_key] = decided
-        if single:
-            return [_Candidate(first_start, first_end, words, kind_, key, weight, place) for _, _, _, kind_, key, weight, place in decided]
-        out: list[_Candidate] = []
-        for first, count, last_length, kind_, key, weight, place in decided:
-            kept = words[first : first + count]
-            end = kept[-1][0] + last_length
-            if end != kept[-1][1]:
-                kept[-1] = (kept[-1][0], end, kept[-1][2][: end - kept[-1][0]])
-            out.append(_Candidate(kept[0][0], end, kept, kind_, key, weight, place))
-        return out
+        return self._prose_found(article, words, evidence, article.lang in lexicon.NOUN_CAPITALISING_LANGS)
 
-    def _decide_prose(
-        self, article: _Article, words: list[tuple[int, int, str]], initial: bool, evidence: bool | None, flags: int
-    ) -> tuple[tuple[int, int, int, str, str, float, Place | None], ...]:
-        """The decision on a prose run, relative to its words: (first word, word count, length of
-        the last word, type, key, weight, place) of each candidate, so that it can be memoised."""
-        index_of = {w[0]: i for i, w in enumerate(words)}
-        return tuple(
-            (index_of[c.words[0][0]], len(c.words), c.words[-1][1] - words[index_of[c.words[-1][0]]][0], c.type, c.key, c.weight, c.place)
+    def _prose_found(
+        self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, context_free: bool
+    ) -> list[_Found]:
+        """The mentions of a prose run (evidence: None unless it opens a sentence).
+
+        The decision depends on the words, the language, a few facts of context (none in German,
+        which capitalises every noun) and the evidence: memoised across articles.
+        """
+        text = article.text
+        start, first_end, first_word = words[0]
+        single = len(words) == 1
+        end = words[-1][1]
+        flags = 0 if context_free else _context_flags(text, start, end, first_word if single else "")
+        if evidence is not None:
+            flags |= _BACKED if evidence else _UNBACKED
+        decided = _RUN_MEMO.get((article.lang, first_word if single else text[start:end], flags))
+        if decided is None:
+            decided = self._decide_prose(article, words, evidence, flags)
+        return [(start + first, start + last_end, kind, key, weight, place, shape) for first, last_end, kind, key, weight, place, shape in decided]
+
+    def _decide_prose(self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, flags: int) -> tuple[_Decision, ...]:
+        """Decide a prose run and memoise the decision, relative to the run's start."""
+        start = words[0][0]
+        decided = tuple(
+            (c.start - start, c.end - start, c.type, c.key, c.weight, c.place, _shape(c.words, c.start))
             for c in self._decide(
-                article, words, initial=initial, headline=False, evidence=evidence, role_before=bool(flags & _ROLE_BEFORE),
-                adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED), place_before=bool(flags & _PLACE_BEFORE),
+                article, words, initial=evidence is not None, headline=False, evidence=evidence,
+                role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
+                place_before=bool(flags & _PLACE_BEFORE),
             )
         )
+        if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
+            _RUN_MEMO.clear()
+        surface = words[0][2] if len(words) == 1 else article.text[start : words[-1][1]]
+        _RUN_MEMO[(article.lang, surface, flags)] = decided
+        return decided
 
     def _decide(
         self,
@@ -645,7 +729,42 @@ _RUN_MEMO: dict[tuple[object, ...], tuple[tuple[object, ...], ...]] = {}
 _RUN_MEMO_SIZE = 200_000
 # The facts of context a prose run's decision depends on, as bits of its memo key.
 _ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
-_ROLE_CUES = lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES
+_PROSE = "prose"
+# The word before a run that cues it ("President", "in"), with the bits it sets; only words a
+# run can follow (lowercase first, then letters, hyphens and dots: see _word_before).
+_CUE_FLAGS: dict[str, int] = {
+    word: (_ROLE_BEFORE if word in lexicon.PERSON_NOUNS or word in lexicon.PERSON_TITLES else 0)
+    | (_PLACE_BEFORE if word in lexicon.PLACE_PREPOSITIONS else 0)
+    for word in lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES | lexicon.PLACE_PREPOSITIONS
+    if word[:1].islower() and all(ch.isalpha() or ch in "-." for ch in word)
+}
+
+
+_Waiting = tuple[int, list[tuple[int, int, str]], bool, str]  # (position among the candidates, words, opens a sentence, line kind)
+
+
+def _word_spans(start: int, names: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the words of a run at ``start``, one separator apart."""
+    spans: list[tuple[int, int, str]] = []
+    for word in names:
+        spans.append((start, start + len(word), word))
+        start += len(word) + 1
+    return spans
+
+
+def _context_flags(text: str, start: int, end: int, single_word: str) -> int:
+    """The facts of context a prose run [start, end) depends on, as memo-key bits: a role or a
+    place preposition just before, quotes around, an adjective use ("Republican attorneys")."""
+    flags = 0
+    if start > 1 and text[start - 1] == " ":
+        flags = _CUE_FLAGS.get(_word_before(text, start), 0)
+        if text[start - 2] in _OPENING_QUOTES and _is_quoted(text, start, end):
+            flags |= _QUOTED
+    elif start and text[start - 1] in _OPENING_QUOTES and _is_quoted(text, start, end):
+        flags |= _QUOTED
+    if single_word and single_word.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, end):
+        flags |= _ADJECTIVE
+    return flags
 _INNER_PLACE_HEADS = frozenset("mount mt mt. lake river gulf cape mont lac golfe monte lago".split())
 _DETERMINERS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -696,92 +815,111 @@ def _has_connector(names: list[str]) -> bool:
     return any(n.lower() in lexicon.HEAD_CONNECTORS for n in names[1:-1])
 
 
-def _unify_within_article(candidates: list[_Candidate]) -> None:
-    """One key, one type: surnames take the full name's key, votes decide each key's type."""
-    _split_adjacent_names(candidates)
-    # the surname of a multi-word person points to the longest such person of the article
-    person_of_surname: dict[str, _Candidate] = {}
-    for c in candidates:
-        if c.type == PERSON and len(c.words) > 1:
-            surname = fold(c.words[-1][2])
-            best = person_of_surname.get(surname)
-            if best is None or (c.weight, len(c.words)) > (best.weight, len(best.words)):
-                person_of_surname[surname] = c
-    if person_of_surname:
-        for c in candidates:
-            if len(c.words) != 1:
-                continue
-            person = person_of_surname.get(fold(c.words[0][2]))
-            if person is None:
-                continue
-            if c.type in (PERSON, "?") or c.weight < 2.0 or (c.place is not None and c.place.kind == "city"):
-                c.type, c.key, c.weight, c.place = PERSON, person.key, max(c.weight, 1.5), None
-    # Most articles give each key one type: then there is nothing to vote on.
+def _unify_within_article(found: list[_Found]) -> None:
+    """One key, one type: surnames take the full name's key, votes decide each key's type.
+
+    Two passes over the article's mentions (plus rare extra work): the first counts lone words
+    and finds the full names of persons, the second points surnames at them and sees whether
+    any key has more than one type.
+    """
+    person_of_surname: dict[str, _Found] = {}
+    alone: dict[str, int] = {}
+    weak_run = False  # a default-typed run of several words: maybe two names side by side
+    for mention in found:
+        shape = mention[6]
+        word = shape.alone
+        if word is not None:
+            alone[word] = alone.get(word, 0) + 1
+            continue
+        if mention[4] <= 1.0:
+            weak_run = True
+        if mention[2] == PERSON:
+            # the surname of a multi-word person points to the longest such person of the article
+            best = person_of_surname.get(shape.last_fold)
+            if best is None or (mention[4], len(shape.words)) > (best[4], len(best[6].words)):
+                person_of_surname[shape.last_fold] = mention
+    if weak_run and alone and _split_adjacent_names(found, alone):
+        person_of_surname = _persons_by_surname(found)
     type_of_key: dict[str, str] = {}
     contested = False
-    for c in candidates:
-        kind = c.type
+    for index, mention in enumerate(found):
+        kind = mention[2]
+        if person_of_surname and mention[6].alone is not None:
+            person = person_of_surname.get(mention[6].last_fold)
+            if person is not None:
+                start, end, _, _, weight, place, shape = mention
+                if kind in (PERSON, "?") or weight < 2.0 or (place is not None and place.kind == "city"):
+                    mention = found[index] = (start, end, PERSON, person[3], max(weight, 1.5), None, shape)
+                    kind = PERSON
         if kind not in _ENTITY_TYPE_SET:
             contested = contested or kind == "?"
-        elif type_of_key.setdefault(c.key, kind) != kind:
-            contested = True
+        elif type_of_key.setdefault(mention[3], kind) != kind:
+            contested = True  # most articles give each key one type: then there is nothing to vote on
     if contested:
-        _vote_types(candidates)
+        _vote_types(found)
+
+
+def _persons_by_surname(found: list[_Found]) -> dict[str, _Found]:
+    """The longest multi-word person of the article for each surname (folded)."""
+    person_of_surname: dict[str, _Found] = {}
+    for mention in found:
+        shape = mention[6]
+        if mention[2] == PERSON and shape.alone is None:
+            best = person_of_surname.get(shape.last_fold)
+            if best is None or (mention[4], len(shape.words)) > (best[4], len(best[6].words)):
+                person_of_surname[shape.last_fold] = mention
+    return person_of_surname
 
 
 _ENTITY_TYPE_SET = frozenset(ENTITY_TYPES)
 
 
-def _vote_types(candidates: list[_Candidate]) -> None:
+def _vote_types(found: list[_Found]) -> None:
     """Each key takes the type with the most evidence (weight) among its mentions (places keep theirs)."""
     votes: dict[str, dict[str, float]] = {}
-    for c in candidates:
-        if c.type in ENTITY_TYPES:
-            by_type = votes.setdefault(c.key, {})
-            by_type[c.type] = by_type.get(c.type, 0.0) + c.weight
-    for c in candidates:
-        by_type = votes.get(c.key)
-        if c.type == "?":
-            c.type = max(by_type, key=by_type.__getitem__) if by_type else ""
-        elif by_type and len(by_type) > 1 and c.place is None:
-            c.type = max(by_type, key=by_type.__getitem__)
+    for _, _, kind, key, weight, _, _ in found:
+        if kind in ENTITY_TYPES:
+            by_type = votes.setdefault(key, {})
+            by_type[kind] = by_type.get(kind, 0.0) + weight
+    for index, (start, end, kind, key, weight, place, shape) in enumerate(found):
+        by_type = votes.get(key)
+        if kind == "?":
+            kind = max(by_type, key=by_type.__getitem__) if by_type else ""
+        elif by_type and len(by_type) > 1 and place is None:
+            kind = max(by_type, key=by_type.__getitem__)
+        else:
+            continue
+        found[index] = (start, end, kind, key, weight, place, shape)
 
 
-def _split_adjacent_names(candidates: list[_Candidate]) -> None:
+def _split_adjacent_names(found: list[_Found], alone: dict[str, int]) -> bool:
     """"Oracle TikTok deal": a default-typed run seen once, whose every word stands alone more
-    often elsewhere in the article, is two names side by side, not a person called Oracle TikTok."""
-    weak_runs = [c for c in candidates if len(c.words) > 1 and c.weight <= 1.0]
-    if not weak_runs:
-        return
-    alone: dict[str, int] = {}
-    for c in candidates:
-        if len(c.words) == 1:
-            word = c.words[0][2].lower()
-            alone[word] = alone.get(word, 0) + 1
-    if not alone:
-        return
+    often elsewhere in the article (``alone`` counts the one-word mentions), is two names side
+    by side, not a person called Oracle TikTok. Whether any run was split."""
     to_split: set[int] = set()
     runs: dict[tuple[str, ...], int] | None = None  # counted only when a run is a candidate for splitting
-    for c in weak_runs:
-        words = tuple(w.lower() for _, _, w in c.words)
-        if all(alone.get(w, 0) > 1 for w in words):
+    for mention in found:
+        lowered = mention[6].lowered
+        if mention[4] <= 1.0 and len(lowered) > 1 and all(alone.get(w, 0) > 1 for w in lowered):
             if runs is None:
                 runs = {}
-                for other in candidates:
-                    if len(other.words) > 1:
-                        other_words = tuple(w.lower() for _, _, w in other.words)
-                        runs[other_words] = runs.get(other_words, 0) + 1
-            if runs[words] == 1:
-                to_split.add(id(c))
+                for other in found:
+                    if len(other[6].lowered) > 1:
+                        runs[other[6].lowered] = runs.get(other[6].lowered, 0) + 1
+            if runs[lowered] == 1:
+                to_split.add(id(mention))
     if not to_split:
-        return
-    out: list[_Candidate] = []
-    for c in candidates:
-        if id(c) in to_split:
-            out.extend(_Candidate(start, end, [(start, end, word)], ORG, name_key(word), 0.5) for start, end, word in c.words)
+        return False
+    out: list[_Found] = []
+    for mention in found:
+        if id(mention) in to_split:
+            base = mention[0]
+            for start, end, word in mention[6].words:
+                out.append((base + start, base + end, ORG, name_key(word), 0.5, None, _shape([(start, end, word)], start)))
         else:
-            out.append(c)
-    candidates[:] = out
+            out.append(mention)
+    found[:] = out
+    return True
 
 
 # -- plugging in another recognizer ------------------------------------------------------------
