@@ -392,6 +392,8 @@ def _drop_repeated_title(lines: list[str], title: str | None, lead_lines: int = 
             if _is_prose(line):
                 seen = lead_lines
         out.append(line)
+    if not any(out):  # the text was only its headline: keep it, an article is never emptied
+        return lines
     return out
 
 

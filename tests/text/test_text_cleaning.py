@@ -272,3 +272,11 @@ def test_no_sentence_of_the_dev_corpus_is_dropped(corpora):
                     assert paragraph in clean, f"{item['id']}: lost {paragraph[:80]!r}"
                     checked += 1
     assert checked > 1000
+
+
+def test_a_text_that_is_only_its_headline_is_kept():
+    from reader.text.cleaning import clean_text
+
+    title = "The Indian navy has captured 23 Somalian pirates."
+    assert clean_text(title, title=title) == title
+    assert clean_text(f"{title}\n\nThe pirates were caught.", title=title) == "The pirates were caught."
