@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from reader.entities import lexicon
 from reader.entities.gazetteer import Gazetteer, Place, fold, gazetteer
@@ -65,19 +65,44 @@ def _uppercase_class() -> str:
     return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges) + "]"
 
 
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching any one of ``words``, factored by common prefixes ("d(?:e(?:l(?:la)?|s)?|u)"),
+    so the engine tries one branch per letter rather than every word in turn."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
+        if "" not in node:
+            return body
+        return body + "?" if len(branches) > 1 else f"(?:{body})?"
+
+    return build(tree)
+
+
 _UP = _uppercase_class()
 # One capitalised word: letters/digits with inner hyphens, ampersands, dots and apostrophes
 # (not a possessive "'s"), maybe a final dot; inside a run also digits then letters ("76ers").
-_TAIL = r"""\w*(?:[-&.]\w+|['’](?![sS]\b)\w+)*\.?"""
+# The quantifiers are possessive (*+, ++): giving characters back could never let a run go on
+# (each next piece starts with a character the one before cannot end with), so the regex engine
+# keeps no backtracking state on this, the hottest pattern of recognition.
+_TAIL = r"""\w*+(?:[-&.]\w++|['’](?![sS]\b)\w++)*+\.?"""
 _WORD = _UP + _TAIL
-_INNER_WORD = rf"(?:{_UP}|\d+[^\W\d_]){_TAIL}"
-_PARTICLE = (
-    r"(?:d['’]|l['’]|(?:al|el)-|"
-    r"(?:de|du|des|la|le|van|von|der|den|ter|ten|zu|da|do|dos|das|di|del|della|dei|degli|bin|ibn|al|el|of|for|on|the|and|at|&)"
-    r"[ \u00a0])"
+_INNER_WORD = rf"(?:{_UP}|\d++[^\W\d_]){_TAIL}"
+# Particles and connectors inside a name, each followed by one space ("Charles de Gaulle").
+_CONNECTOR_WORDS: tuple[str, ...] = tuple(
+    "de du des la le van von der den ter ten zu da do dos das di del della dei degli bin ibn al el of for on the and at &".split()
 )
+_PARTICLE = rf"(?:[dl]['’]|[ae]l-|{_alternation(_CONNECTOR_WORDS)}[ \u00a0])"
 # Words of one name are separated by one space: a wider gap is a layout boundary.
-_SEQUENCE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE})*{_INNER_WORD})*")
+_SEQUENCE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE})*+{_INNER_WORD})*")
 _HAS_UPPER = re.compile(_UP)
 _ABBREVIATION = re.compile(rf"^(?:{_UP}\.)+$|^(?:{_UP}\.?)$")  # "U.S.", "J.", "A"
 _SENTENCE_END = frozenset(".!?:;\n…•|")
@@ -327,8 +352,9 @@ class RuleBasedRecognizer:
                     for word in names[1:] if initial else names:
                         if word[0].isupper():
                             mid.add(word)
-            if initial or not prose:
-                waiting.append((len(found), _word_spans(start, names) if names else [(start, end, group)], initial, kind))
+            if initial or not prose:  # flags: the context of a prose run (-1 in a headline)
+                flags = -1 if not prose else 0 if context_free else _context_flags(text, start, end, group if single else "")
+                waiting.append((len(found), start, end, group, names, initial, kind, flags))
                 continue
             # a prose run in mid-sentence: its decision is memoised with the context it depends on
             if context_free:
@@ -370,41 +396,62 @@ class RuleBasedRecognizer:
             last_start, last_end, last = piece[-1]
             if last[-1] == "." and _strip_dot(last):
                 piece[-1] = (last_start, last_end - 1, last[:-1])
+            context_free = article.lang in lexicon.NOUN_CAPITALISING_LANGS
             if kind == _PROSE:
                 for position, (_, _, word) in enumerate(piece):
                     if (position or not piece_initial) and word[0].isupper():
                         mid.add(word)
                 if not piece_initial:
-                    found.extend(self._prose_found(article, piece, None, article.lang in lexicon.NOUN_CAPITALISING_LANGS))
+                    found.extend(self._prose_found(article, piece, None, context_free))
                     continue
-            waiting.append((len(found), piece, piece_initial, kind))
+            piece_start_at, piece_end = piece[0][0], piece[-1][1]
+            surface = article.text[piece_start_at:piece_end]
+            names = [word for _, _, word in piece] if len(piece) > 1 else None
+            if kind != _PROSE:
+                flags = -1
+            else:
+                flags = 0 if context_free else _context_flags(article.text, piece_start_at, piece_end, "" if names else surface)
+            waiting.append((len(found), piece_start_at, piece_end, surface, names, piece_initial, kind, flags))
 
     # -- pass 2: the runs that needed the whole article ------------------------------------------
 
     def _decide_waiting(self, article: _Article, found: list[_Found], waiting: list[_Waiting]) -> list[_Found]:
-        """The mentions found with those of the waiting runs put in their places (text order)."""
+        """The mentions found with those of the waiting runs put in their places (text order).
+
+        A waiting prose run opens a sentence: its first word needs the article's evidence
+        (``_has_evidence``), then its decision is memoised like any prose run's.
+        """
         merged: list[_Found] = []
         done = 0
-        for position, words, initial, kind in waiting:
+        evidence_of = article.evidence
+        lang = article.lang
+        for position, start, end, group, names, initial, kind, flags in waiting:
             merged.extend(found[done:position])
             done = position
-            merged.extend(self._segments(article, words, initial, kind))
+            words = None
+            if flags < 0:  # a headline
+                words = _word_spans(start, names) if names else [(start, end, group)]
+                merged.extend(self._headline_found(article, words, initial, kind))
+                continue
+            first = names[0] if names else group
+            evidence_key = (first, names[1] if names else False)
+            evidence = evidence_of.get(evidence_key)
+            if evidence is None:
+                words = _word_spans(start, names) if names else [(start, end, group)]
+                evidence = evidence_of[evidence_key] = self._has_evidence(article, first, words, headline=False)
+            flags |= _BACKED if evidence else _UNBACKED
+            decided = _RUN_MEMO.get((lang, group, flags))
+            if decided is None:
+                decided = self._decide_prose(article, words or (_word_spans(start, names) if names else [(start, end, group)]), evidence, flags)
+            merged.extend([(start + a, start + b, kind_, key, weight, place, shape) for a, b, kind_, key, weight, place, shape in decided])
         merged.extend(found[done:])
         return merged
 
-    def _segments(self, article: _Article, words: list[tuple[int, int, str]], initial: bool, kind: str) -> list[_Found]:
+    def _headline_found(self, article: _Article, words: list[tuple[int, int, str]], initial: bool, kind: str) -> list[_Found]:
+        """The mentions of a run in an ALL-CAPS ("caps") or Title Case ("title") headline."""
         if kind == "caps":
             return [_found(c) for c in self._caps_segments(article, words)]
-        if kind == "title":
-            return [_found(c) for c in self._decide(article, words, initial=initial, headline=True)]
-        evidence = None
-        if initial:
-            first_word = words[0][2]
-            evidence_key = (first_word, len(words) > 1 and words[1][2])
-            evidence = article.evidence.get(evidence_key)
-            if evidence is None:
-                evidence = article.evidence[evidence_key] = self._has_evidence(article, first_word, words, headline=False)
-        return self._prose_found(article, words, evidence, article.lang in lexicon.NOUN_CAPITALISING_LANGS)
+        return [_found(c) for c in self._decide(article, words, initial=initial, headline=True)]
 
     def _prose_found(
         self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, context_free: bool
@@ -679,7 +726,7 @@ def _word_before(text: str, start: int) -> str:
         return ""
     begin = text.rfind(" ", 0, end) + 1
     word = text[begin:end]
-    if word.isalpha():  # the common case: a plain word between two spaces
+    if word.isalpha() or word.replace(".", "").replace("-", "").isalpha():  # a plain word, or "gov.", "vice-president"
         return word if word[0].islower() else ""
     begin = end
     while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
@@ -740,7 +787,9 @@ _CUE_FLAGS: dict[str, int] = {
 }
 
 
-_Waiting = tuple[int, list[tuple[int, int, str]], bool, str]  # (position among the candidates, words, opens a sentence, line kind)
+# A run that waits for pass 2: (position among the mentions found, start, end, surface, its words
+# when more than one, opens a sentence, line kind, context flags or -1 in a headline).
+_Waiting = tuple[int, int, int, str, "list[str] | None", bool, str, int]
 
 
 def _word_spans(start: int, names: list[str]) -> list[tuple[int, int, str]]:
