@@ -155,33 +155,44 @@ class _Candidate:
     place: Place | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """The words of a found mention relative to its start, with the forms linking reads:
-    memoised with the decision, so that the hot path builds no word lists."""
+@dataclass(slots=True)
+class _Verdict:
+    """What the recognizer decided about a span, whatever its position: memoised with the
+    decision, with the shape of its words that linking reads (so the hot path builds no word
+    lists). Never changed once made: linking makes a new one (``_retyped``)."""
 
-    words: tuple[tuple[int, int, str], ...]  # (start, end, word), relative to the mention's start
+    type: str
+    key: str
+    weight: float
+    place: Place | None
+    words: tuple[tuple[int, int, str], ...]  # (start, end, word), relative to the span's start
     lowered: tuple[str, ...]  # each word lowercased
-    alone: str | None  # a one-word mention: its word lowercased; else None
+    alone: str | None  # a one-word span: its word lowercased; else None
     last_fold: str  # fold() of the last word: the surname of a full name, or the lone word
 
 
-def _shape(words: Sequence[tuple[int, int, str]], start: int) -> _Shape:
+def _verdict(kind: str, key: str, weight: float, place: Place | None, words: Sequence[tuple[int, int, str]], start: int) -> _Verdict:
     lowered = tuple(w.lower() for _, _, w in words)
-    return _Shape(
-        tuple((s - start, e - start, w) for s, e, w in words), lowered, lowered[0] if len(lowered) == 1 else None, fold(words[-1][2])
+    return _Verdict(
+        kind, key, weight, place, tuple((s - start, e - start, w) for s, e, w in words), lowered,
+        lowered[0] if len(lowered) == 1 else None, fold(words[-1][2]),
     )
 
 
-# A found mention before linking within the article: (start, end, type, key, weight, place, shape).
-_Found = tuple[int, int, str, str, float, "Place | None", _Shape]
-# A decision on a run, relative to the run's start: (start, end, type, key, weight, place, shape).
-_Decision = tuple[int, int, str, str, float, "Place | None", _Shape]
+def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place | None) -> _Verdict:
+    v = verdict
+    return _Verdict(kind, key, weight, place, v.words, v.lowered, v.alone, v.last_fold)
+
+
+# A mention found before linking within the article: (start, end, verdict).
+_Found = tuple[int, int, _Verdict]
+# A decision on a run: (start, end, verdict) relative to the run's start.
+_Decision = tuple[int, int, _Verdict]
 
 
 def _found(candidate: _Candidate) -> _Found:
     c = candidate
-    return (c.start, c.end, c.type, c.key, c.weight, c.place, _shape(c.words, c.start))
+    return (c.start, c.end, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start))
 
 
 @dataclass
@@ -273,7 +284,7 @@ class RuleBasedRecognizer:
             found = self._decide_waiting(article, found, waiting)
         _unify_within_article(found)
         mention = _new_mention
-        return [mention(start, end, kind, text[start:end], key) for start, end, kind, key, _, _, _ in found if kind]
+        return [mention(start, end, verdict.type, text[start:end], verdict.key) for start, end, verdict in found if verdict.type]
 
     # -- pass 1: capitalised runs, what they say about the article, and the runs decided at once --
 
@@ -293,7 +304,8 @@ class RuleBasedRecognizer:
         common = article.common
         lang = article.lang
         memo = _RUN_MEMO
-        context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _segments)
+        runs = _runs_of_language(lang)
+        context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _prose_found)
         line_end = -1  # the current line is [.., line_end): kinds are found once per line with a run
         kind = _PROSE
         for match in _SEQUENCE.finditer(text):
@@ -316,42 +328,37 @@ class RuleBasedRecognizer:
             else:
                 initial = True
             group = match.group()
-            single = " " not in group and "\u00a0" not in group
-            if initial and single and group.lower() in common and not group.isupper():
+            run = runs.get(group)
+            if run is None:
+                run = _read_run(runs, group, common)
+            if initial and run.opener:
                 continue  # "The", "However": the most frequent run of all, and never a name
             if start > line_end:
                 line_end = text.find("\n", start)
                 if line_end < 0:
                     line_end = len(text)
                 line_start = text.rfind("\n", 0, start) + 1
-                kind = _line_kind(text[line_start:line_end]) if line_end - line_start <= MAX_HEADLINE_CHARS else _PROSE
+                line = text[line_start:line_end]
+                if len(line) > MAX_HEADLINE_CHARS or (line[-1:] == "." and line != line.upper()):
+                    kind = _PROSE  # a paragraph, or a sentence with a full stop (most lines)
+                else:
+                    kind = _line_kind(line)
             prose = kind == _PROSE
-            if single:  # one word: the common case
-                if group[-1] == "." and _strip_dot(group):
-                    group = group[:-1]
-                end = start + len(group)
-                names = None
-                if prose:
-                    if not initial:
-                        mid.add(group)
-                    if group.lower() in common and not _is_acronym(group):
-                        continue  # "Monday", "Christmas": a common word alone is never a name (see _typed)
-            elif ". " in group or ".\u00a0" in group:
-                # "... Americans. Oracle ...": a sentence may end inside the run
+            if run.pieces:  # "... Americans. Oracle ...": a sentence may end inside the run
                 self._scan_pieces(article, group, start, initial, kind, found, waiting)
                 continue
-            else:
-                names = group.split()  # words are one space (or no-break space) apart
-                end = start + len(group)
-                last = names[-1]
-                if last[-1] == "." and _strip_dot(last):
-                    end -= 1
-                    names[-1] = last[:-1]
-                    group = group[:-1]
-                if prose:
-                    for word in names[1:] if initial else names:
-                        if word[0].isupper():
-                            mid.add(word)
+            group = run.surface
+            end = start + len(group)
+            names = run.names
+            single = names is None
+            if prose:
+                if single:
+                    if not initial:
+                        mid.add(group)
+                    if run.common:
+                        continue  # "Monday", "Christmas": a common word alone is never a name (see _typed)
+                else:
+                    mid.update(run.later_capitals if initial else run.capitals)
             if initial or not prose:  # flags: the context of a prose run (-1 in a headline)
                 flags = -1 if not prose else 0 if context_free else _context_flags(text, start, end, group if single else "")
                 waiting.append((len(found), start, end, group, names, initial, kind, flags))
@@ -364,15 +371,15 @@ class RuleBasedRecognizer:
                 flags = _CUE_FLAGS.get(cue, 0)
                 if not flags and not cue.isalpha():
                     flags = _CUE_FLAGS.get(_word_before(text, start), 0)
-                if single and group.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, end):
+                if run.adjective_ending and _lowercase_noun_after(text, end):
                     flags |= _ADJECTIVE
             else:
                 flags = _context_flags(text, start, end, group if single else "")
             decided = memo.get((lang, group, flags))
             if decided is None:
                 decided = self._decide_prose(article, _word_spans(start, names) if names else [(start, end, group)], None, flags)
-            for first, last_end, kind_, key, weight, place, shape in decided:
-                found.append((start + first, start + last_end, kind_, key, weight, place, shape))
+            for first, last_end, verdict in decided:
+                found.append((start + first, start + last_end, verdict))
         return found, waiting
 
     def _scan_pieces(
@@ -406,7 +413,7 @@ class RuleBasedRecognizer:
                     continue
             piece_start_at, piece_end = piece[0][0], piece[-1][1]
             surface = article.text[piece_start_at:piece_end]
-            names = [word for _, _, word in piece] if len(piece) > 1 else None
+            names = tuple(word for _, _, word in piece) if len(piece) > 1 else None
             if kind != _PROSE:
                 flags = -1
             else:
@@ -443,7 +450,7 @@ class RuleBasedRecognizer:
             decided = _RUN_MEMO.get((lang, group, flags))
             if decided is None:
                 decided = self._decide_prose(article, words or (_word_spans(start, names) if names else [(start, end, group)]), evidence, flags)
-            merged.extend([(start + a, start + b, kind_, key, weight, place, shape) for a, b, kind_, key, weight, place, shape in decided])
+            merged.extend([(start + first, start + last_end, verdict) for first, last_end, verdict in decided])
         merged.extend(found[done:])
         return merged
 
@@ -471,13 +478,13 @@ class RuleBasedRecognizer:
         decided = _RUN_MEMO.get((article.lang, first_word if single else text[start:end], flags))
         if decided is None:
             decided = self._decide_prose(article, words, evidence, flags)
-        return [(start + first, start + last_end, kind, key, weight, place, shape) for first, last_end, kind, key, weight, place, shape in decided]
+        return [(start + first, start + last_end, verdict) for first, last_end, verdict in decided]
 
     def _decide_prose(self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, flags: int) -> tuple[_Decision, ...]:
         """Decide a prose run and memoise the decision, relative to the run's start."""
         start = words[0][0]
         decided = tuple(
-            (c.start - start, c.end - start, c.type, c.key, c.weight, c.place, _shape(c.words, c.start))
+            (c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start))
             for c in self._decide(
                 article, words, initial=evidence is not None, headline=False, evidence=evidence,
                 role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
@@ -789,10 +796,63 @@ _CUE_FLAGS: dict[str, int] = {
 
 # A run that waits for pass 2: (position among the mentions found, start, end, surface, its words
 # when more than one, opens a sentence, line kind, context flags or -1 in a headline).
-_Waiting = tuple[int, int, int, str, "list[str] | None", bool, str, int]
+_Waiting = tuple[int, int, int, str, "tuple[str, ...] | None", bool, str, int]
 
 
-def _word_spans(start: int, names: list[str]) -> list[tuple[int, int, str]]:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the text of a capitalised run says, wherever it is: read once per language."""
+
+    surface: str  # the run without a final dot that ends the sentence rather than the word
+    names: tuple[str, ...] | None  # its words, when more than one
+    pieces: bool  # a sentence may end inside: cut it into pieces (_scan_pieces)
+    opener: bool  # one common word ("The", "However"): not a name when it opens a sentence
+    common: bool  # one common word, no acronym ("Monday"): never a name alone
+    capitals: tuple[str, ...]  # the words that start with a capital (mid-sentence capitals)
+    later_capitals: tuple[str, ...]  # the same, the first word left out (the run opens a sentence)
+    adjective_ending: bool  # one word ending like an adjective ("Republican", "Chinese")
+
+
+_RUNS: dict[str | None, dict[str, _Run]] = {}
+_RUNS_SIZE = 100_000  # per language; then the cache starts again
+
+
+def _runs_of_language(lang: str | None) -> dict[str, _Run]:
+    runs = _RUNS.get(lang)
+    if runs is None:
+        runs = _RUNS[lang] = {}
+    return runs
+
+
+def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run:
+    """Read a run's text (``common``: the language's common words) and remember it in ``runs``."""
+    single = " " not in group and "\u00a0" not in group
+    opener = single and group.lower() in common and not group.isupper()
+    if single:
+        surface = group[:-1] if group[-1] == "." and _strip_dot(group) else group
+        lower = surface.lower()
+        run = _Run(
+            surface, None, False, opener, lower in common and not _is_acronym(surface), (surface,), (),
+            lower.endswith(_ADJECTIVE_ENDINGS),
+        )
+    elif ". " in group or ".\u00a0" in group:
+        run = _Run(group, None, True, opener, False, (), (), False)
+    else:
+        names = group.split()  # words are one space (or no-break space) apart
+        surface = group
+        if names[-1][-1] == "." and _strip_dot(names[-1]):
+            names[-1] = names[-1][:-1]
+            surface = group[:-1]
+        capitals = tuple(word for word in names if word[0].isupper())
+        later = tuple(word for word in names[1:] if word[0].isupper())
+        run = _Run(surface, tuple(names), False, opener, False, capitals, later, False)
+    if len(runs) >= _RUNS_SIZE:
+        runs.clear()
+    runs[group] = run
+    return run
+
+
+def _word_spans(start: int, names: Sequence[str]) -> list[tuple[int, int, str]]:
     """(start, end, word) of the words of a run at ``start``, one separator apart."""
     spans: list[tuple[int, int, str]] = []
     for word in names:
@@ -871,52 +931,51 @@ def _unify_within_article(found: list[_Found]) -> None:
     and finds the full names of persons, the second points surnames at them and sees whether
     any key has more than one type.
     """
-    person_of_surname: dict[str, _Found] = {}
+    person_of_surname: dict[str, _Verdict] = {}
     alone: dict[str, int] = {}
-    weak_run = False  # a default-typed run of several words: maybe two names side by side
-    for mention in found:
-        shape = mention[6]
-        word = shape.alone
+    weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
+    for index, (_, _, verdict) in enumerate(found):
+        word = verdict.alone
         if word is not None:
             alone[word] = alone.get(word, 0) + 1
             continue
-        if mention[4] <= 1.0:
-            weak_run = True
-        if mention[2] == PERSON:
+        if verdict.weight <= 1.0:
+            weak_runs.append(index)
+        if verdict.type == PERSON:
             # the surname of a multi-word person points to the longest such person of the article
-            best = person_of_surname.get(shape.last_fold)
-            if best is None or (mention[4], len(shape.words)) > (best[4], len(best[6].words)):
-                person_of_surname[shape.last_fold] = mention
-    if weak_run and alone and _split_adjacent_names(found, alone):
+            best = person_of_surname.get(verdict.last_fold)
+            if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
+                person_of_surname[verdict.last_fold] = verdict
+    if weak_runs and alone and _split_adjacent_names(found, alone, weak_runs):
         person_of_surname = _persons_by_surname(found)
     type_of_key: dict[str, str] = {}
     contested = False
-    for index, mention in enumerate(found):
-        kind = mention[2]
-        if person_of_surname and mention[6].alone is not None:
-            person = person_of_surname.get(mention[6].last_fold)
+    for index, (start, end, verdict) in enumerate(found):
+        kind = verdict.type
+        if person_of_surname and verdict.alone is not None:
+            person = person_of_surname.get(verdict.last_fold)
             if person is not None:
-                start, end, _, _, weight, place, shape = mention
+                weight, place = verdict.weight, verdict.place
                 if kind in (PERSON, "?") or weight < 2.0 or (place is not None and place.kind == "city"):
-                    mention = found[index] = (start, end, PERSON, person[3], max(weight, 1.5), None, shape)
+                    verdict = _retyped(verdict, PERSON, person.key, max(weight, 1.5), None)
+                    found[index] = (start, end, verdict)
                     kind = PERSON
         if kind not in _ENTITY_TYPE_SET:
             contested = contested or kind == "?"
-        elif type_of_key.setdefault(mention[3], kind) != kind:
+        elif type_of_key.setdefault(verdict.key, kind) != kind:
             contested = True  # most articles give each key one type: then there is nothing to vote on
     if contested:
         _vote_types(found)
 
 
-def _persons_by_surname(found: list[_Found]) -> dict[str, _Found]:
+def _persons_by_surname(found: list[_Found]) -> dict[str, _Verdict]:
     """The longest multi-word person of the article for each surname (folded)."""
-    person_of_surname: dict[str, _Found] = {}
-    for mention in found:
-        shape = mention[6]
-        if mention[2] == PERSON and shape.alone is None:
-            best = person_of_surname.get(shape.last_fold)
-            if best is None or (mention[4], len(shape.words)) > (best[4], len(best[6].words)):
-                person_of_surname[shape.last_fold] = mention
+    person_of_surname: dict[str, _Verdict] = {}
+    for _, _, verdict in found:
+        if verdict.type == PERSON and verdict.alone is None:
+            best = person_of_surname.get(verdict.last_fold)
+            if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
+                person_of_surname[verdict.last_fold] = verdict
     return person_of_surname
 
 
@@ -926,45 +985,46 @@ _ENTITY_TYPE_SET = frozenset(ENTITY_TYPES)
 def _vote_types(found: list[_Found]) -> None:
     """Each key takes the type with the most evidence (weight) among its mentions (places keep theirs)."""
     votes: dict[str, dict[str, float]] = {}
-    for _, _, kind, key, weight, _, _ in found:
-        if kind in ENTITY_TYPES:
-            by_type = votes.setdefault(key, {})
-            by_type[kind] = by_type.get(kind, 0.0) + weight
-    for index, (start, end, kind, key, weight, place, shape) in enumerate(found):
-        by_type = votes.get(key)
-        if kind == "?":
+    for _, _, verdict in found:
+        if verdict.type in ENTITY_TYPES:
+            by_type = votes.setdefault(verdict.key, {})
+            by_type[verdict.type] = by_type.get(verdict.type, 0.0) + verdict.weight
+    for index, (start, end, verdict) in enumerate(found):
+        by_type = votes.get(verdict.key)
+        if verdict.type == "?":
             kind = max(by_type, key=by_type.__getitem__) if by_type else ""
-        elif by_type and len(by_type) > 1 and place is None:
+        elif by_type and len(by_type) > 1 and verdict.place is None:
             kind = max(by_type, key=by_type.__getitem__)
         else:
             continue
-        found[index] = (start, end, kind, key, weight, place, shape)
+        found[index] = (start, end, _retyped(verdict, kind, verdict.key, verdict.weight, verdict.place))
 
 
-def _split_adjacent_names(found: list[_Found], alone: dict[str, int]) -> bool:
+def _split_adjacent_names(found: list[_Found], alone: dict[str, int], weak_runs: list[int]) -> bool:
     """"Oracle TikTok deal": a default-typed run seen once, whose every word stands alone more
     often elsewhere in the article (``alone`` counts the one-word mentions), is two names side
-    by side, not a person called Oracle TikTok. Whether any run was split."""
-    to_split: set[int] = set()
+    by side, not a person called Oracle TikTok. ``weak_runs``: the positions of the runs of
+    several words typed by default (weight at most 1). Whether any run was split."""
+    to_split: set[int] = set()  # positions in found
     runs: dict[tuple[str, ...], int] | None = None  # counted only when a run is a candidate for splitting
-    for mention in found:
-        lowered = mention[6].lowered
-        if mention[4] <= 1.0 and len(lowered) > 1 and all(alone.get(w, 0) > 1 for w in lowered):
+    for index in weak_runs:
+        lowered = found[index][2].lowered
+        if all(alone.get(w, 0) > 1 for w in lowered):
             if runs is None:
                 runs = {}
-                for other in found:
-                    if len(other[6].lowered) > 1:
-                        runs[other[6].lowered] = runs.get(other[6].lowered, 0) + 1
+                for _, _, other in found:
+                    if len(other.lowered) > 1:
+                        runs[other.lowered] = runs.get(other.lowered, 0) + 1
             if runs[lowered] == 1:
-                to_split.add(id(mention))
+                to_split.add(index)
     if not to_split:
         return False
     out: list[_Found] = []
-    for mention in found:
-        if id(mention) in to_split:
-            base = mention[0]
-            for start, end, word in mention[6].words:
-                out.append((base + start, base + end, ORG, name_key(word), 0.5, None, _shape([(start, end, word)], start)))
+    for index, mention in enumerate(found):
+        if index in to_split:
+            base, _, verdict = mention
+            for start, end, word in verdict.words:
+                out.append((base + start, base + end, _verdict(ORG, name_key(word), 0.5, None, [(start, end, word)], start)))
         else:
             out.append(mention)
     found[:] = out
