@@ -254,8 +254,10 @@ async def _presses(app, pilot, key: str, count: int) -> float:
 async def child_reader(library: Path, long_id: int) -> dict:
     from reader.tui.app import ReaderApp
 
+    imported = time.perf_counter() - T0
     app = ReaderApp(library, mark_read_after=3600)
     async with app.run_test(size=SIZE) as pilot:
+        entered = time.perf_counter() - T0
         await app.loaded.wait()
         await pilot.pause()
         _frame(app)
@@ -272,7 +274,8 @@ async def child_reader(library: Path, long_id: int) -> dict:
         lines = main.article_view.line_count
         rss, peak = _rss_mb()
         clusters = main.sidebar.pages.total
-    return {"startup": startup, "moves": moves, "pages": pages, "rss": rss, "peak": peak, "lines": lines, "clusters": clusters}
+    return {"startup": startup, "moves": moves, "pages": pages, "rss": rss, "peak": peak, "lines": lines, "clusters": clusters,
+            "imported": imported, "entered": entered}
 
 
 async def child_empty() -> dict:
@@ -283,15 +286,17 @@ async def child_empty() -> dict:
         def compose(self) -> ComposeResult:
             yield Static("")
 
+    imported = time.perf_counter() - T0
     app = Empty()
     async with app.run_test(size=SIZE) as pilot:
+        entered = time.perf_counter() - T0
         await pilot.pause()
         _frame(app)
         startup = time.perf_counter() - T0
         moves = await _presses(app, pilot, "j", MOVES)
         pages = await _presses(app, pilot, "pagedown", PAGES)
         rss, peak = _rss_mb()
-    return {"startup": startup, "moves": moves, "pages": pages, "rss": rss, "peak": peak}
+    return {"startup": startup, "moves": moves, "pages": pages, "rss": rss, "peak": peak, "imported": imported, "entered": entered}
 
 
 async def child_static() -> dict:
@@ -382,6 +387,8 @@ def main() -> None:
         (f"{MOVES} sidebar moves (ms each)", "moves", 1000 / MOVES),
         (f"{PAGES} page-downs, 100k words (ms each)", "pages", 1000 / PAGES),
     ]
+    print(f"{'  of which: imports done (s)':34}{med(reader_runs, 'imported'):>12.3f}{med(empty_runs, 'imported'):>12.3f}")
+    print(f"{'  of which: app running (s)':34}{med(reader_runs, 'entered'):>12.3f}{med(empty_runs, 'entered'):>12.3f}")
     for label, key, scale in rows:
         r, e = med(reader_runs, key) * scale, med(empty_runs, key) * scale
         print(f"{label:34}{r:>12.3f}{e:>12.3f}{r / e:>8.2f}")

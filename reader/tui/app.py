@@ -21,6 +21,7 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from reader.config import Settings, config_path, load_settings
 from reader.model import Article
@@ -80,6 +81,7 @@ class ReaderApp(App[int]):
         self.writer = StoreWriter(self.library_path)
         self._languages: list[str] | None = None  # every language of the library, once counted
         self.loaded = asyncio.Event()  # set once the sidebar shows the library
+        self._first_page: FirstPage | None = None
         self.startup_seconds: float | None = None
         self.last_article: Article | None = None
         # Start-up allocates a lot and frees little: collecting then only costs time. The
@@ -155,14 +157,25 @@ class ReaderApp(App[int]):
 
     def _library_opened(self, library: Library, first: FirstPage | None = None) -> None:
         self.library = library
+        self._first_page = first
+        self.attach_main_screen()
+
+    def attach_main_screen(self) -> None:
+        """Show the library on the main screen once both are ready (whichever comes second calls)."""
         main = self.main_screen
-        if main is not None:
-            main.attach(library, first)
+        if self.library is None or main is None or not main.ready or self.loaded.is_set():
+            return
+        main.attach(self.library, self._first_page)
+        self._first_page = None
         self.loaded.set()
         self.call_after_refresh(self._start_up_done)
-        missing = missing_features(library)
+        missing = missing_features(self.library)
         if missing:
             log.info("library lacks optional methods: %s", ", ".join(missing))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "open" and event.state == WorkerState.ERROR:
+            self.notify(f"Cannot open the library: {event.worker.error}", title="reader", severity="error", timeout=30)
 
     @property
     def languages(self) -> list[str]:

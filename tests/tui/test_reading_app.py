@@ -753,3 +753,38 @@ async def test_offset_at_maps_the_screen_to_clean_text_offsets(story_library) ->
         second = body_line + 1
         start = text.index(view.line_text(second)[:30])
         assert view.offset_at(left + 3, second) == start + 3
+
+
+async def test_a_slow_open_draws_first_then_fills_in(story_library, monkeypatch) -> None:
+    import threading
+
+    import reader.tui.app as app_module
+
+    release = threading.Event()
+    real_open = app_module.open_library
+
+    def held_open(path):
+        release.wait(10)  # held until the test has seen the first frame
+        return real_open(path)
+
+    monkeypatch.setattr(app_module, "open_library", held_open)
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        main = app.main_screen
+        assert not app.loaded.is_set() and main.query_one("#title-bar").status == "opening library…"
+        assert main.sidebar.row_count == 0
+        release.set()
+        await ready(app, pilot)
+        assert len(cluster_labels(app)) == 4 and "4 clusters" in main.sub_title
+
+
+async def test_a_library_that_cannot_open_is_reported(tmp_path) -> None:
+    bad = tmp_path / "not-a-library.sqlite3"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    app = make_app(bad)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Cannot open the library" in str(n.message) for n in app._notifications)
+        assert not app.loaded.is_set()

@@ -7,6 +7,7 @@ mark-read timer) and sends writes to the app's writer thread.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
+
+
+FIRST_FRAME_WAIT = 0.3  # seconds the first frame may wait for the library to open
 
 
 class MainScreen(Screen[None]):
@@ -84,6 +88,7 @@ class MainScreen(Screen[None]):
         self._mention_after: int | None = None
         self._mention_entity: object = None
         self._pending_span: object = None
+        self.ready = False  # mounted with its widgets: the library can be shown
 
     def compose(self) -> ComposeResult:
         # The find bar and the entity panel are mounted the first time they are wanted.
@@ -136,11 +141,21 @@ class MainScreen(Screen[None]):
             await self.query_one("#article-pane").mount(bar)
         return bar
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.app.no_color:
             self.add_class("-no-color")
         self.query_one(TitleBar).status = "opening library…"
         self.sidebar.focus()
+        self.ready = True
+        self.app.attach_main_screen()
+        if not self.app.loaded.is_set():
+            # The app opens the library in a worker. Opening is quick unless a migration
+            # runs: wait a moment so the first frame already shows the stories, then draw
+            # anyway ("opening library…") and fill in when the worker is done.
+            try:
+                await asyncio.wait_for(self.app.loaded.wait(), FIRST_FRAME_WAIT)
+            except asyncio.TimeoutError:
+                pass
 
     def attach(self, library: Library, first: "FirstPage | None" = None) -> None:
         """The library is open (the app opened it in a worker): show its clusters."""
