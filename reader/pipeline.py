@@ -232,10 +232,12 @@ def import_records(
 
 
 def warm_up_analysis() -> None:
-    """Load the per-process data of the analysers (language profiles ...) ahead of a fork."""
+    """Load the per-process data of the analysers (language profiles, the entity gazetteer ...) ahead of a fork."""
+    from reader.entities import warm_up as warm_up_entities
     from reader.text.language import profiles
 
     profiles()
+    warm_up_entities()
 
 
 def _process_context() -> multiprocessing.context.BaseContext:

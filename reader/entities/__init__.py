@@ -29,6 +29,7 @@ __all__ = [
     "SpacyRecognizer",
     "get_recognizer",
     "set_recognizer",
+    "warm_up",
 ]
 
 _recognizer: EntityRecognizer | None = None
@@ -47,3 +48,9 @@ def set_recognizer(recognizer: EntityRecognizer | None) -> None:
     import the default, so a model-based recognizer must be set in their initialiser too."""
     global _recognizer
     _recognizer = recognizer
+
+
+def warm_up() -> None:
+    """Load what recognition needs once per process (the gazetteer, the per-language word
+    lists), e.g. in the parent before forking import workers, so that they share it."""
+    get_recognizer().recognize("Warm-up: President Emmanuel Macron met Angela Merkel in Paris, France.", "en")

