@@ -172,11 +172,13 @@ class _Verdict:
 
 
 def _verdict(kind: str, key: str, weight: float, place: Place | None, words: Sequence[tuple[int, int, str]], start: int) -> _Verdict:
-    lowered = tuple(w.lower() for _, _, w in words)
-    return _Verdict(
-        kind, key, weight, place, tuple((s - start, e - start, w) for s, e, w in words), lowered,
-        lowered[0] if len(lowered) == 1 else None, fold(words[-1][2]),
-    )
+    if len(words) == 1:
+        word_start, word_end, word = words[0]
+        lower = word.lower()
+        return _Verdict(kind, key, weight, place, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word))
+    lowered = tuple([w.lower() for _, _, w in words])
+    relative = tuple([(s - start, e - start, w) for s, e, w in words])
+    return _Verdict(kind, key, weight, place, relative, lowered, None, fold(words[-1][2]))
 
 
 def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place | None) -> _Verdict:
@@ -483,14 +485,12 @@ class RuleBasedRecognizer:
     def _decide_prose(self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, flags: int) -> tuple[_Decision, ...]:
         """Decide a prose run and memoise the decision, relative to the run's start."""
         start = words[0][0]
-        decided = tuple(
-            (c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start))
-            for c in self._decide(
-                article, words, initial=evidence is not None, headline=False, evidence=evidence,
-                role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
-                place_before=bool(flags & _PLACE_BEFORE),
-            )
+        candidates = self._decide(
+            article, words, initial=evidence is not None, headline=False, evidence=evidence,
+            role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
+            place_before=bool(flags & _PLACE_BEFORE),
         )
+        decided = tuple([(c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start)) for c in candidates])
         if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
             _RUN_MEMO.clear()
         surface = words[0][2] if len(words) == 1 else article.text[start : words[-1][1]]
@@ -588,7 +588,7 @@ class RuleBasedRecognizer:
             if lower.rstrip(".") in lexicon.CALENDAR_WORDS:
                 close()  # "Cleveland Friday", "Maurice Cheeks Saturday"
                 continue
-            if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (_is_acronym(word) and lower in lexicon.COMMON_ACRONYMS)):
+            if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (lower in lexicon.COMMON_ACRONYMS and _is_acronym(word))):
                 # "President Donald Trump", "Academy President Boone Isaacs": the role cues what
                 # follows and is part of no name (in a headline it may be a verb: "To Host Oscars")
                 close()
@@ -660,66 +660,61 @@ class RuleBasedRecognizer:
             words = words[1:]  # "Saturday September 19th"
         if not words:
             return None
-        names = [w for _, _, w in words]
-        first = names[0]
+        first = words[0][2]
         start, end = words[0][0], words[-1][1]
         if end - start > MAX_MENTION_CHARS or (first[0].isdigit() and not any(ch.isupper() for ch in first)):
             return None
+        single = len(words) == 1
+        names = [first] if single else [w for _, _, w in words]
         surface = " ".join(names) if caps else article.text[start:end]
         gaz = article.gaz
-        single = len(names) == 1
-        candidate = _Candidate(start, end, words)
-        if single and not _is_acronym(first) and first.lower() in article.common:
+        common = article.common
+        first_lower = first.lower()
+        acronym = single and _is_acronym(first)
+        if single and not acronym and first_lower in common:
             return None  # "Christmas", "Monday": common words, even where a place bears the name
         if cue == OTHER:
-            candidate.type, candidate.weight = OTHER, 2.0
-            candidate.key = name_key(surface)
-            return candidate if candidate.key else None
+            key = name_key(surface)
+            return _Candidate(start, end, words, OTHER, key, 2.0) if key else None
         place = gaz.lookup(surface)
         if place is not None and cue != PERSON:
-            candidate.type, candidate.key, candidate.weight, candidate.place = PLACE, place.key, 3.0, place
-            return candidate
+            return _Candidate(start, end, words, PLACE, place.key, 3.0, place)
         if single and not _is_name_word(first, article):
             return None
-        if not single and all(n.lower() in article.common or n.lower() in _CONNECTORS for n in names):
+        if not single and all(n.lower() in common or n.lower() in _CONNECTORS for n in names):
             return None  # "New Year"
         last = names[-1].lower().rstrip(".")
-        if single and article.lang in lexicon.NOUN_CAPITALISING_LANGS and not cue and not _is_acronym(first):
-            if not _is_camel(first):
-                # German capitalises every noun: a lone word only counts if linked to a name
-                candidate.type, candidate.key = "?", name_key(surface)
-                return candidate
+        if single and article.lang in lexicon.NOUN_CAPITALISING_LANGS and not cue and not acronym and not _is_camel(first):
+            # German capitalises every noun: a lone word only counts if linked to a name
+            return _Candidate(start, end, words, "?", name_key(surface))
         if cue == PERSON or (not single and last in lexicon.PERSON_SUFFIXES):
-            candidate.type, candidate.weight = PERSON, 3.0
-        elif not single and first.lower() in lexicon.VESSEL_PREFIXES:
-            candidate.type, candidate.weight = OTHER, 2.0  # "INS Sukanya"
+            kind, weight = PERSON, 3.0
+        elif not single and first_lower in lexicon.VESSEL_PREFIXES:
+            kind, weight = OTHER, 2.0  # "INS Sukanya"
         elif last in lexicon.ORG_SUFFIXES and not single:
-            candidate.type, candidate.weight = ORG, 3.0
+            kind, weight = ORG, 3.0
         elif last in lexicon.OTHER_SUFFIXES and not single:
-            candidate.type, candidate.weight = OTHER, 3.0
-        elif not single and (last in lexicon.PLACE_HEADS or first.lower() in lexicon.PLACE_HEADS):
-            candidate.type, candidate.weight = PLACE, 2.0
-        elif not single and _is_org_word(first.lower()):
-            candidate.type, candidate.weight = ORG, 2.0
+            kind, weight = OTHER, 3.0
+        elif not single and (last in lexicon.PLACE_HEADS or first_lower in lexicon.PLACE_HEADS):
+            kind, weight = PLACE, 2.0
+        elif not single and _is_org_word(first_lower):
+            kind, weight = ORG, 2.0
         elif not single and any(n.lower() in _INNER_PLACE_HEADS for n in names[1:-1]):
-            candidate.type, candidate.weight = PLACE, 1.5  # "Aoraki Mount Cook"
-        elif single and gaz.demonym(first) is not None:
-            country = gaz.demonym(first)
-            assert country is not None
-            candidate.type, candidate.key, candidate.weight = OTHER, nationality_key(country.key), 2.0
-            return candidate
+            kind, weight = PLACE, 1.5  # "Aoraki Mount Cook"
+        elif single and (country := gaz.demonym(first)) is not None:
+            return _Candidate(start, end, words, OTHER, nationality_key(country.key), 2.0)
         elif not single and _is_city(gaz.lookup(" ".join(names[:-1]))) and (names[-1][0].isdigit() or names[-1].endswith("s")):
-            candidate.type, candidate.weight = ORG, 2.0  # "San Diego Chargers", "Philadelphia 76ers"
-        elif single and adjective and not _is_acronym(first) and first.lower().endswith(_ADJECTIVE_ENDINGS):
-            candidate.type, candidate.weight = OTHER, 1.0  # "Republican attorneys", "Islamic insurgency"
+            kind, weight = ORG, 2.0  # "San Diego Chargers", "Philadelphia 76ers"
+        elif single and adjective and not acronym and first_lower.endswith(_ADJECTIVE_ENDINGS):
+            kind, weight = OTHER, 1.0  # "Republican attorneys", "Islamic insurgency"
         elif single:
-            candidate.type, candidate.weight = ORG, 1.0 if _is_acronym(first) or _is_camel(first) else 0.5
+            kind, weight = ORG, 1.0 if acronym or _is_camel(first) else 0.5
         elif any(_is_acronym(n) for n in names) or _has_connector(names):
-            candidate.type, candidate.weight = ORG, 0.8
+            kind, weight = ORG, 0.8
         else:
-            candidate.type, candidate.weight = PERSON, 1.0
-        candidate.key = name_key(surface)
-        return candidate if candidate.key else None
+            kind, weight = PERSON, 1.0
+        key = name_key(surface)
+        return _Candidate(start, end, words, kind, key, weight) if key else None
 
 
 def _is_city(place: Place | None) -> bool:
@@ -779,7 +774,9 @@ def _is_name_word(word: str, article: _Article) -> bool:
 
 
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
-_RUN_MEMO: dict[tuple[object, ...], tuple[tuple[object, ...], ...]] = {}
+# Decisions on prose runs, by (language, surface, context bits): shared by every article of the
+# process (a decision depends on nothing else), started again when full.
+_RUN_MEMO: dict[tuple[str | None, str, int], tuple[_Decision, ...]] = {}
 _RUN_MEMO_SIZE = 200_000
 # The facts of context a prose run's decision depends on, as bits of its memo key.
 _ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
@@ -799,9 +796,10 @@ _CUE_FLAGS: dict[str, int] = {
 _Waiting = tuple[int, int, int, str, "tuple[str, ...] | None", bool, str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Run:
-    """What the text of a capitalised run says, wherever it is: read once per language."""
+    """What the text of a capitalised run says, wherever it is: read once per language (never
+    changed once made)."""
 
     surface: str  # the run without a final dot that ends the sentence rather than the word
     names: tuple[str, ...] | None  # its words, when more than one
@@ -814,7 +812,14 @@ class _Run:
 
 
 _RUNS: dict[str | None, dict[str, _Run]] = {}
-_RUNS_SIZE = 100_000  # per language; then the cache starts again
+_RUNS_SIZE = 50_000  # per language; then the cache starts again
+
+
+def clear_caches() -> None:
+    """Forget the memoised decisions and run readings (benchmarks measure a first sight with it;
+    results never depend on them)."""
+    _RUN_MEMO.clear()
+    _RUNS.clear()
 
 
 def _runs_of_language(lang: str | None) -> dict[str, _Run]:

@@ -1,0 +1,60 @@
+"""Recognition memoises its decisions across articles: results must never depend on what the
+process recognised before (the same run decided differently in different contexts)."""
+
+from __future__ import annotations
+
+import re
+
+from reader.entities import RuleBasedRecognizer
+from reader.entities.recognizer import _alternation, clear_caches
+
+# One unknown name in contexts that change its reading: a role, a place preposition, quotes,
+# an adjective use, a sentence start with and without evidence, German, an ALL-CAPS headline.
+TEXTS: list[tuple[str, str]] = [
+    ("We met Coach Zorblat today.", "en"),
+    ("We met Zorblat today.", "en"),
+    ("We stayed in Zorblat today.", "en"),
+    ('We watched "Zorblat Dundee" today.', "en"),
+    ("We watched Zorblat Dundee today.", "en"),
+    ("We saw Zorblatian today.", "en"),
+    ("Zorblatian officials said so.", "en"),
+    ("Zorblat won. Later, Zorblat said no.", "en"),
+    ("Zorblat won the game.", "en"),
+    ("Der Zorblat Konzern wuchs in Berlin.", "de"),
+    ("ZORBLAT WINS IN PARIS\nZorblat won in Paris, said Anne Hidalgo.", "en"),
+    ("Mme Zorblat a rencontré M. Emmanuel Macron à Paris.", "fr"),
+]
+
+
+def spans(recognizer: RuleBasedRecognizer, text: str, lang: str) -> list[tuple[int, int, str, str]]:
+    return [(m.start, m.end, m.type, m.key) for m in recognizer.recognize(text, lang)]
+
+
+def test_memoised_decisions_follow_the_context_of_each_run():
+    recognizer = RuleBasedRecognizer()
+    fresh = []
+    for text, lang in TEXTS:
+        clear_caches()
+        fresh.append(spans(recognizer, text, lang))
+    clear_caches()
+    forward = [spans(recognizer, text, lang) for text, lang in TEXTS]
+    backward = [spans(recognizer, text, lang) for text, lang in reversed(TEXTS)][::-1]
+    again = [spans(recognizer, text, lang) for text, lang in TEXTS]  # every decision memoised by now
+    assert forward == backward == again == fresh
+    by_text = {text: {text[s:e]: kind for s, e, kind, _ in found} for (text, _), found in zip(TEXTS, fresh)}
+    assert by_text["We met Coach Zorblat today."] == {"Zorblat": "PERSON"}
+    assert by_text["We met Zorblat today."] == {"Zorblat": "ORG"}
+    assert by_text["We stayed in Zorblat today."] == {"Zorblat": "PLACE"}
+    assert by_text['We watched "Zorblat Dundee" today.'] == {"Zorblat Dundee": "OTHER"}
+    assert by_text["We watched Zorblat Dundee today."] == {"Zorblat Dundee": "PERSON"}
+    assert by_text["Zorblat won. Later, Zorblat said no."] == {"Zorblat": "ORG"}
+    assert by_text["Zorblat won the game."] == {}  # a sentence start without evidence
+
+
+def test_the_factored_alternation_matches_exactly_its_words():
+    words = ["de", "des", "del", "della", "degli", "du", "d", "of", "on", "the", "&"]
+    pattern = re.compile(_alternation(words))
+    for word in words:
+        assert pattern.fullmatch(word), word
+    for other in ["", "dell", "deg", "dela", "thee", "th", "o", "ofs", "&&", "x"]:
+        assert not pattern.fullmatch(other), other
