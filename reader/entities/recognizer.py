@@ -165,25 +165,28 @@ class _Verdict:
     key: str
     weight: float
     place: Place | None
+    text: str  # the span's text (every mention of a memoised decision has the same)
     words: tuple[tuple[int, int, str], ...]  # (start, end, word), relative to the span's start
     lowered: tuple[str, ...]  # each word lowercased
     alone: str | None  # a one-word span: its word lowercased; else None
     last_fold: str  # fold() of the last word: the surname of a full name, or the lone word
 
 
-def _verdict(kind: str, key: str, weight: float, place: Place | None, words: Sequence[tuple[int, int, str]], start: int) -> _Verdict:
+def _verdict(
+    kind: str, key: str, weight: float, place: Place | None, text: str, words: Sequence[tuple[int, int, str]], start: int
+) -> _Verdict:
     if len(words) == 1:
         word_start, word_end, word = words[0]
         lower = word.lower()
-        return _Verdict(kind, key, weight, place, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word))
+        return _Verdict(kind, key, weight, place, text, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word))
     lowered = tuple([w.lower() for _, _, w in words])
     relative = tuple([(s - start, e - start, w) for s, e, w in words])
-    return _Verdict(kind, key, weight, place, relative, lowered, None, fold(words[-1][2]))
+    return _Verdict(kind, key, weight, place, text, relative, lowered, None, fold(words[-1][2]))
 
 
 def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place | None) -> _Verdict:
     v = verdict
-    return _Verdict(kind, key, weight, place, v.words, v.lowered, v.alone, v.last_fold)
+    return _Verdict(kind, key, weight, place, v.text, v.words, v.lowered, v.alone, v.last_fold)
 
 
 # A mention found before linking within the article: (start, end, verdict).
@@ -192,9 +195,9 @@ _Found = tuple[int, int, _Verdict]
 _Decision = tuple[int, int, _Verdict]
 
 
-def _found(candidate: _Candidate) -> _Found:
+def _found(candidate: _Candidate, text: str) -> _Found:
     c = candidate
-    return (c.start, c.end, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start))
+    return (c.start, c.end, _verdict(c.type, c.key, c.weight, c.place, text[c.start : c.end], c.words, c.start))
 
 
 @dataclass
@@ -286,7 +289,7 @@ class RuleBasedRecognizer:
             found = self._decide_waiting(article, found, waiting)
         _unify_within_article(found)
         mention = _new_mention
-        return [mention(start, end, verdict.type, text[start:end], verdict.key) for start, end, verdict in found if verdict.type]
+        return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
 
     # -- pass 1: capitalised runs, what they say about the article, and the runs decided at once --
 
@@ -459,8 +462,8 @@ class RuleBasedRecognizer:
     def _headline_found(self, article: _Article, words: list[tuple[int, int, str]], initial: bool, kind: str) -> list[_Found]:
         """The mentions of a run in an ALL-CAPS ("caps") or Title Case ("title") headline."""
         if kind == "caps":
-            return [_found(c) for c in self._caps_segments(article, words)]
-        return [_found(c) for c in self._decide(article, words, initial=initial, headline=True)]
+            return [_found(c, article.text) for c in self._caps_segments(article, words)]
+        return [_found(c, article.text) for c in self._decide(article, words, initial=initial, headline=True)]
 
     def _prose_found(
         self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, context_free: bool
@@ -490,7 +493,10 @@ class RuleBasedRecognizer:
             role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
             place_before=bool(flags & _PLACE_BEFORE),
         )
-        decided = tuple([(c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, c.words, c.start)) for c in candidates])
+        text = article.text
+        decided = tuple(
+            [(c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, text[c.start : c.end], c.words, c.start)) for c in candidates]
+        )
         if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
             _RUN_MEMO.clear()
         surface = words[0][2] if len(words) == 1 else article.text[start : words[-1][1]]
@@ -1029,7 +1035,7 @@ def _split_adjacent_names(found: list[_Found], alone: dict[str, int], weak_runs:
         if index in to_split:
             base, _, verdict = mention
             for start, end, word in verdict.words:
-                out.append((base + start, base + end, _verdict(ORG, name_key(word), 0.5, None, [(start, end, word)], start)))
+                out.append((base + start, base + end, _verdict(ORG, name_key(word), 0.5, None, verdict.text[start:end], [(start, end, word)], start)))
         else:
             out.append(mention)
     found[:] = out
