@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -74,6 +74,33 @@ def stream_json_array(items: Iterable[dict[str, Any]]) -> None:
 def cell(value: object, width: int | None = None) -> Text:
     """A table cell from untrusted text: controls stripped, never parsed as markup."""
     return Text(safe_line(None if value is None else str(value), width))
+
+
+TABLE_SLICE = 1000
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[Text | str]], *, empty: str) -> int:
+    """Print rows under a header, a slice of TABLE_SLICE rows at a time so that a listing of
+    100,000 rows never builds one huge table; says ``empty`` on stderr when there is no row.
+    Returns the number of rows printed."""
+
+    def new_table(header: bool) -> Table:
+        table = Table(*columns, box=None, pad_edge=False, show_header=header)
+        return table
+
+    table = new_table(True)
+    shown = 0
+    for row in rows:
+        table.add_row(*row)
+        shown += 1
+        if table.row_count >= TABLE_SLICE:
+            out.print(table)
+            table = new_table(False)
+    if table.row_count:
+        out.print(table)
+    if not shown:
+        err.print(empty)
+    return shown
 
 
 def print_problem(problem: IngestProblem) -> None:
@@ -147,16 +174,10 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         stream_json_array(a.to_json() for a in articles)
         return 0
-    table = Table("id", "date", "lang", "source", "title", box=None, pad_edge=False)
-    for article in articles:
-        table.add_row(str(article.id), cell((article.date or "")[:10]), cell(article.lang), cell(article.source, 24), cell(article.title, 80))
-        if table.row_count >= 1000:  # print in slices: never hold a 100,000-row table
-            out.print(table)
-            table = Table(box=None, pad_edge=False, show_header=False)
-            for _ in range(5):
-                table.add_column()
-    if table.row_count:
-        out.print(table)
+    rows = (
+        (str(a.id), cell((a.date or "")[:10]), cell(a.lang), cell(a.source, 24), cell(a.title, 80)) for a in articles
+    )
+    print_table(("id", "date", "lang", "source", "title"), rows, empty="no articles")
     return 0
 
 

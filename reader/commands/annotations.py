@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from reader import cli
@@ -119,11 +118,9 @@ def cmd_annotations(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         cli.stream_json_array(a.to_json() for a in annotations)
         return 0
-    table = Table("id", "state", "article", "quote", "note", "tags", box=None, pad_edge=False)
-    shown = 0
-    for annotation in annotations:
+    def row(annotation) -> tuple[Text | str, ...]:
         where = str(annotation.article_id) if annotation.article_id is not None else f"({annotation.article_external_id})"
-        table.add_row(
+        return (
             str(annotation.id),
             Text(annotation.state, style=STATE_STYLES[annotation.state]),
             cli.cell(where, 24),
@@ -131,16 +128,8 @@ def cmd_annotations(args: argparse.Namespace, library: Library) -> int:
             cli.cell(annotation.note, 40),
             cli.cell(", ".join(annotation.tags), 30),
         )
-        shown += 1
-        if table.row_count >= 1000:
-            cli.out.print(table)
-            table = Table(box=None, pad_edge=False, show_header=False)
-            for _ in range(6):
-                table.add_column()
-    if table.row_count:
-        cli.out.print(table)
-    if not shown:
-        cli.err.print("no annotations")
+
+    cli.print_table(("id", "state", "article", "quote", "note", "tags"), map(row, annotations), empty="no annotations")
     return 0
 
 

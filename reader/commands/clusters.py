@@ -16,7 +16,6 @@ import argparse
 from collections.abc import Iterator
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from reader import cli
@@ -69,25 +68,15 @@ def cmd_clusters(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         cli.stream_json_array(cluster_json(library, c) for c in clusters)
         return 0
-    table = Table("id", "articles", "sources", "langs", "dates", "label", box=None, pad_edge=False)
-    shown = 0
-    for cluster in clusters:
+    def row(cluster) -> tuple[Text | str, ...]:
         dates = " – ".join(sorted({d[:10] for d in (cluster.first_date, cluster.last_date) if d}))
-        table.add_row(
+        return (
             Text(str(cluster.id), style="bold" if cluster.starred else ""),
             str(cluster.article_count), str(cluster.source_count), cli.cell(",".join(cluster.languages)),
             cli.cell(dates), cli.cell(cluster.label, 90),
         )
-        shown += 1
-        if table.row_count >= 1000:  # print in slices: never hold a 100,000-row table
-            cli.out.print(table)
-            table = Table(box=None, pad_edge=False, show_header=False)
-            for _ in range(6):
-                table.add_column()
-    if table.row_count:
-        cli.out.print(table)
-    if not shown:
-        cli.err.print("no clusters")
+
+    cli.print_table(("id", "articles", "sources", "langs", "dates", "label"), map(row, clusters), empty="no clusters")
     return 0
 
 

@@ -14,14 +14,12 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from reader import cli
 from reader.model import Entity
 from reader.store import Library
 
-TABLE_SLICE = 1000
 
 
 def register(subparsers: Any) -> None:
@@ -52,29 +50,15 @@ def cmd_entities(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         cli.stream_json_array(e.to_json() for e in entities)
         return 0
-    table = _table()
-    shown = 0
-    for entity in entities:
-        table.add_row(
-            str(entity.id), Text(entity.type), cli.cell(entity.name, 40), cli.cell(", ".join(entity.aliases[:5]), 50),
-            str(entity.mention_count), str(entity.article_count),
+    rows = (
+        (
+            str(e.id), Text(e.type), cli.cell(e.name, 40), cli.cell(", ".join(e.aliases[:5]), 50),
+            str(e.mention_count), str(e.article_count),
         )
-        shown += 1
-        if table.row_count >= TABLE_SLICE:  # print in slices: never hold a huge table
-            cli.out.print(table)
-            table = _table(header=False)
-    if table.row_count:
-        cli.out.print(table)
-    if not shown:
-        cli.err.print("no entities")
+        for e in entities
+    )
+    cli.print_table(("id", "type", "name", "aliases", "mentions", "articles"), rows, empty="no entities")
     return 0
-
-
-def _table(*, header: bool = True) -> Table:
-    table = Table(box=None, pad_edge=False, show_header=header)
-    for name in ("id", "type", "name", "aliases", "mentions", "articles"):
-        table.add_column(name)
-    return table
 
 
 def entities_json(library: Library, article_id: int) -> dict[str, Any]:
