@@ -270,12 +270,21 @@ class RuleBasedRecognizer:
 
     def __init__(self, gaz: Gazetteer | None = None) -> None:
         self._gaz = gaz
+        # Decisions on prose runs, by (language, surface, context bits), shared by the articles
+        # this recognizer sees (a decision depends on nothing else), started again when full.
+        self._decisions: dict[tuple[str | None, str, int], tuple[_Decision, ...]] = {}
 
     @property
     def gaz(self) -> Gazetteer:
         if self._gaz is None:
             self._gaz = gazetteer()
         return self._gaz
+
+    def clear_caches(self) -> None:
+        """Forget the memoised decisions and run readings (benchmarks measure a first sight with
+        it; results never depend on them)."""
+        self._decisions.clear()
+        clear_run_readings()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -308,7 +317,7 @@ class RuleBasedRecognizer:
         mid = article.mid_capitals
         common = article.common
         lang = article.lang
-        memo = _RUN_MEMO
+        memo = self._decisions
         runs = _runs_of_language(lang)
         context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _prose_found)
         line_end = -1  # the current line is [.., line_end): kinds are found once per line with a run
@@ -452,7 +461,7 @@ class RuleBasedRecognizer:
                 words = _word_spans(start, names) if names else [(start, end, group)]
                 evidence = evidence_of[evidence_key] = self._has_evidence(article, first, words, headline=False)
             flags |= _BACKED if evidence else _UNBACKED
-            decided = _RUN_MEMO.get((lang, group, flags))
+            decided = self._decisions.get((lang, group, flags))
             if decided is None:
                 decided = self._decide_prose(article, words or (_word_spans(start, names) if names else [(start, end, group)]), evidence, flags)
             merged.extend([(start + first, start + last_end, verdict) for first, last_end, verdict in decided])
@@ -474,13 +483,13 @@ class RuleBasedRecognizer:
         which capitalises every noun) and the evidence: memoised across articles.
         """
         text = article.text
-        start, first_end, first_word = words[0]
+        start, _, first_word = words[0]
         single = len(words) == 1
         end = words[-1][1]
         flags = 0 if context_free else _context_flags(text, start, end, first_word if single else "")
         if evidence is not None:
             flags |= _BACKED if evidence else _UNBACKED
-        decided = _RUN_MEMO.get((article.lang, first_word if single else text[start:end], flags))
+        decided = self._decisions.get((article.lang, first_word if single else text[start:end], flags))
         if decided is None:
             decided = self._decide_prose(article, words, evidence, flags)
         return [(start + first, start + last_end, verdict) for first, last_end, verdict in decided]
@@ -497,10 +506,10 @@ class RuleBasedRecognizer:
         decided = tuple(
             [(c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, text[c.start : c.end], c.words, c.start)) for c in candidates]
         )
-        if len(_RUN_MEMO) >= _RUN_MEMO_SIZE:
-            _RUN_MEMO.clear()
+        if len(self._decisions) >= MAX_DECISIONS:
+            self._decisions.clear()
         surface = words[0][2] if len(words) == 1 else article.text[start : words[-1][1]]
-        _RUN_MEMO[(article.lang, surface, flags)] = decided
+        self._decisions[(article.lang, surface, flags)] = decided
         return decided
 
     def _decide(
@@ -780,10 +789,7 @@ def _is_name_word(word: str, article: _Article) -> bool:
 
 
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
-# Decisions on prose runs, by (language, surface, context bits): shared by every article of the
-# process (a decision depends on nothing else), started again when full.
-_RUN_MEMO: dict[tuple[str | None, str, int], tuple[_Decision, ...]] = {}
-_RUN_MEMO_SIZE = 200_000
+MAX_DECISIONS = 200_000  # memoised decisions per recognizer
 # The facts of context a prose run's decision depends on, as bits of its memo key.
 _ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
 _PROSE = "prose"
@@ -821,10 +827,8 @@ _RUNS: dict[str | None, dict[str, _Run]] = {}
 _RUNS_SIZE = 50_000  # per language; then the cache starts again
 
 
-def clear_caches() -> None:
-    """Forget the memoised decisions and run readings (benchmarks measure a first sight with it;
-    results never depend on them)."""
-    _RUN_MEMO.clear()
+def clear_run_readings() -> None:
+    """Forget the run readings of every language (see ``RuleBasedRecognizer.clear_caches``)."""
     _RUNS.clear()
 
 

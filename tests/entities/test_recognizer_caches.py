@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from reader.entities import RuleBasedRecognizer
-from reader.entities.recognizer import _alternation, clear_caches
+from reader.entities.gazetteer import Gazetteer
+from reader.entities.recognizer import _alternation
 
 # One unknown name in contexts that change its reading: a role, a place preposition, quotes,
 # an adjective use, a sentence start with and without evidence, German, an ALL-CAPS headline.
@@ -34,9 +35,9 @@ def test_memoised_decisions_follow_the_context_of_each_run():
     recognizer = RuleBasedRecognizer()
     fresh = []
     for text, lang in TEXTS:
-        clear_caches()
+        recognizer.clear_caches()
         fresh.append(spans(recognizer, text, lang))
-    clear_caches()
+    recognizer.clear_caches()
     forward = [spans(recognizer, text, lang) for text, lang in TEXTS]
     backward = [spans(recognizer, text, lang) for text, lang in reversed(TEXTS)][::-1]
     again = [spans(recognizer, text, lang) for text, lang in TEXTS]  # every decision memoised by now
@@ -58,3 +59,11 @@ def test_the_factored_alternation_matches_exactly_its_words():
         assert pattern.fullmatch(word), word
     for other in ["", "dell", "deg", "dela", "thee", "th", "o", "ofs", "&&", "x"]:
         assert not pattern.fullmatch(other), other
+
+
+def test_recognizers_with_different_gazetteers_do_not_share_decisions():
+    text = "We met Paris today."
+    with_places = RuleBasedRecognizer()
+    without_places = RuleBasedRecognizer(Gazetteer(places={}, abbreviations={}, demonyms={}, max_words=1))
+    assert [(m.text, m.type) for m in with_places.recognize(text, "en")] == [("Paris", "PLACE")]
+    assert [(m.text, m.type) for m in without_places.recognize(text, "en")] == [("Paris", "ORG")]
