@@ -284,7 +284,7 @@ class RuleBasedRecognizer:
         """Forget the memoised decisions and run readings (benchmarks measure a first sight with
         it; results never depend on them)."""
         self._decisions.clear()
-        clear_run_readings()
+        _RUNS.clear()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -402,6 +402,7 @@ class RuleBasedRecognizer:
         """A run with dots inside: cut it where a sentence ended, then as ``_scan`` for each piece."""
         common = article.common
         mid = article.mid_capitals
+        context_free = article.lang in lexicon.NOUN_CAPITALISING_LANGS
         words = _word_spans(start, group.split())
         piece_start = 0
         count = len(words)
@@ -417,7 +418,6 @@ class RuleBasedRecognizer:
             last_start, last_end, last = piece[-1]
             if last[-1] == "." and _strip_dot(last):
                 piece[-1] = (last_start, last_end - 1, last[:-1])
-            context_free = article.lang in lexicon.NOUN_CAPITALISING_LANGS
             if kind == _PROSE:
                 for position, (_, _, word) in enumerate(piece):
                     if (position or not piece_initial) and word[0].isupper():
@@ -454,12 +454,12 @@ class RuleBasedRecognizer:
                 words = _word_spans(start, names) if names else [(start, end, group)]
                 merged.extend(self._headline_found(article, words, initial, kind))
                 continue
-            first = names[0] if names else group
-            evidence_key = (first, names[1] if names else False)
+            first_word = names[0] if names else group
+            evidence_key = (first_word, names[1] if names else False)
             evidence = evidence_of.get(evidence_key)
             if evidence is None:
                 words = _word_spans(start, names) if names else [(start, end, group)]
-                evidence = evidence_of[evidence_key] = self._has_evidence(article, first, words, headline=False)
+                evidence = evidence_of[evidence_key] = self._has_evidence(article, first_word, words, headline=False)
             flags |= _BACKED if evidence else _UNBACKED
             decided = self._decisions.get((lang, group, flags))
             if decided is None:
@@ -827,11 +827,6 @@ _RUNS: dict[str | None, dict[str, _Run]] = {}
 _RUNS_SIZE = 50_000  # per language; then the cache starts again
 
 
-def clear_run_readings() -> None:
-    """Forget the run readings of every language (see ``RuleBasedRecognizer.clear_caches``)."""
-    _RUNS.clear()
-
-
 def _runs_of_language(lang: str | None) -> dict[str, _Run]:
     runs = _RUNS.get(lang)
     if runs is None:
@@ -889,6 +884,8 @@ def _context_flags(text: str, start: int, end: int, single_word: str) -> int:
     if single_word and single_word.lower().endswith(_ADJECTIVE_ENDINGS) and _lowercase_noun_after(text, end):
         flags |= _ADJECTIVE
     return flags
+
+
 _INNER_PLACE_HEADS = frozenset("mount mt mt. lake river gulf cape mont lac golfe monte lago".split())
 _DETERMINERS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
