@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
+from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
 from reader.entities import lexicon
@@ -507,7 +508,7 @@ class RuleBasedRecognizer:
             [(c.start - start, c.end - start, _verdict(c.type, c.key, c.weight, c.place, text[c.start : c.end], c.words, c.start)) for c in candidates]
         )
         if len(self._decisions) >= MAX_DECISIONS:
-            self._decisions.clear()
+            _forget_older_half(self._decisions)
         surface = words[0][2] if len(words) == 1 else article.text[start : words[-1][1]]
         self._decisions[(article.lang, surface, flags)] = decided
         return decided
@@ -789,7 +790,7 @@ def _is_name_word(word: str, article: _Article) -> bool:
 
 
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
-MAX_DECISIONS = 200_000  # memoised decisions per recognizer
+MAX_DECISIONS = 200_000  # memoised decisions per recognizer; when full, the older half goes
 # The facts of context a prose run's decision depends on, as bits of its memo key.
 _ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
 _PROSE = "prose"
@@ -824,7 +825,7 @@ class _Run:
 
 
 _RUNS: dict[str | None, dict[str, _Run]] = {}
-_RUNS_SIZE = 50_000  # per language; then the cache starts again
+_RUNS_SIZE = 50_000  # per language; when full, the older half goes
 
 
 def _runs_of_language(lang: str | None) -> dict[str, _Run]:
@@ -857,9 +858,16 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
         later = tuple(word for word in names[1:] if word[0].isupper())
         run = _Run(surface, tuple(names), False, opener, False, capitals, later, False)
     if len(runs) >= _RUNS_SIZE:
-        runs.clear()
+        _forget_older_half(runs)
     runs[group] = run
     return run
+
+
+def _forget_older_half(cache: dict[Any, Any]) -> None:
+    """Drop the first-inserted half of a full cache (dicts keep insertion order): the recent half,
+    where the names of the current news are, stays. Amortised O(1) per insertion."""
+    for key in list(islice(cache, len(cache) // 2)):
+        del cache[key]
 
 
 def _word_spans(start: int, names: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from reader.entities import RuleBasedRecognizer
+from reader.entities import recognizer as recognizer_module
 from reader.entities.gazetteer import Gazetteer
 from reader.entities.recognizer import _alternation
 
@@ -67,3 +68,18 @@ def test_recognizers_with_different_gazetteers_do_not_share_decisions():
     without_places = RuleBasedRecognizer(Gazetteer(places={}, abbreviations={}, demonyms={}, max_words=1))
     assert [(m.text, m.type) for m in with_places.recognize(text, "en")] == [("Paris", "PLACE")]
     assert [(m.text, m.type) for m in without_places.recognize(text, "en")] == [("Paris", "ORG")]
+
+
+def test_full_caches_forget_their_older_half_without_changing_results(monkeypatch):
+    recognizer = RuleBasedRecognizer()
+    fresh = []
+    for text, lang in TEXTS:
+        recognizer.clear_caches()
+        fresh.append(spans(recognizer, text, lang))
+    monkeypatch.setattr(recognizer_module, "MAX_DECISIONS", 4)
+    monkeypatch.setattr(recognizer_module, "_RUNS_SIZE", 4)
+    recognizer.clear_caches()
+    for _ in range(3):
+        assert [spans(recognizer, text, lang) for text, lang in TEXTS] == fresh
+        assert len(recognizer._decisions) <= 4
+        assert all(len(runs) <= 4 for runs in recognizer_module._RUNS.values())
