@@ -27,7 +27,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
 from reader.entities import lexicon
@@ -865,9 +864,11 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
 
 def _forget_older_half(cache: dict[Any, Any]) -> None:
     """Drop the first-inserted half of a full cache (dicts keep insertion order): the recent half,
-    where the names of the current news are, stays. Amortised O(1) per insertion."""
-    for key in list(islice(cache, len(cache) // 2)):
-        del cache[key]
+    where the names of the current news are, stays. Amortised O(1) per insertion; safe if another
+    thread uses the cache meanwhile (the keys are copied in one step, each dropped at most once)."""
+    keys = list(cache)
+    for key in keys[: len(keys) // 2]:
+        cache.pop(key, None)
 
 
 def _word_spans(start: int, names: Sequence[str]) -> list[tuple[int, int, str]]:
