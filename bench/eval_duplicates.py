@@ -10,9 +10,9 @@ written articles about the same events (ECB+ topics, the seeds' TikTok/Oracle st
 the hard negatives. Into that, copies are planted:
 
 * exact: the same text under another title and source;
-* near: light edits of the whole text, one to three of: words substituted (2-5 %), words
-  deleted (2-5 %), the intro rewritten (the first paragraph replaced by sentences of
-  another article), boilerplate lines added (newsletter, copyright, "read more" ...);
+* near: light edits of the whole text, one to three of: words substituted (1-4 %), words
+  deleted (1-4 %), the intro rewritten (the first sentence, at most 15 % of the words, replaced by as many words of
+  another article), boilerplate lines added (at most 15 %: newsletter, copyright ...);
 * contained: a prefix of the text (15-45 % of its words, cut at a sentence end, sometimes
   with a word or two changed), or the whole text placed inside a longer page between other
   articles (it is at most 40 % of the page; pages that cleaning cuts short are left out).
