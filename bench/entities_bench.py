@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reader.entities import get_recognizer  # noqa: E402
 from reader.entities.analysis import add_mentions  # noqa: E402
 from reader.entities.gazetteer import gazetteer  # noqa: E402
-from reader.entities import get_recognizer  # noqa: E402
 from reader.model import PreparedArticle, RawArticle  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ecbplus_dev.jsonl"

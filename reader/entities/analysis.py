@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, replace
 
 from reader.entities import get_recognizer
@@ -18,7 +19,7 @@ def add_mentions(prepared: PreparedArticle) -> PreparedArticle:
 
 def _copy_with_mentions(prepared: PreparedArticle, mentions: tuple[EntityMention, ...]) -> PreparedArticle:
     """``replace(prepared, mentions=mentions)`` for a plain frozen dataclass, without re-running
-    ``__init__`` over every field (a sixth of the cost of recognising a short article)."""
+    ``__init__`` over every field through ``object.__setattr__`` (~1 us instead of ~6 us)."""
     copy = object.__new__(PreparedArticle)
     state = prepared.__dict__.copy()
     state["mentions"] = mentions
@@ -30,7 +31,7 @@ def _plain_replace(prepared: PreparedArticle, mentions: tuple[EntityMention, ...
     return replace(prepared, mentions=mentions)
 
 
-def _mentions_setter():  # type: ignore[no-untyped-def]
+def _mentions_setter() -> Callable[[PreparedArticle, tuple[EntityMention, ...]], PreparedArticle]:
     """The fast copy where PreparedArticle allows it (fields in a ``__dict__``, no
     ``__post_init__``, a ``mentions`` field), else ``dataclasses.replace``."""
     if (
