@@ -31,6 +31,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.tui.widgets.scrolling import KeyboardScrolling
 from reader.model import Article
 from reader.text.terminal_safety import safe_line
 from reader.tui.store_access import EntitySpan
@@ -70,7 +71,7 @@ class _Layer:
             i += 1
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
     """Shows one article; scrolls by line and page; finds text; highlights spans."""
 
     BINDINGS = [
@@ -374,26 +375,6 @@ class ArticleView(ScrollView, can_focus=True):
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, max(width, used))
-
-    # -- scrolling -------------------------------------------------------------------------
-
-    def action_line_down(self) -> None:
-        self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
-
-    def action_line_up(self) -> None:
-        self.scroll_to(y=self.scroll_y - 1, animate=False, immediate=True)
-
-    def action_page_down(self) -> None:
-        self.scroll_to(y=self.scroll_y + max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
-
-    def action_page_up(self) -> None:
-        self.scroll_to(y=self.scroll_y - max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
-
-    def action_top(self) -> None:
-        self.scroll_to(y=0, animate=False, immediate=True)
-
-    def action_bottom(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     # -- find in the article ---------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.tui.widgets.scrolling import KeyboardScrolling
 from reader.diffing import (
     DiffResult,
     Fold,
@@ -228,7 +229,7 @@ class _Layout:
         return bisect_right(self.first_line, line) - 1
 
 
-class DiffView(ScrollView, can_focus=True):
+class DiffView(KeyboardScrolling, ScrollView, can_focus=True):
     """Shows a diff side by side or unified, folded, with a current change."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -586,26 +587,6 @@ class DiffView(ScrollView, can_focus=True):
 
     def scroll_to_change(self, index: int) -> None:
         self.scroll_to(y=max(0, self._change_line(index) - 1), animate=False, immediate=True)
-
-    # -- scrolling ---------------------------------------------------------------------------
-
-    def action_line_down(self) -> None:
-        self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
-
-    def action_line_up(self) -> None:
-        self.scroll_to(y=self.scroll_y - 1, animate=False, immediate=True)
-
-    def action_page_down(self) -> None:
-        self.scroll_to(y=self.scroll_y + max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
-
-    def action_page_up(self) -> None:
-        self.scroll_to(y=self.scroll_y - max(1, self.scrollable_content_region.height - 1), animate=False, immediate=True)
-
-    def action_top(self) -> None:
-        self.scroll_to(y=0, animate=False, immediate=True)
-
-    def action_bottom(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     # -- for tests and the screen ------------------------------------------------------------
 
