@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,6 +32,7 @@ from reader.text.normalize import content_hash
 # Inputs with fewer raw articles than this are prepared in-process: a pool costs more.
 POOL_THRESHOLD = 200
 CHUNK_SIZE = 64
+CHUNKS_IN_FLIGHT_PER_WORKER = 4  # enough to keep every worker busy while the main process stores a batch
 BATCH_SIZE = 500
 
 LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
@@ -225,10 +227,23 @@ def import_records(
         if ctx.get_start_method() == "fork":
             warm_up_analysis()  # load once here; forked workers share the pages
         with ctx.Pool(workers) as pool:
-            consume(pool.imap(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
+            consume(bounded_imap(pool, prepare_chunk, _chunks(stream, CHUNK_SIZE), in_flight=workers * CHUNKS_IN_FLIGHT_PER_WORKER))
     else:
         consume(map(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     return counter.report()
+
+
+def bounded_imap(pool: Any, function: Callable[[Any], Any], items: Iterable[Any], *, in_flight: int) -> Iterator[Any]:
+    """``pool.imap`` with back-pressure: at most ``in_flight`` items are submitted and not yet
+    consumed, so a main process slower than its workers never piles up their results (the
+    memory of an import stays flat however long the input)."""
+    waiting: deque[Any] = deque()
+    for item in items:
+        waiting.append(pool.apply_async(function, (item,)))
+        if len(waiting) >= in_flight:
+            yield waiting.popleft().get()
+    while waiting:
+        yield waiting.popleft().get()
 
 
 def warm_up_analysis() -> None:

@@ -262,7 +262,6 @@ _INLINE_CREDIT = re.compile(
 )
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")  # tabs, NBSP, thin and other Unicode spaces
 _INVISIBLE = re.compile("[\u00ad\u034f\u2061-\u2064]")  # soft hyphen and other invisible marks
 _SENTENCE_END = re.compile(r"[.!?…»”\"')]$")
 _CRUMB = re.compile(r"[^\W\d_](?:[^\W\d_]|[&'’-])*(?: (?:[^\W\d_]|[&'’-])+){0,2}")
@@ -274,8 +273,13 @@ def tidy_text(raw: str) -> str:
     text = _NEWLINES.sub("\n", raw)
     text = strip_terminal_controls(text)
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    lines = [line.strip() for line in _HORIZONTAL_SPACE.sub(" ", text).split("\n")]
-    return _join_lines(lines)
+    return _join_lines([single_spaced(line) for line in text.split("\n")])
+
+
+def single_spaced(line: str) -> str:
+    """A line (no newline in it) with every run of spaces, tabs, NBSP and other Unicode
+    spaces made one space, and stripped (``str.split`` splits on exactly what ``\\s`` matches)."""
+    return " ".join(line.split())
 
 
 def _join_lines(lines: Sequence[str]) -> str:
@@ -336,7 +340,7 @@ def strip_inline_boilerplate(line: str) -> str:
             line = re.sub(rf"\[/{re.escape(name)}\]", "", line, flags=re.IGNORECASE)
     if "(" in line or "[" in line:
         line = _INLINE_CREDIT.sub("", line)
-    return _HORIZONTAL_SPACE.sub(" ", line).strip()
+    return single_spaced(line)
 
 
 def _is_prose(line: str) -> bool:
