@@ -20,9 +20,15 @@ from typing import Any
 
 from reader.annotations.reanchoring import reanchor_changed_articles
 from reader.config import Limits
+from reader.entities.analysis import add_mentions
+from reader.entities.linking import link_entities_stage
 from reader.ingest import plan_inputs, read_source
 from reader.ingest.base import Source
 from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
+from reader.similarity.clustering import add_story_terms, cluster_stories
+from reader.similarity.duplicates import find_duplicates_stage
+from reader.similarity.fingerprint import add_signature
+from reader.similarity.sections import add_sections
 from reader.store import Library, UpsertResult
 from reader.text.cleaning import clean_text
 from reader.text.dates import find_date_in_text, normalize_date
@@ -37,16 +43,27 @@ BATCH_SIZE = 500
 
 LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
 ArticleAnalyzer = Callable[[PreparedArticle], PreparedArticle]
+# Per-article analysers, run in worker processes after cleaning, language and date, in this
+# order; each returns a dataclasses.replace()d PreparedArticle:
+ARTICLE_ANALYZERS: list[ArticleAnalyzer] = [
+    add_sections,  # multi-story pages first, so every later analyser sees the sections
+    add_mentions,  # entity mentions, which the story terms use
+    add_story_terms,  # the terms story clustering compares (entity keys are added in the library stage)
+    add_signature,  # the similarity fingerprint that duplicate detection indexes
+]
 
-# Per-article analysers, run in worker processes after cleaning/language/date, in this order:
-# sections (multi-story pages), entity mentions, similarity fingerprint. Each returns a
-# dataclasses.replace()d PreparedArticle. Registered below, after their imports.
-ARTICLE_ANALYZERS: list[ArticleAnalyzer] = []
+# Library-wide stages, run in the main process on each stored batch inside its transaction:
+LIBRARY_STAGES: list[LibraryStage] = [
+    link_entities_stage,  # canonical entities first, so later stages see the batch's entities
+    find_duplicates_stage,  # duplicate relations, so clustering can put copies with their originals
+    cluster_stories,  # story clusters
+    reanchor_changed_articles,  # annotations follow the text of updated and re-imported articles
+]
 
 
 def prepare_article(raw: RawArticle) -> PreparedArticle:
     """Clean, detect language and date, and analyse one article. Pure: no store access."""
-    text = clean_text(raw.text, title=raw.title) if _cleaner_takes_title else clean_text(raw.text)
+    text = clean_text(raw.text, title=raw.title)  # the title lets a repeated headline go
     lang, prob = detect_language(text, title=raw.title)
     if raw.lang and (lang is None or (prob or 0) < 0.9):
         lang, prob = raw.lang.split("-")[0].lower()[:3], None
@@ -67,14 +84,6 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
     for analyze in ARTICLE_ANALYZERS:
         prepared = analyze(prepared)
     return prepared
-
-
-try:  # the cleaner may use the title to drop a repeated headline
-    import inspect
-
-    _cleaner_takes_title = "title" in inspect.signature(clean_text).parameters
-except (TypeError, ValueError):  # pragma: no cover
-    _cleaner_takes_title = False
 
 
 def _prepare_chunk(chunk: list[RawArticle | Source | IngestProblem], limits: Limits | None = None) -> list[PreparedArticle | IngestProblem]:
@@ -99,25 +108,6 @@ def _prepare_chunk(chunk: list[RawArticle | Source | IngestProblem], limits: Lim
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while chunk := list(islice(items, size)):
         yield chunk
-
-
-def assign_singleton_clusters(library: Library, prepared: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> None:
-    """Fallback clustering: every new article starts a cluster of its own."""
-    touched: list[int] = []
-    for result in results:
-        if result.status == "inserted":
-            cluster_id = library.create_cluster(library.get_article(result.article_id, with_text=False).title)  # type: ignore[union-attr]
-            library.set_cluster_of([result.article_id], cluster_id)
-            touched.append(cluster_id)
-    library.refresh_cluster_stats(touched)
-
-
-# Library-wide stages, run on each stored batch inside its transaction, in this order:
-# entity linking (canonical entities), duplicate relations, story clustering.
-LIBRARY_STAGES: list[LibraryStage] = [assign_singleton_clusters]
-
-# Last: annotations follow the text of updated (and re-imported) articles.
-LIBRARY_STAGES.append(reanchor_changed_articles)
 
 
 def store_batch(library: Library, batch: Sequence[PreparedArticle], *, is_sample: bool = False) -> list[UpsertResult]:
@@ -267,34 +257,3 @@ def _process_context() -> multiprocessing.context.BaseContext:
 def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
     yield from head
     yield from rest
-
-
-# Multi-story pages are split first, so every later analyser sees the sections; the story
-# term vectors come right after (entity keys are added to them by the clustering stage).
-# Story clustering replaces the singleton placeholder and runs last, after entity linking
-# and duplicate relations.
-from reader.similarity.clustering import add_story_terms, cluster_stories  # noqa: E402
-from reader.similarity.sections import add_sections  # noqa: E402
-
-ARTICLE_ANALYZERS.insert(0, add_sections)
-ARTICLE_ANALYZERS.insert(1, add_story_terms)
-LIBRARY_STAGES.remove(assign_singleton_clusters)
-LIBRARY_STAGES.append(cluster_stories)
-
-# Entity mentions right after the sections (so sections and story terms can use them);
-# entity linking is the first library stage, so later stages see the batch's entities.
-from reader.entities.analysis import add_mentions  # noqa: E402
-from reader.entities.linking import link_entities_stage  # noqa: E402
-
-ARTICLE_ANALYZERS.insert(ARTICLE_ANALYZERS.index(add_sections) + 1 if add_sections in ARTICLE_ANALYZERS else 0, add_mentions)
-LIBRARY_STAGES.insert(0, link_entities_stage)
-
-# The similarity fingerprint comes last among the analysers; duplicate relations are found
-# right before story clustering, so it can put copies with their originals.
-from reader.similarity.duplicates import find_duplicates_stage  # noqa: E402
-from reader.similarity.fingerprint import add_signature  # noqa: E402
-
-ARTICLE_ANALYZERS.append(add_signature)
-LIBRARY_STAGES.insert(
-    LIBRARY_STAGES.index(cluster_stories) if cluster_stories in LIBRARY_STAGES else len(LIBRARY_STAGES), find_duplicates_stage
-)

@@ -94,8 +94,8 @@ _NORMALIZE = _NormalizedChars()
 
 def prepare_text(sample: str, max_chars: int = SAMPLE_CHARS) -> str:
     """What langdetect's ``Detector.append`` and ``cleaning_text`` make of a text, then normalised."""
-    text = Detector.URL_RE.sub(" ", sample)
-    text = Detector.MAIL_RE.sub(" ", text)
+    text = Detector.URL_RE.sub(" ", sample) if "http" in sample else sample  # (cheap tests first: neither
+    text = Detector.MAIL_RE.sub(" ", text) if "@" in text else text  # can match without these)
     text = _SPACE_RUN.sub(" ", NGram.normalize_vi(text)[:max_chars])
     if len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
         text = _LATIN.sub("", text)
@@ -188,10 +188,17 @@ def _run_trials(probs: np.ndarray, rows: np.ndarray, n_trial: int, rng: np.rando
     return results
 
 
+def without_addresses(text: str) -> str:
+    """The text with URLs and e-mail addresses blanked (only scanned for when one may be there)."""
+    if "@" in text or "://" in text or "www." in text:
+        return _URL_OR_EMAIL.sub(" ", text)
+    return text
+
+
 def detection_sample(text: str, title: str | None = None, max_chars: int = SAMPLE_CHARS) -> str:
     """Title and start of the body as letters and single spaces, at most ``max_chars`` (cut at a word)."""
     parts = [title or "", text[: max_chars * 2] if text else ""]
-    sample = " ".join(_NOT_LETTERS.sub(" ", _URL_OR_EMAIL.sub(" ", part)).strip() for part in parts if part).strip()
+    sample = " ".join(_NOT_LETTERS.sub(" ", without_addresses(part)).strip() for part in parts if part).strip()
     if len(sample) > max_chars:
         cut = sample.rfind(" ", 0, max_chars + 1)
         sample = sample[: cut if cut > 0 else max_chars]
