@@ -1,35 +1,70 @@
-"""Make untrusted article text safe to put on a terminal.
+"""Make untrusted text safe to put on a terminal.
 
-Strips ANSI/VT escape sequences (CSI, OSC — e.g. OSC 52 clipboard writes —, DCS, APC, PM,
-SOS), the remaining C0 and C1 control characters (newline and tab excepted), bidirectional
-embedding/override/isolate controls, and zero-width characters. Markup is never an issue
-as long as callers build ``rich.text.Text`` objects from the result rather than markup strings.
+What is removed, and why removed rather than shown as a visible stand-in:
+
+* Escape sequences: CSI (``ESC [`` or the 8-bit ``CSI``: colours, cursor moves, clearing
+  the screen) and the string sequences OSC, DCS, SOS, PM and APC (``ESC ]`` … or their
+  8-bit introducers: window titles, OSC 52 clipboard writes, OSC 8 links) together with
+  their payload when they are terminated (BEL, ``ESC \\`` or ``ST``). An unterminated
+  string loses only its introducer: without it the payload is inert text, and a stray
+  8-bit introducer (a cp1252 or latin-1 byte 0x90 or 0x9D in a badly decoded page) must
+  not swallow the rest of an article.
+* Every other C0 and C1 control character (newline and tab are kept): a terminal acts on
+  them (bell, backspace, carriage return, form feed …), none is text.
+* Bidirectional embeddings, overrides, isolates and marks (U+202A–202E, U+2066–2069,
+  U+200E, U+200F, U+061C): they only reorder what is shown (the "Trojan Source" trick
+  makes a line read differently from what it holds), and most terminals ignore them or
+  apply them inconsistently. Removing them never changes a word.
+* Zero-width and invisible format characters (U+200B–200D, U+2060–2064, U+FEFF, U+180E,
+  U+206A–206F, U+FFF9–FFFB and the tag characters U+E0000–E007F): invisible, they hide
+  differences (``Ora\\u200bcle`` looks like ``Oracle``) or smuggle hidden text, and terminals
+  and Rich disagree on their width, which breaks the layout. The cost is small and
+  accepted: a ZWNJ/ZWJ that joins Persian or Indic letters, or the pieces of an emoji
+  sequence, is dropped, so those letters or emoji show unjoined.
+* Lone surrogates: not text at all, and writing one to a UTF-8 terminal raises.
+
+A visible stand-in (``<U+202E>``, ``�``) was considered and rejected: it would clutter
+ordinary Arabic, Hebrew and Persian text, where marks are common and harmless to meaning,
+and every character is removed, never replaced, so offsets into the result map back to
+the original by removed runs only (``reader.tui.textlayout`` relies on that).
+
+Markup is never an issue as long as callers build ``rich.text.Text`` objects from the
+result rather than markup strings.
 """
 
 from __future__ import annotations
 
 import re
 
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = "\u200b-\u200d\u2060-\u2064\ufeff\u180e\u206a-\u206f\ufff9-\ufffb\U000e0000-\U000e007f"
+_SURROGATES = "\ud800-\udfff"
+
+# The body of a character class: every character strip_terminal_controls removes.
+# Escape sequences start with one of them, so a text without any is returned unchanged.
+REMOVED_CHARACTERS = _CONTROLS + _BIDI_CONTROLS + _INVISIBLE + _SURROGATES
+UNSAFE_CHARACTER = re.compile(f"[{REMOVED_CHARACTERS}]")
+
+# Possessive quantifiers: a string body stops at the next control character, so the
+# scan is linear however many introducers a hostile text holds.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    \x1b\[[0-?]*[ -/]*[@-~]               # CSI ... final byte
-    | \x9b[0-?]*[ -/]*[@-~]               # 8-bit CSI
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|$)   # OSC/DCS/SOS/PM/APC strings
-    | \x1b[ -/]*[0-~]                     # other two/three-byte escapes
+    \x1b\[[0-?]*+[ -/]*+[@-~]                                    # CSI ... final byte
+    | \x9b[0-?]*+[ -/]*+[@-~]                                      # 8-bit CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                      # OSC/DCS/SOS/PM/APC
+      [^\x00-\x1f\x7f-\x9f]*+ (?:\x07|\x1b\\|\x9c)                 #   ... only when terminated
+    | \x1b[ -/]*+[0-~]                                             # other escapes (and bare introducers)
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI_AND_ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
 
 
 def strip_terminal_controls(text: str) -> str:
     """Remove escape sequences and invisible control characters; keep newlines and tabs."""
-    if not text:
+    if not text or not UNSAFE_CHARACTER.search(text):
         return text
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _CONTROL.sub("", text)
-    return _BIDI_AND_ZERO_WIDTH.sub("", text)
+    return UNSAFE_CHARACTER.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def safe_line(text: str | None, max_len: int | None = None) -> str:

@@ -13,17 +13,16 @@ tested alone and run on a 100,000-word article in a few tens of milliseconds.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
 
-from reader.text.terminal_safety import strip_terminal_controls
+from reader.text.terminal_safety import UNSAFE_CHARACTER, strip_terminal_controls
 
 # Any character that strip_terminal_controls may remove (escape sequences start with one).
-_SUSPICIOUS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
+_SUSPICIOUS = UNSAFE_CHARACTER
 
 
 @dataclass(frozen=True)

@@ -51,14 +51,14 @@ from reader.diffing import (
     side_segments,
     unified_segments,
 )
-from reader.text.terminal_safety import strip_terminal_controls
+from reader.text.terminal_safety import REMOVED_CHARACTERS, strip_terminal_controls
 from reader.tui.textlayout import WrappedLines, wrap_lines
 
 Mode = Literal["side-by-side", "unified"]
 
 # Characters strip_terminal_controls may remove or that we replace (escape sequences start with one):
 # most paragraphs have none, and a search is much cheaper than the full strip.
-_MAY_NEED_STRIPPING = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
+_MAY_NEED_STRIPPING = re.compile(f"[\t{REMOVED_CHARACTERS}]")
 Classes = tuple[str, ...]
 
 ENTITY_TYPES = ("person", "org", "place", "other")
