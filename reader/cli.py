@@ -112,7 +112,12 @@ def print_problem(problem: IngestProblem) -> None:
 
 
 def cmd_import(args: argparse.Namespace, library: Library) -> int:
+    from reader.commands.reindex import run_reindex
     from reader.pipeline import import_inputs
+    from reader.reindex import pending_indexes
+
+    if pending := pending_indexes(library):  # an upgraded library: index what it holds first
+        run_reindex(library, pending)
 
     settings = load_settings()
     limits = Limits(
@@ -353,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_app(args)
         library = open_for(args, add_sample_if_new=getattr(args, "add_sample", True))
+        if args.command not in ("import", "reindex"):
+            from reader.commands.reindex import notice_pending
+
+            notice_pending(library)
         try:
             return args.handler(args, library)
         finally:
@@ -382,4 +391,5 @@ COMMAND_MODULES: list[str] = [
     "reader.commands.clusters",
     "reader.commands.entities",
     "reader.commands.duplicates",
+    "reader.commands.reindex",
 ]

@@ -88,6 +88,27 @@ class Library(ArticleStore, DuplicateStore, ClusterStore, StoryClusterStore, Ann
         self.close()
 
 
+# The derived indexes a library holds besides its articles, with the schema version that
+# brought each. A library upgraded from before that version has articles the index has never
+# seen: they are listed under REINDEX_PENDING and built by ``reader.reindex``.
+DERIVED_INDEXES: dict[str, int] = {"entities": 4, "duplicates": 2, "clusters": 3}
+REINDEX_PENDING = "reindex_pending"
+
+
+def note_indexes_to_build(conn: sqlite3.Connection, old_version: int) -> None:
+    """After an upgrade from ``old_version``, record which derived indexes the stored articles lack."""
+    missing = [name for name, since in DERIVED_INDEXES.items() if 0 < old_version < since]
+    if not missing or conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None:
+        return
+    with write_transaction(conn):
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (REINDEX_PENDING,)).fetchone()
+        pending = set(row[0].split(",")) if row and row[0] else set()
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (REINDEX_PENDING, ",".join(sorted(pending | set(missing)))),
+        )
+
+
 def open_library(path: Path | str) -> Library:
     """Open (creating and migrating as needed) the library at ``path``."""
     path = Path(path)
@@ -102,7 +123,8 @@ def open_library(path: Path | str) -> Library:
         check_application(conn, path)
         refuse_newer(conn, path)
         enable_wal(conn, path)
-        _, _, backup = migrate(conn, path)
+        old_version, _, backup = migrate(conn, path)
+        note_indexes_to_build(conn, old_version)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise NotALibrary(f"{path}: cannot open as a library: {exc}") from exc
