@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -33,7 +34,7 @@ from reader.tui.commands import ReaderCommands
 from reader.tui.keys import binding_ids, check_keymap, key_rows
 from reader.tui.screens.main import MainScreen
 from reader.tui.store_access import library_languages, missing_features
-from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.article_view import ArticlePane, ArticleView
 from reader.tui.widgets.sidebar import Sidebar
 from reader.tui.writer import StoreWriter
 
@@ -77,6 +78,8 @@ class ReaderApp(App[int]):
         self.settings = settings
         tui = settings.raw.get("tui", {}) if isinstance(settings.raw.get("tui", {}), dict) else {}
         self.mark_read_after = float(mark_read_after if mark_read_after is not None else tui.get("mark_read_after", DEFAULT_MARK_READ_AFTER))
+        # After `a` highlights a selection, the note editor opens (escape skips it).
+        self.note_after_highlight = bool(tui.get("note_after_highlight", True))
         self.library: Library | None = None
         self.writer = StoreWriter(self.library_path)
         self._languages: list[str] | None = None  # every language of the library, once counted
@@ -104,6 +107,7 @@ class ReaderApp(App[int]):
     @staticmethod
     def key_sections() -> list[tuple[str, type]]:
         """Every class with bindings, by where they apply (imported here: not needed at start-up)."""
+        from reader.tui.widgets.annotation_panel import AnnotationList
         from reader.tui.widgets.entity_panel import EntityList
         from reader.tui.widgets.find_bar import FindBar
 
@@ -112,6 +116,8 @@ class ReaderApp(App[int]):
             ("Main screen", MainScreen),
             ("Story list", Sidebar),
             ("Article", ArticleView),
+            ("Selecting in the article (after v or a mouse drag)", ArticlePane),
+            ("Highlights list (H)", AnnotationList),
             ("Entity panel", EntityList),
             ("Find bar", FindBar),
         ] + _extra_key_sections()
@@ -213,11 +219,13 @@ class ReaderApp(App[int]):
         future = self.writer.submit(job)
 
         def done(f: Future[Any]) -> None:
+            # A job that finished before this callback was added calls it on the UI thread.
+            hand_over = self.call_later if threading.get_ident() == self._thread_id else self.call_from_thread
             error = f.exception()
             if error is not None:
-                self.call_from_thread(self.notify, f"Could not save: {error}", severity="error")
+                hand_over(self.notify, f"Could not save: {error}", severity="error")
             elif on_done is not None:
-                self.call_from_thread(on_done, f.result())
+                hand_over(on_done, f.result())
 
         future.add_done_callback(done)
         return future

@@ -23,7 +23,6 @@ from reader.tui.cluster_pages import SORTS, ClusterQuery, FirstPage
 from reader.tui.store_access import (
     ArticleRow,
     EntityCount,
-    annotation_layer,
     article_entities,
     closest_duplicate,
     cluster_article_rows,
@@ -35,11 +34,13 @@ from reader.tui.store_access import (
     set_article_starred,
     set_cluster_starred,
 )
-from reader.tui.widgets.article_view import ArticleView
+from reader.tui.annotation_access import ArticleNote, article_notes, create_annotation_job, delete_annotation_job, layer_of
+from reader.tui.widgets.article_view import ArticlePane, ArticleView
 from reader.tui.widgets.chrome import KeyHints, TitleBar
 from reader.tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from reader.tui.widgets.annotation_panel import AnnotationPanel
     from reader.tui.widgets.entity_panel import EntityPanel
     from reader.tui.widgets.find_bar import FindBar
 
@@ -62,11 +63,13 @@ class MainScreen(Screen[None]):
         Binding("slash", "find", "Find", id="main.find", tooltip="find in the article; n / N for the next / previous match"),
         Binding("ctrl+f", "search", "Search", id="main.search", tooltip="search the whole library"),
         Binding("e", "toggle_entities", "Entities", id="main.toggle-entities", tooltip="entities of the article or its story, with counts"),
-        Binding("h", "toggle_highlights", "Highlights", id="main.toggle-highlights", show=False, tooltip="colour people, organisations and places"),
+        Binding("h", "toggle_highlights", "Entity colours", id="main.toggle-highlights", show=False, tooltip="colour people, organisations and places"),
+        Binding("H", "toggle_notes", "Highlights", id="main.toggle-notes", tooltip="the open article's highlights and notes, in a side list"),
         Binding("r", "toggle_raw", "Raw/clean text", id="main.toggle-raw", show=False, tooltip="the text as imported, or cleaned"),
         Binding("m", "toggle_read", "Read/unread article", id="main.toggle-read", show=False, tooltip="the article under the cursor, or the open one"),
         Binding("M", "toggle_cluster_read", "Read/unread cluster", id="main.toggle-cluster-read", show=False, tooltip="every article of the story under the cursor"),
-        Binding("s", "toggle_star", "Star/unstar", id="main.toggle-star", show=False, tooltip="the story or article under the cursor"),
+        Binding("s", "toggle_star", "Star/unstar", id="main.toggle-star", show=False,
+                tooltip="in the story list: the story or article under the cursor; elsewhere: the open article"),
         Binding("o", "cycle_sort", "Sort", id="main.cycle-sort", show=False, tooltip="latest, largest or most unread stories first"),
         Binding("U", "filter_unread", "Only unread", id="main.filter-unread", show=False, tooltip="only stories with unread articles"),
         Binding("S", "filter_starred", "Only starred", id="main.filter-starred", show=False, tooltip="only starred stories"),
@@ -88,6 +91,7 @@ class MainScreen(Screen[None]):
         self._mention_after: int | None = None
         self._mention_entity: object = None
         self._pending_span: object = None
+        self._notes: list[ArticleNote] = []  # the open article's annotations, as listed and drawn
         self.ready = False  # mounted with its widgets: the library can be shown
 
     def compose(self) -> ComposeResult:
@@ -95,8 +99,7 @@ class MainScreen(Screen[None]):
         yield TitleBar(id="title-bar")
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
-            with Vertical(id="article-pane"):
-                yield ArticleView(id="article")
+            yield ArticlePane(id="article-pane")
         yield KeyHints(id="key-hints")
 
     # -- widgets ---------------------------------------------------------------------------
@@ -122,6 +125,22 @@ class MainScreen(Screen[None]):
             from reader.tui.widgets.entity_panel import EntityPanel
 
             panel = EntityPanel(id="entities")
+            await self.query_one("#panes").mount(panel)
+        return panel
+
+    @property
+    def annotation_panel(self) -> "AnnotationPanel | None":
+        from reader.tui.widgets.annotation_panel import AnnotationPanel
+
+        found = self.query(AnnotationPanel)
+        return found.first() if found else None
+
+    async def ensure_annotation_panel(self) -> "AnnotationPanel":
+        panel = self.annotation_panel
+        if panel is None:
+            from reader.tui.widgets.annotation_panel import AnnotationPanel
+
+            panel = AnnotationPanel(id="notes")
             await self.query_one("#panes").mount(panel)
         return panel
 
@@ -213,6 +232,13 @@ class MainScreen(Screen[None]):
         self._mention_after = None
         self.article_view.show_article(article, entity_spans(self.library, article_id))
         self.show_annotations()
+        unplaced = sum(not n.placed for n in self._notes)
+        if unplaced:
+            self.notify(
+                f"{unplaced} highlight{'s' * (unplaced != 1)} of this article {'are' if unplaced != 1 else 'is'} no longer in its text; "
+                f"press {self._key('main.toggle-notes')} to list {'them' if unplaced != 1 else 'it'}.",
+                title="Not placed", timeout=6,
+            )
         self._show_pending_span()
         if self.find_bar is not None:
             self.find_bar.display = False
@@ -273,6 +299,8 @@ class MainScreen(Screen[None]):
         panes = [self.sidebar, self.article_view]
         if self.has_class("-entities") and self.entity_panel is not None:
             panes.append(self.entity_panel.entity_list)
+        if self.has_class("-notes") and self.annotation_panel is not None:
+            panes.append(self.annotation_panel.note_list)
         return [p for p in panes if p.display and p.styles.display != "none" and p.region.width > 0]
 
     def _focus_pane(self, step: int) -> None:
@@ -334,6 +362,8 @@ class MainScreen(Screen[None]):
     async def action_toggle_entities(self) -> None:
         showing = not self.has_class("-entities")
         panel = await self.ensure_entity_panel()
+        if showing and self.has_class("-notes"):
+            await self.action_toggle_notes()  # one side panel at a time
         self.set_class(showing, "-entities")
         if showing:
             self._refresh_entities()
@@ -461,7 +491,16 @@ class MainScreen(Screen[None]):
         self.notify("Story marked read." if read else "Story marked unread.", timeout=2)
 
     def action_toggle_star(self) -> None:
-        entry = self.sidebar.current_entry()
+        focused = self.focused
+        sidebar = self.sidebar
+        in_sidebar = focused is sidebar or focused is None
+        if not in_sidebar and self.article is not None:  # the article pane or a side panel: the open article
+            article = self.article
+            starred = not self._is_starred(article)
+            self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_star)
+            self.notify("Article starred." if starred else "Star removed from the article.", timeout=2)
+            return
+        entry = sidebar.current_entry()
         if isinstance(entry, ArticleRow):
             article = entry.article
             starred = not article.starred
@@ -472,6 +511,17 @@ class MainScreen(Screen[None]):
         else:
             return
         self.notify("Starred." if starred else "Star removed.", timeout=2)
+
+    def _is_starred(self, article: Article) -> bool:
+        if self.library is None:
+            return article.starred
+        fresh = self.library.get_article(article.id, with_text=False)
+        return fresh.starred if fresh is not None else article.starred
+
+    def _after_star(self, touched: object) -> None:
+        self._after_write(touched)
+        if self.article is not None:
+            self.article_view.update_flags(self.article)
 
     # -- search, diff, export --------------------------------------------------------------
 
@@ -521,15 +571,116 @@ class MainScreen(Screen[None]):
             return None
         return self.article.id, other
 
-    def show_annotations(self) -> None:
-        """Draw the open article's highlights (call again after an annotation changes)."""
+    def show_annotations(self, *, keep: int | None = None) -> None:
+        """Draw the open article's highlights and list them (call again after one changes)."""
         if self.article is None or self.library is None:
             return
-        layer = annotation_layer(self.library, self.article.id)
+        self._notes = article_notes(self.library, self.article.id)
+        layer = layer_of(self._notes)
         if layer:
             self.article_view.set_layer("annotations", layer)
         else:
             self.article_view.clear_layer("annotations")
+        self._refresh_notes(keep=keep)
+
+    def _refresh_notes(self, *, keep: int | None = None) -> None:
+        panel = self.annotation_panel
+        if panel is None or not self.has_class("-notes"):
+            return
+        if self.article is None:
+            panel.show_notes([])
+            panel.set_status("open an article")
+        else:
+            panel.show_notes(self._notes, keep=keep)
+
+    @property
+    def article_notes(self) -> list[ArticleNote]:
+        return list(self._notes)
+
+    def _key(self, binding_id: str) -> str:
+        """How the first key of a binding (after the user's keymap) is shown."""
+        keys = self.app._keymap_for_display().get(binding_id)
+        if keys is None:
+            keys = next((b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
+        first = keys.split(",")[0].strip()
+        return self.app.get_key_display(Binding(first, "")) if first else "?"
+
+    # -- making and editing highlights -------------------------------------------------------
+
+    @on(ArticleView.HighlightRequested)
+    def _highlight_requested(self, message: ArticleView.HighlightRequested) -> None:
+        view = message.view
+        article_id = message.article_id
+        text = view.selected_text()
+        if not text.strip():
+            self.notify("The selection holds only spaces: select some words.", timeout=3)
+            return
+        view.cancel_selection()
+        self.app.write(create_annotation_job(article_id, message.start, message.end), self._highlighted_done)
+
+    def _highlighted_done(self, annotation: object) -> None:
+        annotation_id = getattr(annotation, "id", None)
+        if self.article is not None and getattr(annotation, "article_id", None) == self.article.id:
+            self.show_annotations(keep=annotation_id)
+        self.notify("Highlighted.", timeout=2)
+        if self.app.note_after_highlight and annotation_id is not None:
+            self.edit_note(annotation, title="Highlighted — add a note and tags, or escape to skip")
+
+    def edit_note(self, annotation: object, *, title: str = "Note") -> None:
+        """Open the note editor on an annotation; saving writes note and tags, escape keeps the old."""
+        from reader.tui.screens.note_editor import NoteEdit, NoteEditor, save_note_edit
+
+        annotation_id = int(getattr(annotation, "id"))
+
+        def saved(edit: NoteEdit | None) -> None:
+            if edit is None:
+                return
+            self.app.write(lambda library: save_note_edit(library, annotation_id, edit), self._note_saved)
+
+        self.app.push_screen(
+            NoteEditor(getattr(annotation, "note", ""), tuple(getattr(annotation, "tags", ())), quote=getattr(annotation, "exact", ""), title=title),
+            saved,
+        )
+
+    def _note_saved(self, annotation: object) -> None:
+        self.show_annotations(keep=getattr(annotation, "id", None))
+        self.notify("Note saved.", timeout=2)
+
+    # -- the side list of the article's highlights -------------------------------------------
+
+    async def action_toggle_notes(self) -> None:
+        showing = not self.has_class("-notes")
+        panel = await self.ensure_annotation_panel()
+        if showing and self.has_class("-entities"):
+            self.set_class(False, "-entities")  # one side panel at a time
+        self.set_class(showing, "-notes")
+        if showing:
+            self._refresh_notes()
+            panel.note_list.focus()
+        elif self.focused is None or panel in self.focused.ancestors:
+            self.article_view.focus() if self.article is not None else self.sidebar.focus()
+
+    def on_annotation_panel_show_note(self, message: "AnnotationPanel.ShowNote") -> None:
+        note = message.note
+        if not note.placed or note.start is None or note.end is None:
+            self.notify("This passage is no longer in the article's text, so it is not shown in it.", timeout=4)
+            return
+        view = self.article_view
+        if view.raw:
+            view.raw = False
+        view.set_layer("focus", [(note.start, note.end, "article--mention-current")])
+        view.scroll_to_offset(note.start)
+
+    def on_annotation_panel_edit_note(self, message: "AnnotationPanel.EditNote") -> None:
+        self.edit_note(message.note.annotation)
+
+    def on_annotation_panel_delete_note(self, message: "AnnotationPanel.DeleteNote") -> None:
+        annotation_id = message.note.annotation.id
+        self.app.write(delete_annotation_job(annotation_id), self._note_deleted)
+
+    def _note_deleted(self, _: object) -> None:
+        self.show_annotations()
+        self.notify("Highlight deleted.", timeout=2)
 
     def action_annotations(self) -> None:
         if self.library is None:

@@ -7,10 +7,19 @@ search matches, the focused mention and a selection. Strips are cached per line 
 dropped when the layout, a layer or the theme changes, so paging a 100,000-word
 article only draws the 40-odd lines that come into view.
 
-Room for annotations: :meth:`ArticleView.set_layer` takes spans in clean-text offsets
-(what the store keeps), :meth:`ArticleView.offset_at` turns a screen position into a
-clean-text offset, and ``selection`` (clean-text offsets) is drawn with
+Annotations: :meth:`ArticleView.set_layer` takes spans in clean-text offsets (what the
+store keeps), :meth:`ArticleView.offset_at` turns a screen position into a clean-text
+offset, and ``selection`` (clean-text offsets, end exclusive) is drawn with
 ``article--selection``.
+
+Selection mode (like vim's visual mode): ``v`` puts a cursor on the first line in view
+and the motions of :class:`ArticlePane` (h/j/k/l, w/b/e, 0/$, arrows, page keys) move it,
+selecting from where it started to the character under it, both included; a mouse drag
+does the same. The cursor and its anchor are offsets into the *shown* document, moved by
+:class:`reader.tui.motions.Motions` over the wrapped lines; ``selection`` maps them back
+to the clean text character for character, so tabs, wide characters and stripped control
+characters never shift a highlight. ``a`` posts :class:`ArticleView.HighlightRequested`
+for the screen to store.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -31,23 +43,26 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.tui.widgets.scrolling import KeyboardScrolling
 from reader.model import Article
+from reader.tui.motions import Motions
 from reader.text.terminal_safety import safe_line
 from reader.tui.store_access import EntitySpan
+from reader.tui.widgets.scrolling import KeyboardScrolling
 from reader.tui.widgets.styling import combined_style
 from reader.tui.textlayout import IDENTITY, OffsetMap, WrappedLines, display_text, wrap_lines
 
 Span = tuple[int, int, str]  # start, end, component class
 
 # Layers from bottom to top: a later layer's style wins where spans overlap.
-LAYERS = ("frame", "entities", "annotations", "matches", "focus", "selection")
+LAYERS = ("frame", "entities", "annotations", "matches", "focus", "selection", "cursor")
 ENTITY_CLASSES = {
     "PERSON": "article--entity-person",
     "ORG": "article--entity-org",
     "PLACE": "article--entity-place",
     "OTHER": "article--entity-other",
 }
+# Actions of the pane that selection mode takes over (their keys move the cursor then).
+SCROLL_ACTIONS = frozenset({"line_down", "line_up", "page_down", "page_up", "top", "bottom", "clear_matches", "start_selection"})
 EMPTY_HINT = "No article open.\n\nMove in the list on the left with j/k or the arrows and press enter to open a story."
 
 
@@ -72,7 +87,9 @@ class _Layer:
 
 
 class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
-    """Shows one article; scrolls by line and page; finds text; highlights spans."""
+    """Shows one article; scrolls by line and page; finds text; highlights spans; selects."""
+
+    ALLOW_SELECT = False  # the pane selects spans itself (offsets into the clean text)
 
     BINDINGS = [
         Binding("j,down", "line_down", "Down", id="article.down", show=False),
@@ -84,6 +101,8 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         Binding("n", "next_match", "Next match", id="article.next-match", show=False),
         Binding("N", "previous_match", "Previous match", id="article.previous-match", show=False),
         Binding("escape", "clear_matches", "Clear matches", id="article.clear-matches", show=False),
+        Binding("v", "start_selection", "Select", id="article.select",
+                tooltip="select a span with the motion keys (or drag with the mouse), then a highlights it"),
     ]
 
     COMPONENT_CLASSES = {
@@ -95,6 +114,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         "article--match",
         "article--match-current",
         "article--selection",
+        "article--cursor",
         "article--annotation",
         "article--annotation-other",
     }
@@ -111,6 +131,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
     raw: reactive[bool] = reactive(False)
     highlight_entities: reactive[bool] = reactive(True)
     selection: reactive[tuple[int, int] | None] = reactive(None)
+    selecting: reactive[bool] = reactive(False, bindings=True)  # selection mode is on
 
     class Matches(Message):
         """The in-article search changed: how many matches, which one is current (0-based)."""
@@ -121,6 +142,16 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
             self.query = query
             self.count = count
             self.current = current
+
+    class HighlightRequested(Message):
+        """``a`` in selection mode: highlight ``start:end`` of the article's clean text."""
+
+        def __init__(self, view: "ArticleView", article_id: int, start: int, end: int) -> None:
+            super().__init__()
+            self.view = view
+            self.article_id = article_id
+            self.start = start
+            self.end = end
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -139,6 +170,11 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         self._query = ""
         self._matches: list[tuple[int, int]] = []
         self._match_index: int | None = None
+        self._anchor: int | None = None  # selection mode: where the selection started (shown offset)
+        self._cursor: int | None = None  # and the character under the cursor (shown offset)
+        self._want_column: int | None = None  # the column j/k keep, in cells
+        self._drag_from: int | None = None  # a mouse press in the body (shown offset)
+        self._dragged = False
         self._rebuild_layers()
 
     # -- document --------------------------------------------------------------------------
@@ -148,10 +184,26 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         self.article = article
         self._entity_spans = tuple(entity_spans)
         self._clean_layers = {}
-        self.selection = None
+        self._end_selection()
         self._query_reset()
         self._build_document()
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    def update_flags(self, article: Article) -> None:
+        """The open article was starred or unstarred (or read): redraw its meta line in place."""
+        if self.article is None or self.article.id != article.id or self.article.starred == article.starred:
+            return
+        from dataclasses import replace
+
+        self.article = replace(self.article, starred=article.starred, read=article.read)
+        old_body_start, top = self._body_start, self._top_offset()
+        self._build_document()
+        shift = self._body_start - old_body_start
+        if self._anchor is not None and self._cursor is not None:
+            self._anchor += shift
+            self._cursor += shift
+            self._update_selection_layers()
+        self._scroll_to_document_offset(max(0, top + shift) if top >= old_body_start else top, center=False)
 
     def set_layer(self, name: str, spans: Iterable[Span]) -> None:
         """Set a highlight layer from spans in *clean-text* offsets (hidden in raw mode)."""
@@ -189,6 +241,8 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
             title = safe_line(article.title) or "(untitled)"
             meta_parts = [article.source, (article.date or "")[:10], article.lang, article.url]
             meta = " · ".join(safe_line(p) for p in meta_parts if p)
+            if article.starred:
+                meta = "★ starred" + (" · " + meta if meta else "")
             if self.raw:
                 meta = (meta + " · " if meta else "") + "raw text"
             body, self._map = display_text(self._body_source())
@@ -212,9 +266,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
                 )
             for name, spans in self._clean_layers.items():
                 layers[name] = _Layer.of((self.to_document(a), self.to_document(b), cls) for a, b, cls in spans)
-            if self.selection is not None:
-                a, b = self.selection
-                layers["selection"] = _Layer.of([(self.to_document(min(a, b)), self.to_document(max(a, b)), "article--selection")])
+            layers.update(self._selection_layers())
         if self._matches:
             current = self._match_index
             layers["matches"] = _Layer.of(
@@ -225,7 +277,30 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         self._update_virtual_size()
         self.refresh()
 
+    def _selection_layers(self) -> dict[str, _Layer]:
+        layers: dict[str, _Layer] = {}
+        if self.article is None or self.raw:
+            return layers
+        if self._anchor is not None and self._cursor is not None:  # exactly the characters selected
+            first, last = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+            layers["selection"] = _Layer.of([(first, last + 1, "article--selection")])
+        elif self.selection is not None:
+            a, b = self.selection
+            layers["selection"] = _Layer.of([(self.to_document(min(a, b)), self.to_document(max(a, b)), "article--selection")])
+        if self._cursor is not None:
+            layers["cursor"] = _Layer.of([(self._cursor, self._cursor + 1, "article--cursor")])
+        return layers
+
+    def _update_selection_layers(self) -> None:
+        """Redraw the selection and cursor only (cheap: the other layers stay as they are)."""
+        layers = {name: layer for name, layer in self._layers.items() if name not in ("selection", "cursor")}
+        layers.update(self._selection_layers())
+        self._layers = {name: layers[name] for name in LAYERS if name in layers}
+        self._strips.clear()
+        self.refresh()
+
     def watch_raw(self) -> None:
+        self._end_selection()
         top = self._top_offset()
         self._query_reset()
         self._build_document()
@@ -235,7 +310,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         self._rebuild_layers()
 
     def watch_selection(self) -> None:
-        self._rebuild_layers()
+        self._update_selection_layers()
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -303,6 +378,13 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The clean-text offset under a point of the widget (None outside the body)."""
+        position = self._document_offset_at(x, y)
+        if position is None or position < self._body_start:
+            return None
+        return self._map_to_clean(position - self._body_start)
+
+    def _document_offset_at(self, x: int, y: int) -> int | None:
+        """The offset of the shown document under a point of the widget (None below the text)."""
         lines = self._wrapped()
         index = int(self.scroll_offset.y) + y
         if not 0 <= index < len(lines):
@@ -313,9 +395,11 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         while position < end and cells + get_character_cell_size(self._doc[position]) <= column:
             cells += get_character_cell_size(self._doc[position])
             position += 1
-        if position < self._body_start:
-            return None
-        return self._map_to_clean(position - self._body_start)
+        return position
+
+    def to_clean(self, document_offset: int) -> int:
+        """The clean-text offset of a character of the shown body (the inverse of to_document)."""
+        return self._map_to_clean(document_offset - self._body_start)
 
     def _map_to_clean(self, display_offset: int) -> int:
         m = self._map
@@ -326,6 +410,180 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
             else:
                 break
         return offset
+
+    # -- selection mode --------------------------------------------------------------------
+
+    def _motions(self) -> Motions:
+        return Motions(self._doc, self._wrapped(), self._body_start)
+
+    def can_select(self) -> bool:
+        return self.article is not None and not self.raw and self._body_start < len(self._doc)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SCROLL_ACTIONS and self.selecting:
+            return False  # the key moves the cursor instead (ArticlePane's bindings)
+        return True
+
+    def action_start_selection(self) -> None:
+        if self.article is None:
+            return
+        if self.raw:
+            self.notify("Highlights are made on the clean text: press r to leave the raw text first.", timeout=4)
+            return
+        self.start_selection()
+
+    def start_selection(self, at: int | None = None) -> bool:
+        """Enter selection mode with the cursor at a shown offset (default: the top line in view)."""
+        if not self.can_select():
+            return False
+        motions = self._motions()
+        if at is None:
+            top = self._top_offset() if self.is_mounted else motions.lo
+            at = motions.at_column(self._wrapped().line_of(max(top, motions.lo)), 0)
+        position = motions.snap(at)
+        self._anchor = self._cursor = position
+        self._want_column = None
+        self.selecting = True
+        self._selection_moved()
+        return True
+
+    def move_cursor(self, to: int, *, keep_column: bool = False) -> None:
+        """Move the selection's moving end to a shown offset; the view follows it."""
+        if not self.selecting or self._cursor is None:
+            return
+        self._cursor = self._motions().snap(to)
+        if not keep_column:
+            self._want_column = None
+        self._selection_moved()
+        self._keep_in_view(self._cursor)
+
+    def _selection_moved(self) -> None:
+        selected = self.selected_span()
+        if selected == self.selection:
+            self._update_selection_layers()  # the cursor moved within the same span
+        else:
+            self.selection = selected
+
+    def cancel_selection(self) -> None:
+        self._end_selection()
+
+    def _end_selection(self) -> None:
+        self._anchor = self._cursor = self._want_column = None
+        self._drag_from = None
+        self.selecting = False
+        if self.selection is None:
+            self._update_selection_layers()
+        else:
+            self.selection = None
+
+    @property
+    def cursor(self) -> int | None:
+        """The clean-text offset of the character under the cursor (None outside selection mode)."""
+        return None if self._cursor is None else self.to_clean(self._cursor)
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected span of the clean text, ``(start, end)`` with the end exclusive."""
+        if self._anchor is None or self._cursor is None:
+            return None
+        first, last = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+        return self.to_clean(first), self.to_clean(last) + 1
+
+    def selected_text(self) -> str:
+        span = self.selected_span()
+        if span is None or self.article is None:
+            return ""
+        return (self.article.text or "")[span[0] : span[1]]
+
+    def _keep_in_view(self, position: int) -> None:
+        if not self.is_mounted:
+            return
+        line = self._wrapped().line_of(position)
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        if line < top:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+
+    def motion(self, name: str) -> None:
+        """Move the cursor by one of the named motions (see :class:`ArticlePane`)."""
+        if not self.selecting or self._cursor is None:
+            return
+        motions, cursor = self._motions(), self._cursor
+        if name in ("down", "up", "page_down", "page_up"):
+            if self._want_column is None:
+                self._want_column = motions.column(cursor)
+            step = max(1, self.scrollable_content_region.height - 1) if name.startswith("page") else 1
+            delta = step if name in ("down", "page_down") else -step
+            if name.startswith("page"):
+                self.scroll_to(y=self.scroll_y + delta, animate=False, immediate=True)
+            self.move_cursor(motions.vertical(cursor, delta, self._want_column), keep_column=True)
+            return
+        moves = {
+            "left": motions.left,
+            "right": motions.right,
+            "word_forward": motions.word_forward,
+            "word_backward": motions.word_backward,
+            "word_end": motions.word_end,
+            "line_start": motions.line_start,
+            "line_end": motions.line_end,
+        }
+        if name in moves:
+            self.move_cursor(moves[name](cursor))
+        elif name == "top":
+            self.move_cursor(motions.top())
+        elif name == "bottom":
+            self.move_cursor(motions.bottom())
+        elif name == "other_end" and self._anchor is not None:
+            self._anchor, self._cursor = self._cursor, self._anchor
+            self._want_column = None
+            self._selection_moved()
+            self._keep_in_view(self._cursor)
+
+    def request_highlight(self) -> None:
+        span = self.selected_span()
+        if span is None or self.article is None:
+            return
+        self.post_message(self.HighlightRequested(self, self.article.id, span[0], span[1]))
+
+    # -- the mouse: press, drag, release selects ---------------------------------------------
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1 or not self.can_select():
+            return
+        position = self._document_offset_at(event.x, event.y)
+        if position is None or position < self._body_start:
+            return
+        self._drag_from = position
+        self._dragged = False
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None:
+            return
+        height = self.scrollable_content_region.height
+        y = event.y
+        if y < 0 or y >= height:  # dragged past an edge: scroll a line that way
+            self.scroll_to(y=self.scroll_y + (1 if y >= height else -1), animate=False, immediate=True)
+            y = min(max(y, 0), height - 1)
+        position = self._document_offset_at(event.x, y)
+        if position is None:
+            position = len(self._doc)
+        position = max(position, self._body_start)
+        if not self._dragged:
+            if position == self._drag_from:
+                return
+            self._dragged = True
+            self.start_selection(self._drag_from)
+        self.move_cursor(position)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        self.release_mouse()
+        if not self._dragged and self.selecting:
+            self.cancel_selection()  # a plain click drops a selection
+        self._drag_from = None
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -372,6 +630,14 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
                     classes = tuple(cls for s, e, cls in runs if s <= a and e >= b)
                     segments.append(Segment(doc[a:b], self._style(classes)))
         used = cell_len(doc[start:end])
+        if used < width and end < len(doc) and doc[end] in "\n ":
+            # The newline (or space dropped at the wrap) after the line, when the selection
+            # or the cursor covers it: one cell, so an empty line in a selection shows.
+            after = tuple(cls for name in ("selection", "cursor") if name in self._layers
+                          for s, e, cls in self._layers[name].overlapping(end, end + 1))
+            if after:
+                segments.append(Segment(" ", self._style(after)))
+                used += 1
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, max(width, used))
@@ -453,3 +719,54 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
     @property
     def entity_spans(self) -> tuple[EntitySpan, ...]:
         return self._entity_spans
+
+
+class ArticlePane(Vertical):
+    """The article pane and its find bar; holds the keys of selection mode.
+
+    They sit here, one level above :class:`ArticleView`, so the same keys keep their
+    scrolling meaning in the view (and their own ids in the keymap): while the view is in
+    selection mode it declines its scroll actions and the key reaches these bindings;
+    otherwise these decline and the key goes on to the screen.
+    """
+
+    BINDINGS = [
+        Binding("a", "highlight", "Highlight", id="select.highlight", tooltip="highlight the selection, then add a note and tags"),
+        Binding("escape,v", "cancel", "Cancel", id="select.cancel", tooltip="leave selection mode without highlighting"),
+        Binding("o", "motion('other_end')", "Other end", id="select.other-end", show=False, tooltip="move the other end of the selection"),
+        Binding("h,left", "motion('left')", "Left", id="select.left", show=False),
+        Binding("l,right", "motion('right')", "Right", id="select.right", show=False),
+        Binding("j,down", "motion('down')", "Down a line", id="select.down", show=False),
+        Binding("k,up", "motion('up')", "Up a line", id="select.up", show=False),
+        Binding("w", "motion('word_forward')", "Next word", id="select.word-forward", show=False),
+        Binding("b", "motion('word_backward')", "Word back", id="select.word-backward", show=False),
+        Binding("e", "motion('word_end')", "End of word", id="select.word-end", show=False),
+        Binding("0,home", "motion('line_start')", "Start of line", id="select.line-start", show=False),
+        Binding("dollar_sign,end", "motion('line_end')", "End of line", id="select.line-end", show=False),
+        Binding("pagedown", "motion('page_down')", "Page down", id="select.page-down", show=False),
+        Binding("pageup", "motion('page_up')", "Page up", id="select.page-up", show=False),
+        Binding("g", "motion('top')", "Start of the text", id="select.top", show=False),
+        Binding("G", "motion('bottom')", "End of the text", id="select.bottom", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield ArticleView(id="article")
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("highlight", "cancel", "motion"):
+            view = self.query(ArticleView)
+            return bool(view) and view.first().selecting and self.screen.focused is view.first()
+        return True
+
+    def action_motion(self, name: str) -> None:
+        self.view.motion(name)
+
+    def action_highlight(self) -> None:
+        self.view.request_highlight()
+
+    def action_cancel(self) -> None:
+        self.view.cancel_selection()
