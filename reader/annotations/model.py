@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from reader.text.terminal_safety import strip_control_sequences
+
 AnchorState = Literal["anchored", "moved", "orphaned"]
 ANCHOR_STATES: tuple[AnchorState, ...] = ("anchored", "moved", "orphaned")
 
@@ -17,7 +19,6 @@ MAX_TAG_CHARS = 64
 MAX_TAGS = 64
 MAX_NOTE_CHARS = 100_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone ones: from undecodable bytes; not storable as UTF-8
 _WHITESPACE = re.compile(r"\s+")
 
@@ -126,7 +127,7 @@ def clean_note(note: str | None) -> str:
     if not note:
         return ""
     note = note.replace("\r\n", "\n").replace("\r", "\n")
-    note = _SURROGATE.sub("\ufffd", _CONTROL.sub("", note)).strip()
+    note = _SURROGATE.sub("\ufffd", strip_control_sequences(note)).strip()
     if len(note) > MAX_NOTE_CHARS:
         raise AnnotationError(f"note is {len(note):,} characters, over the {MAX_NOTE_CHARS:,} limit")
     return note
@@ -134,7 +135,7 @@ def clean_note(note: str | None) -> str:
 
 def clean_tag(tag: str) -> str:
     """One tag: controls dropped, a leading '#' dropped, commas and whitespace runs become one space."""
-    tag = _SURROGATE.sub("\ufffd", _CONTROL.sub("", tag)).replace(",", " ")
+    tag = _SURROGATE.sub("\ufffd", strip_control_sequences(tag)).replace(",", " ")
     tag = _WHITESPACE.sub(" ", tag).strip().lstrip("#").strip()
     if len(tag) > MAX_TAG_CHARS:
         raise AnnotationError(f"tag {tag[:20]!r}… is over {MAX_TAG_CHARS} characters")

@@ -60,6 +60,21 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 
+_CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
+
+
+def strip_control_sequences(text: str) -> str:
+    """Remove escape sequences (with their payload) and C0/C1 controls; keep newlines and tabs.
+
+    For text that is stored or exported rather than shown as is (notes, tags): bidi marks
+    and zero-width characters stay, since a Persian note needs its ZWNJ; the screen strips
+    them with :func:`strip_terminal_controls`.
+    """
+    if not text or not _CONTROL_CHARACTER.search(text):
+        return text
+    return _CONTROL_CHARACTER.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def strip_terminal_controls(text: str) -> str:
     """Remove escape sequences and invisible control characters; keep newlines and tabs."""
     if not text or not UNSAFE_CHARACTER.search(text):

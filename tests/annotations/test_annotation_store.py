@@ -61,7 +61,7 @@ def test_tags_are_cleaned_and_deduplicated(sample_library: Library):
     created = sample_library.create_annotation(
         article.id, 0, 6, tags=["#Brexit", "brexit", "  eu   talks ", "", "a,b", "\x1b[31mred"]
     )
-    assert set(created.tags) == {"a b", "Brexit", "eu talks", "[31mred"}
+    assert set(created.tags) == {"a b", "Brexit", "eu talks", "red"}  # the escape sequence goes whole
     assert list(created.tags) == sorted(created.tags, key=str.casefold)
 
 

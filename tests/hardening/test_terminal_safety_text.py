@@ -130,3 +130,14 @@ def test_property_nothing_unsafe_survives_and_safe_text_is_kept(text: str) -> No
     if not unsafe_characters(text):
         assert shown == text
     assert "\n" not in safe_line(text) and unsafe_characters(safe_line(text)) == []
+
+
+def test_stored_notes_lose_whole_escape_sequences_but_keep_their_letters() -> None:
+    from reader.annotations.model import clean_note, clean_tag
+    from reader.text.terminal_safety import strip_control_sequences
+
+    assert strip_control_sequences("a\x1b[31mred\x1b[0m \x1b]52;c;cHduZWQ=\x07b\x9d0;t\x9cc\tz\n") == "ared bc\tz\n"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # the ZWNJ is part of the spelling
+    assert strip_control_sequences(persian) == persian
+    assert clean_note("see \x1b[1mthis\x1b[0m\r\nand \x1b]8;;https://evil.example/\x1b\\that") == "see this\nand that"
+    assert clean_tag("#de\x1b[31mals") == "deals"
