@@ -9,9 +9,7 @@ inside that same transaction, so a batch lands whole or not at all.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,6 +23,7 @@ from reader.entities.linking import link_entities_stage
 from reader.ingest import plan_inputs, read_source
 from reader.ingest.base import Source
 from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
+from reader.parallel import bounded_imap, process_context
 from reader.similarity.clustering import add_story_terms, cluster_stories
 from reader.similarity.duplicates import find_duplicates_stage
 from reader.similarity.fingerprint import add_signature
@@ -213,7 +212,7 @@ def import_records(
         flush(final=True)
 
     if use_pool:
-        ctx = _process_context()
+        ctx = process_context()
         if ctx.get_start_method() == "fork":
             warm_up_analysis()  # load once here; forked workers share the pages
         with ctx.Pool(workers) as pool:
@@ -223,19 +222,6 @@ def import_records(
     return counter.report()
 
 
-def bounded_imap(pool: Any, function: Callable[[Any], Any], items: Iterable[Any], *, in_flight: int) -> Iterator[Any]:
-    """``pool.imap`` with back-pressure: at most ``in_flight`` items are submitted and not yet
-    consumed, so a main process slower than its workers never piles up their results (the
-    memory of an import stays flat however long the input)."""
-    waiting: deque[Any] = deque()
-    for item in items:
-        waiting.append(pool.apply_async(function, (item,)))
-        if len(waiting) >= in_flight:
-            yield waiting.popleft().get()
-    while waiting:
-        yield waiting.popleft().get()
-
-
 def warm_up_analysis() -> None:
     """Load the per-process data of the analysers (language profiles, the entity gazetteer ...) ahead of a fork."""
     from reader.entities import warm_up as warm_up_entities
@@ -243,15 +229,6 @@ def warm_up_analysis() -> None:
 
     profiles()
     warm_up_entities()
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    """fork where it is safe (POSIX, no other threads: the CLI), else spawn (e.g. inside the TUI)."""
-    import threading
-
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
