@@ -28,6 +28,9 @@ class NotALibrary(StoreError):
     pass
 
 
+PAGE_CACHE_KIB = 32 * 1024  # per connection: a fixed bound, whatever the library's size
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -39,6 +42,10 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    # The index look-ups of every import batch (duplicate keys, cluster postings, entity
+    # aliases) touch pages all over a large library; SQLite's default page cache is 2 MB.
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 
