@@ -17,17 +17,18 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 # Words before the cut-off that count; the lead of a news story says what it is about.
 MAX_TOKENS = 1500
 LEAD_TOKENS = 80
+TITLE_TOKENS = 64
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0
 
-# One pass: a number, a word (letters only: "l’offre" -> "l", "offre"), or a sentence break.
-_SCAN = re.compile(r"(\d+(?:[.,]\d+)*%?)|([^\W\d_]+)|([.!?…:;\n\"«»“”])")
 
 # Function words of the languages the recogniser supports, after accent folding and
 # lower-casing. Content words are what tells stories apart; these are not.
@@ -98,51 +99,105 @@ def number_key(token: str) -> str:
 
 
 _NUMBER_SEPARATOR = re.compile(r"[.,]")
+# The tokens of one whitespace-separated piece: numbers, and words of letters only
+# ("l’offre" -> "l", "offre"; "(TikTok)," -> "TikTok"; "12,5%" -> "12,5%").
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
+# The first word after a sentence break (the text's first word starts a sentence too).
+_SENTENCE_START = re.compile(r"[.!?…:;\n\"«»“”][^\w]*([^\W\d_]+)")
+# Per-process caches, dropped when full: pieces and words recur across articles.
+_CACHE_LIMIT = 200_000
 _FOLDED: dict[str, str] = {}
+
+# What a token is, once per distinct token (see _token_kind).
+_SKIP, _NUMBER, _WORD, _CAPITALISED, _ACRONYM = range(5)
+Token = tuple[int, str, str]  # (kind, folded word or number key, stem of a word or "")
+_TOKENS: dict[str, Token] = {}
+_PIECES: dict[str, tuple[Token, ...]] = {}
+_PLAIN: dict[str, dict[str, str]] = {}  # per word-key prefix (language)
 
 
 def _fold_cached(word: str) -> str:
     folded = _FOLDED.get(word)
     if folded is None:
-        if len(_FOLDED) > 200_000:
+        if len(_FOLDED) > _CACHE_LIMIT:
             _FOLDED.clear()
         folded = _FOLDED[word] = fold(word)
     return folded
 
 
-def scan(text: str, limit: int = MAX_TOKENS) -> list[tuple[str, bool]]:
-    """Word and number tokens in order, each with True when it starts a sentence."""
-    out: list[tuple[str, bool]] = []
-    at_start = True
-    for number, word, stop in _SCAN.findall(text):
-        if stop:
-            at_start = True
-            continue
-        out.append((number or word, at_start))
-        at_start = False
-        if len(out) >= limit:
-            break
-    return out
+def _token_kind(token: str) -> Token:
+    """A token's kind, folded form and stem: what its key depends on besides the text's names.
+
+    A capitalised word is a name when it is an acronym or mixed case ("TikTok", "US"), or when
+    the text writes it capitalised in mid-sentence somewhere (then it is not a sentence-initial
+    capital): see :func:`term_counts`.
+    """
+    found = _TOKENS.get(token)
+    if found is not None:
+        return found
+    if token[0].isdigit():
+        kind: Token = (_NUMBER, number_key(token), "") if len(token) > 1 else (_SKIP, "", "")
+    else:
+        folded = _fold_cached(token)
+        if folded in STOPWORDS:
+            kind = (_SKIP, folded, "")
+        else:
+            word_stem = stem(folded) if len(folded) >= 3 else ""
+            if not token[0].isupper():
+                kind = (_WORD, folded, word_stem) if word_stem else (_SKIP, folded, "")
+            else:
+                kind = (_CAPITALISED if token[1:].islower() else _ACRONYM, folded, word_stem)
+    if len(_TOKENS) > _CACHE_LIMIT:
+        _TOKENS.clear()
+    _TOKENS[token] = kind
+    return kind
 
 
-def name_candidates(toks: Iterable[tuple[str, bool]]) -> set[str]:
-    """Folded words seen capitalised in mid-sentence: the text's own evidence of a name."""
-    return {_fold_cached(word) for word, at_start in toks if not at_start and word[0].isupper()}
+def _piece_tokens(piece: str) -> tuple[Token, ...]:
+    found = _PIECES.get(piece)
+    if found is None:
+        if len(_PIECES) > _CACHE_LIMIT:
+            _PIECES.clear()
+        found = _PIECES[piece] = tuple(_token_kind(t) for t in _TOKEN.findall(piece))
+    return found
 
 
-def _key(word: str, at_start: bool, lang: str, names: set[str]) -> str | None:
-    """The key of one token, or None for function words and noise."""
-    first = word[0]
-    if first.isdigit():
-        return number_key(word) if len(word) > 1 else None
-    folded = _fold_cached(word)
-    if folded in STOPWORDS:
-        return None
-    if first.isupper() and (not at_start or folded in names or not word[1:].islower()):
-        return "n:" + folded
-    if len(folded) < 3:
-        return None
-    return f"w:{lang}:{stem(folded)}"
+def _pieces(text: str, limit: int) -> tuple[list[str], str]:
+    """The first ``limit`` whitespace-separated pieces, and the text they span."""
+    pieces = text.split(None, limit)
+    if len(pieces) > limit:
+        rest = pieces.pop()
+        return pieces, text[: len(text) - len(rest)]
+    return pieces, text
+
+
+def _plain_keys(word_prefix: str) -> dict[str, str]:
+    """Per language: the key of each piece that is one word or number ("" for none)."""
+    found = _PLAIN.get(word_prefix)
+    if found is None:
+        found = _PLAIN[word_prefix] = {}
+    return found
+
+
+def _plain_key(token: Token, word_prefix: str) -> str:
+    kind, folded, word_stem = token
+    if kind == _WORD:
+        return word_prefix + word_stem
+    return folded if kind == _NUMBER else ""
+
+
+def sentence_initial_capitals(pieces: Sequence[str], text: str) -> dict[str, int]:
+    """How often each folded word opens a sentence with a capital (the text's first word too)."""
+    starts = _SENTENCE_START.findall(text)
+    first = _TOKEN.match(pieces[0]) if pieces else None
+    if first is not None:
+        starts.append(first.group())
+    initial: dict[str, int] = {}
+    for word in starts:
+        if word[0].isupper():
+            folded = _fold_cached(word)
+            initial[folded] = initial.get(folded, 0) + 1
+    return initial
 
 
 def term_counts(
@@ -152,36 +207,111 @@ def term_counts(
     *,
     extra_keys: Iterable[str] = (),
     surfaces: dict[str, str] | None = None,
+    title_keys: list[str] | None = None,
 ) -> dict[str, float]:
     """Weighted term frequencies of one story: title and lead count more, then log-scaled.
 
-    ``extra_keys`` are keys from elsewhere (entity keys), counted once per occurrence.
-    ``surfaces``, when given, receives the first written form of each name key.
+    The work is per distinct piece of text (a word with its punctuation), not per token: the
+    text is split on whitespace, the pieces are counted (the title's TITLE_WEIGHT times, the
+    lead's LEAD_WEIGHT times) and each distinct piece's tokens are classified once per process.
+
+    A capitalised word is a name (``n:`` key) when it is an acronym or mixed case, or when the
+    body writes it capitalised in mid-sentence (more capitalised occurrences than
+    sentence-initial ones); otherwise a sentence-initial or title-case capital is an ordinary
+    word. ``extra_keys`` are keys from elsewhere (entity keys), counted once per occurrence.
+    ``surfaces``, when given, receives the first written form of each name key, and
+    ``title_keys`` the keys of the title's words (read with the body's evidence of names).
     """
-    language = lang or "xx"
-    body = scan(text)
-    names = name_candidates(body)
-    counts: dict[str, float] = {}
-    get = counts.get
-    for word, _ in scan(title, limit=64):
-        # headlines are often in title case: a title word is a name only if the body says so
-        folded = _fold_cached(word)
-        is_name = folded in names or (word[0].isupper() and not word[1:].islower())
-        key = _key(word if is_name else word.lower(), False, language, names)
-        if key:
-            counts[key] = get(key, 0.0) + TITLE_WEIGHT
-            if surfaces is not None and key[0] == "n" and key not in surfaces:
-                surfaces[key] = word
-    for index, (word, at_start) in enumerate(body):
-        key = _key(word, at_start, language, names)
-        if key:
-            counts[key] = get(key, 0.0) + (LEAD_WEIGHT if index < LEAD_TOKENS else 1.0)
-            if surfaces is not None and key[0] == "n" and key not in surfaces:
-                surfaces[key] = word
+    body, body_text = _pieces(text, MAX_TOKENS)
+    title_pieces = title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]
+    lead = body[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1)
+    titled = title_pieces * int(TITLE_WEIGHT)
+    word_prefix = f"w:{lang or 'xx'}:"
+    plain = _plain_keys(word_prefix)
+    plain_key = plain.get
+    # pieces that are one known word or number: counted by key in C, without a Python loop
+    weights: dict[str, float] = Counter(map(plain_key, titled))
+    weights.update(map(plain_key, body))
+    weights.update(map(plain_key, lead))
+    weights.pop(None, None)  # type: ignore[call-overload]
+    weights.pop("", None)
+    # the others (names, capitalised words, several tokens in one piece, first sightings)
+    body_counts = Counter([p for p in body if plain_key(p) is None])
+    counts = Counter([p for p in titled if plain_key(p) is None])
+    counts.update(body_counts)
+    counts.update([p for p in lead if plain_key(p) is None])
+    get = weights.get
+    capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
+    undecided: list[tuple[str, int, str, str]] = []  # capitalised words: a name or not, once names are known
+    for piece, count in counts.items():
+        tokens = _piece_tokens(piece)
+        if len(tokens) == 1 and tokens[0][0] in (_SKIP, _WORD, _NUMBER):
+            if len(plain) > _CACHE_LIMIT:
+                plain.clear()
+            plain[piece] = _plain_key(tokens[0], word_prefix)
+        for kind, folded, word_stem in tokens:
+            if kind == _WORD:
+                key = word_prefix + word_stem
+            elif kind == _NUMBER:
+                key = folded
+            elif kind >= _CAPITALISED:
+                capitalised[folded] = capitalised.get(folded, 0) + body_counts.get(piece, 0)
+                if kind == _CAPITALISED:
+                    undecided.append((piece, count, folded, word_stem))
+                    continue
+                key = "n:" + folded
+                if surfaces is not None and key not in surfaces:
+                    surfaces[key] = _surface(piece, folded)
+            else:
+                continue
+            weights[key] = get(key, 0) + count
+    if undecided:
+        initial = sentence_initial_capitals(body, body_text)
+        for piece, count, folded, word_stem in undecided:
+            if capitalised[folded] > initial.get(folded, 0):
+                key = "n:" + folded
+                if surfaces is not None and key not in surfaces:
+                    surfaces[key] = _surface(piece, folded)
+            elif word_stem:
+                key = word_prefix + word_stem
+            else:
+                continue
+            weights[key] = get(key, 0) + count
+    if title_keys is not None:
+        title_keys.extend(_title_keys(title_pieces, word_prefix, weights))
     for key in extra_keys:
-        counts[key] = get(key, 0.0) + 1.0
-    log = math.log
-    return {key: 1.0 + log(value) for key, value in counts.items()}
+        weights[key] = get(key, 0) + 1
+    # 1 + ln(count) = ln(e * count), computed in C over all keys
+    return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+def _title_keys(pieces: Sequence[str], word_prefix: str, weights: dict[str, float]) -> list[str]:
+    """The keys the title's words were counted under, in title order, each once."""
+    plain_key = _plain_keys(word_prefix).get
+    keys: dict[str, None] = {}
+    for piece in pieces:
+        key = plain_key(piece)
+        if key:
+            keys[key] = None
+            continue
+        for kind, folded, word_stem in _piece_tokens(piece) if key is None else ():
+            if kind == _NUMBER or kind == _SKIP:
+                key = folded if kind == _NUMBER else ""
+            elif kind >= _CAPITALISED and "n:" + folded in weights:
+                key = "n:" + folded
+            else:
+                key = word_prefix + word_stem if word_stem else ""
+            if key:
+                keys[key] = None
+    return [key for key in keys if key in weights]
+
+
+def _surface(piece: str, folded: str) -> str:
+    """The written form of a name inside a piece of text ("(TikTok)," -> "TikTok")."""
+    for token in _TOKEN.findall(piece):
+        if _fold_cached(token) == folded:
+            return token
+    return piece
 
 
 # A story keeps its strongest terms (title, lead, repeated words): enough to say what it is about.
@@ -201,9 +331,11 @@ class StoryTerms:
 
 def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
     surfaces: dict[str, str] = {}
-    weights = term_counts(title, text, lang, surfaces=surfaces)
+    title_keys: list[str] = []
+    weights = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys)
     if len(weights) > MAX_STORY_TERMS:
-        weights = dict(sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:MAX_STORY_TERMS])
-    title_keys = tuple(term_counts(title, "", lang))
+        # strongest first, ties by key: numbers ("#") and names ("n:") before words ("w:");
+        # two sorts in C (by key, then a stable sort by weight) instead of a key function
+        weights = dict(sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS])
     strongest = sorted(surfaces, key=lambda k: -weights.get(k, 0.0))[:MAX_SURFACES]
-    return StoryTerms(weights, title_keys, {k: surfaces[k] for k in strongest})
+    return StoryTerms(weights, tuple(title_keys), {k: surfaces[k] for k in strongest})

@@ -52,27 +52,44 @@ class ClusterStore:
         self.conn.execute("UPDATE clusters SET label = ?, updated_at = ? WHERE id = ?", (label, utc_now(), cluster_id))
 
     def refresh_cluster_stats(self, cluster_ids: Iterable[int]) -> None:
-        """Recompute the sidebar figures of these clusters; delete the ones left empty."""
+        """Recompute the sidebar figures of these clusters; delete the ones left empty.
+
+        One grouped query per 500 clusters; a cluster of one page cannot hold two related
+        articles, so only larger ones are asked about duplicates.
+        """
         now = utc_now()
-        for cluster_id in set(cluster_ids):
-            row = self.conn.execute(
+        wanted = sorted(set(cluster_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
                 # sections of one page count once: a page is one article to the reader
-                """SELECT COUNT(DISTINCT COALESCE(parent_id, id)) AS n, COUNT(DISTINCT source) AS sources,
-                          GROUP_CONCAT(DISTINCT lang) AS langs, SUM(read_at IS NULL) AS unread,
-                          MIN(date) AS first, MAX(date) AS last
-                   FROM articles WHERE cluster_id = ?""",
-                (cluster_id,),
-            ).fetchone()
-            if not row["n"]:
-                self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
-                continue
-            languages = ",".join(sorted(x for x in (row["langs"] or "").split(",") if x))
-            self.conn.execute(
+                f"""SELECT cluster_id, COUNT(DISTINCT COALESCE(parent_id, id)) AS n, COUNT(DISTINCT source) AS sources,
+                           GROUP_CONCAT(DISTINCT lang) AS langs, SUM(read_at IS NULL) AS unread,
+                           MIN(date) AS first, MAX(date) AS last
+                    FROM articles WHERE cluster_id IN ({marks}) GROUP BY cluster_id""",
+                chunk,
+            ).fetchall()
+            updates = []
+            for row in rows:
+                languages = ",".join(sorted(x for x in (row["langs"] or "").split(",") if x))
+                has_duplicates = row["n"] > 1 and self.cluster_has_duplicates(row["cluster_id"])
+                updates.append(
+                    (row["n"], row["sources"], languages, row["unread"] or 0, row["first"], row["last"],
+                     int(has_duplicates), now, row["cluster_id"])
+                )
+            self.conn.executemany(
                 """UPDATE clusters SET article_count = ?, source_count = ?, languages = ?, unread_count = ?,
                           first_date = ?, last_date = ?, has_duplicates = ?, updated_at = ? WHERE id = ?""",
-                (row["n"], row["sources"], languages, row["unread"] or 0, row["first"], row["last"],
-                 int(self.cluster_has_duplicates(cluster_id)), now, cluster_id),
+                updates,
             )
+            empty = set(chunk) - {row["cluster_id"] for row in rows}
+            if empty:
+                self.conn.executemany("DELETE FROM clusters WHERE id = ?", [(i,) for i in sorted(empty)])
+
+    def set_cluster_labels(self, labels: Iterable[tuple[int, str]]) -> None:
+        now = utc_now()
+        self.conn.executemany("UPDATE clusters SET label = ?, updated_at = ? WHERE id = ?", ((l, now, c) for c, l in labels))
 
     def cluster_has_duplicates(self, cluster_id: int) -> bool:
         """Overridden once duplicate relations exist; before that, exact copies by text hash."""

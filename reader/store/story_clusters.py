@@ -46,6 +46,9 @@ class StoryProfile:
     best_title: str = ""
     best_score: float = 0.0
     norms: dict[str, float] | None = field(default=None, compare=False)  # cache, never stored
+    # In memory, ``weights`` times ``scale`` is the mean vector: adding a member then touches
+    # only the member's keys. Stored profiles are the mean itself (scale 1).
+    scale: float = field(default=1.0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,26 @@ class StoryClusterStore:
             (_UNITS_META_KEY, str(units)),
         )
 
+    def count_story_terms(self, counts: dict[str, int], units: int) -> dict[str, int]:
+        """Add a batch's per-key story counts and its number of stories; the keys' new document
+        frequencies. One statement per chunk: the upsert returns the counts it leaves."""
+        by_id = {term_id(key): key for key in counts}
+        rows = sorted((term, counts[key]) for term, key in by_id.items())
+        found: dict[str, int] = {}
+        for start in range(0, len(rows), 20_000):
+            for term, df in self.conn.execute(
+                """INSERT INTO story_df (term, df) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
+                   ON CONFLICT (term) DO UPDATE SET df = df + excluded.df RETURNING term, df""",
+                (json.dumps(rows[start : start + 20_000], separators=(",", ":")),),
+            ):
+                found[by_id[term]] = df
+        self.conn.execute(
+            """INSERT INTO meta (key, value) VALUES (?, ?)
+               ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)""",
+            (_UNITS_META_KEY, str(units)),
+        )
+        return found
+
     def story_document_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
         by_id = {term_id(key): key for key in set(keys)}
         wanted = sorted(by_id)
@@ -155,6 +178,38 @@ class StoryClusterStore:
             hits.setdefault(cluster_id, []).append(by_id[term])
         return hits
 
+    def story_postings(self, keys: Iterable[str], *, per_key: int) -> dict[str, list[int]]:
+        """The most recent ``per_key`` clusters indexed under each key: {key: cluster ids}."""
+        by_id = {term_id(key): key for key in set(keys)}
+        found: dict[str, list[int]] = {}
+        terms = sorted(by_id)
+        one = "SELECT * FROM (SELECT term, cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?)"
+        for chunk in _chunks(terms, 250):  # under SQLite's limit of 500 terms in a compound SELECT
+            params: list[object] = []
+            for term in chunk:
+                params.extend((term, per_key))
+            for term, cluster_id in self.conn.execute(" UNION ALL ".join([one] * len(chunk)), params):
+                found.setdefault(by_id[term], []).append(cluster_id)
+        return found
+
+    def copy_partners(self, article_ids: Sequence[int]) -> dict[int, list[int]]:
+        """Exact and near copies of these articles from the duplicate relations, best first
+        (exact, then by score). A containment is not a copy: an excerpt, or a page that holds
+        the story among others, is not the same story."""
+        found: dict[int, list[tuple[int, float, int]]] = {}
+        for chunk in _chunks(list(set(article_ids))):
+            marks = ",".join("?" * len(chunk))
+            for mine, other, relation, score in self.conn.execute(
+                f"""SELECT a_id, b_id, relation, score FROM duplicates
+                     WHERE a_id IN ({marks}) AND relation IN ('exact', 'near')
+                    UNION ALL
+                    SELECT b_id, a_id, relation, score FROM duplicates
+                     WHERE b_id IN ({marks}) AND relation IN ('exact', 'near')""",
+                [*chunk, *chunk],
+            ):
+                found.setdefault(mine, []).append((relation != "exact", -score, other))
+        return {mine: [other for *_, other in sorted(rows)] for mine, rows in found.items()}
+
     def story_profiles(self, cluster_ids: Iterable[int]) -> dict[int, StoryProfile]:
         wanted = list(set(cluster_ids))
         found: dict[int, StoryProfile] = {}
@@ -166,7 +221,19 @@ class StoryClusterStore:
 
     def save_story_profile(self, profile: StoryProfile, *, indexed_before: Iterable[str] = ()) -> None:
         """Write a profile and bring its key postings in line with ``profile.index_keys``."""
-        self.conn.execute(
+        self.save_story_profiles([(profile, tuple(indexed_before))])
+
+    def save_story_profiles(self, profiles: Sequence[tuple[StoryProfile, Sequence[str]]]) -> None:
+        """Write profiles (each with the keys it was indexed under before) and bring their key
+        postings in line with their ``index_keys``: three statements however many profiles."""
+        removed: list[tuple[int, int]] = []
+        added: list[tuple[int, int]] = []
+        for profile, indexed_before in profiles:
+            before = set(indexed_before)
+            after = set(profile.index_keys)
+            removed.extend((term_id(k), profile.cluster_id) for k in before - after)
+            added.extend((term_id(k), profile.cluster_id) for k in after - before)
+        self.conn.executemany(
             """INSERT INTO story_profiles (cluster_id, members, first_day, last_day, langs, terms, weights, index_keys,
                    surfaces, best_article, best_title, best_score)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -175,25 +242,20 @@ class StoryClusterStore:
                    index_keys = excluded.index_keys, surfaces = excluded.surfaces,
                    best_article = excluded.best_article, best_title = excluded.best_title,
                    best_score = excluded.best_score""",
-            (
-                profile.cluster_id, profile.members, profile.first_day, profile.last_day,
-                ",".join(sorted(profile.langs)), *_pack_weights(profile.weights), _SEP.join(profile.index_keys),
-                json.dumps(profile.surfaces, ensure_ascii=False, separators=(",", ":")),
-                profile.best_article, profile.best_title, profile.best_score,
-            ),
+            [
+                (
+                    profile.cluster_id, profile.members, profile.first_day, profile.last_day,
+                    ",".join(sorted(profile.langs)), *_pack_weights(profile.weights), _SEP.join(profile.index_keys),
+                    json.dumps(profile.surfaces, ensure_ascii=False, separators=(",", ":")),
+                    profile.best_article, profile.best_title, profile.best_score,
+                )
+                for profile, _ in profiles
+            ],
         )
-        before = set(indexed_before)
-        after = set(profile.index_keys)
-        if before - after:
-            self.conn.executemany(
-                "DELETE FROM story_keys WHERE term = ? AND cluster_id = ?",
-                ((term_id(k), profile.cluster_id) for k in before - after),
-            )
-        if after - before:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO story_keys (term, cluster_id) VALUES (?, ?)",
-                ((term_id(k), profile.cluster_id) for k in after - before),
-            )
+        if removed:
+            self.conn.executemany("DELETE FROM story_keys WHERE term = ? AND cluster_id = ?", sorted(removed))
+        if added:
+            self.conn.executemany("INSERT OR IGNORE INTO story_keys (term, cluster_id) VALUES (?, ?)", sorted(added))
 
     # -- members ---------------------------------------------------------------------------------
 
