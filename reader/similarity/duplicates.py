@@ -10,13 +10,18 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
    memory. An article is a candidate when it shares an LSH band (Jaccard-similar texts:
    near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys that the smaller text
    would share if it were inside the other, whatever their sizes (see
-   :func:`estimated_key_share`).
-2. **Index.** The batch's keys go into the store, one posting each (``lsh_bands``).
+   :func:`estimated_key_shares`). The counting is vectorised: postings are arrays, a pair is
+   one 64-bit code, and shared keys are counted by sorting the codes; no Python object is
+   made per posting or per pair of the count.
+2. **Index.** The batch's keys go into the store, one posting each (``lsh_bands``), and its
+   check hashes (the 32-bit hashes of its shingles in text order) with its fingerprint.
 3. **Verification.** Each candidate pair is checked exactly on the word shingles of both
-   texts. The measure is *coverage*: the share of a text's words that lie in a run of five
-   words also found in the other text, i.e. how much of it is copied. A changed word only
-   uncovers itself (its neighbours stay covered by other runs), while independently written
-   articles on the same event stay far lower: they share names and words, not runs of five.
+   texts: the new article's come with its signature, a stored article's from the store (its
+   text is tokenised again only if it was indexed before the store kept them). The measure
+   is *coverage*: the share of a text's words that lie in a run of five words also found in
+   the other text, i.e. how much of it is copied. A changed word only uncovers itself (its
+   neighbours stay covered by other runs), while independently written articles on the
+   same event stay far lower: they share names and words, not runs of five.
 
    - ``exact``: the same normalised text (``content_hash``), score 1;
    - ``near``: each text is at least ``NEAR_COVERAGE`` covered by the other (the same text
@@ -30,30 +35,30 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
 
 Only pages are indexed, not the sections of multi-story pages: a story that also appears on
 a multi-story page is *contained* in that page.
+
+Nothing is kept between batches: the index and the check hashes live in the store.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import product
 
 import numpy as np
 
 from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
     BAND_KEY_FLAG,
+    MIN_WINNOW_WINDOW,
     SHINGLE_WORDS,
+    WINNOW_WINDOW,
     Fingerprint,
+    check_sequence,
     fingerprint,
-    shingle_sequence,
     sorted_unique,
-    winnow_window,
-    word_hashes,
 )
 from reader.store import Library, UpsertResult
-from reader.store.duplicates import IndexEntry, RelationRow
+from reader.store.duplicates import FingerprintSizes, IndexEntry, RelationRow
 
 MIN_SHINGLES = 16  # about 20 words
 NEAR_COVERAGE = 0.75
@@ -63,12 +68,14 @@ POSTINGS_PER_KEY = 64
 # inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
 CANDIDATE_KEY_SHARE = 0.3
 MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
+_PAIR_SHIFT = np.int64(32)  # a pair (article, other) is coded as article << 32 | other
+_RUN = np.ones(SHINGLE_WORDS, dtype=np.int8)
 
 
 @dataclass(frozen=True)
 class Indexed:
     """An article being indexed: what the verification needs of it (its fingerprint carries
-    its shingles)."""
+    its check hashes)."""
 
     article_id: int
     content_hash: str
@@ -94,22 +101,29 @@ def fingerprint_of(prepared: PreparedArticle) -> Fingerprint:
 
 @dataclass(frozen=True)
 class Shingled:
-    """A text as the verification sees it: its shingles in order and as a sorted set."""
+    """A text as the verification sees it: the check hashes of its shingles in order and as a
+    sorted set."""
 
     words: int
-    sequence: np.ndarray
+    sequence: np.ndarray  # uint32
     distinct: np.ndarray
 
     @classmethod
     def of(cls, text: str) -> Shingled:
-        hashes = word_hashes(text)
-        sequence = shingle_sequence(hashes)
-        return cls(len(hashes), sequence, sorted_unique(sequence))
+        words, sequence = check_sequence(text)
+        return cls(words, sequence, sorted_unique(sequence))
 
     @classmethod
     def of_fingerprint(cls, fp: Fingerprint) -> Shingled:
-        """From the shingles a worker already computed (the fingerprint carries them)."""
+        """From the check hashes a worker already computed (the fingerprint carries them)."""
         return cls(fp.words, fp.sequence, sorted_unique(fp.sequence))
+
+    @classmethod
+    def of_stored(cls, check_hashes: bytes) -> Shingled:
+        """From the check hashes the store keeps for an indexed article. Indexed texts have at
+        least MIN_SHINGLES shingles, so each word starts a shingle but the last four."""
+        sequence = np.frombuffer(check_hashes, dtype="<u4").astype(np.uint32, copy=False)
+        return cls(len(sequence) + SHINGLE_WORDS - 1, sequence, sorted_unique(sequence))
 
 
 def shared_shingles(text: Shingled, other: Shingled) -> np.ndarray:
@@ -121,28 +135,23 @@ def shared_shingles(text: Shingled, other: Shingled) -> np.ndarray:
     return other.distinct[found] == text.sequence
 
 
+def covered_share(shared: np.ndarray, words: int) -> float:
+    """The share of a text's words inside at least one of its shingles marked shared (shingle
+    j covers words j .. j + SHINGLE_WORDS - 1: a running sum over SHINGLE_WORDS shingles)."""
+    if words == 0:
+        return 0.0
+    if len(shared) == 1:  # a text shorter than one shingle
+        return float(shared[0])
+    covered = np.count_nonzero(np.convolve(shared.view(np.int8), _RUN))  # len(shared) + SHINGLE_WORDS - 1 words
+    return covered / words
+
+
 def coverage(text: Shingled, other: Shingled) -> float:
     """The share of the text's words that lie in a run of SHINGLE_WORDS words also found in
     the other text: how much of it is copied text. Scattered word edits barely lower it
     (each changed word leaves its neighbours covered by other runs), while independently
     written text on the same subject stays low (it shares words, not runs of five)."""
-    if text.words == 0:
-        return 0.0
-    shared = shared_shingles(text, other)
-    if len(shared) == 1:  # a text shorter than one shingle
-        return float(shared[0])
-    covered = np.zeros(text.words, dtype=bool)
-    for offset in range(SHINGLE_WORDS):  # shingle j covers words j .. j + SHINGLE_WORDS - 1
-        covered[offset : offset + len(shared)] |= shared
-    return float(np.count_nonzero(covered)) / text.words
-
-
-def could_relate(a: Shingled, b: Shingled) -> bool:
-    """A cheap bound: n shared shingles cover at most n * SHINGLE_WORDS words, so a pair that
-    shares too few cannot reach the smaller text's containment threshold."""
-    small, large = (a, b) if len(a.distinct) <= len(b.distinct) else (b, a)
-    shared = int(np.count_nonzero(shared_shingles(small, large)))
-    return shared * SHINGLE_WORDS >= min(NEAR_COVERAGE, CONTAINED_COVERAGE) * small.words
+    return covered_share(shared_shingles(text, other), text.words)
 
 
 def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled, b_hash: str) -> Verdict | None:
@@ -151,9 +160,14 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
         return None
     if a_hash == b_hash:
         return Verdict("exact", 1.0, min(a_id, b_id), max(a_id, b_id))
-    if not could_relate(a, b):
+    a_shared = shared_shingles(a, b)
+    # A cheap bound first: n shared shingles cover at most n * SHINGLE_WORDS words, so a pair
+    # that shares too few cannot reach the smaller text's threshold (nor the larger's).
+    reachable = int(np.count_nonzero(a_shared)) * SHINGLE_WORDS
+    if reachable < min(NEAR_COVERAGE, CONTAINED_COVERAGE) * min(a.words, b.words):
         return None
-    a_copied, b_copied = coverage(a, b), coverage(b, a)
+    a_copied = covered_share(a_shared, a.words)
+    b_copied = coverage(b, a)
     if min(a_copied, b_copied) >= NEAR_COVERAGE:
         return Verdict("near", min(a_copied, b_copied), min(a_id, b_id), max(a_id, b_id))
     if a_copied >= CONTAINED_COVERAGE and a_copied >= b_copied:
@@ -163,67 +177,164 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
     return None
 
 
+# -- candidates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedKeys:
+    """Directed pairs (an article of the batch, another article) with the keys they share."""
+
+    article_ids: np.ndarray  # int64
+    other_ids: np.ndarray  # int64
+    bands: np.ndarray  # int64: LSH band keys shared
+    keys: np.ndarray  # int64: containment keys shared
+
+
+def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
+    """Every pair of a batch article and an article (stored, or in the batch) that shares one
+    of its keys, with the number of band and containment keys they share.
+
+    For each key: its postings are the stored ones plus the batch's own holders; each holder
+    pairs with every other posting. A containment key with POSTINGS_PER_KEY postings or more
+    (the stored ones, plus the batch's holders when there are several) counts for nobody."""
+    lengths = [len(a.fingerprint.band_keys) + len(a.fingerprint.containment_keys) for a in articles]
+    entry_keys = np.concatenate(
+        [k for a in articles for k in (a.fingerprint.band_keys, a.fingerprint.containment_keys)]
+    ).astype(np.int64, copy=False)
+    entry_owner = np.repeat(np.array([a.article_id for a in articles], dtype=np.int64), lengths)
+    keys, entry_key = np.unique(entry_keys, return_inverse=True)
+    stored = library.postings(keys, per_key=POSTINGS_PER_KEY, stop_below=BAND_KEY_FLAG)
+
+    holders = np.bincount(entry_key, minlength=len(keys))
+    others = np.bincount(stored.key_index, minlength=len(keys)) + np.where(holders > 1, holders, 0)
+    is_band = keys >= BAND_KEY_FLAG
+    counted = is_band | ((others < POSTINGS_PER_KEY) & ~stored.stop)
+
+    # All postings of a key side by side: sorted by key, each key's run at starts[key].
+    posting_key = np.concatenate((stored.key_index, entry_key))
+    posting_id = np.concatenate((stored.article_ids, entry_owner))
+    order = np.argsort(posting_key, kind="stable")
+    posting_id = posting_id[order]
+    per_key = np.bincount(posting_key, minlength=len(keys))
+    starts = np.cumsum(per_key) - per_key
+
+    # Each entry (a batch article's key) against every posting of its key.
+    chosen = counted[entry_key]
+    entry_key, entry_owner = entry_key[chosen], entry_owner[chosen]
+    repeats = per_key[entry_key]
+    total = int(repeats.sum())
+    first = np.cumsum(repeats) - repeats
+    position = np.arange(total, dtype=np.int64) + np.repeat(starts[entry_key] - first, repeats)
+    article = np.repeat(entry_owner, repeats)
+    other = posting_id[position]
+    band = np.repeat(is_band[entry_key], repeats)
+    distinct = article != other
+    code = (article << _PAIR_SHIFT) | other
+    band_codes, band_counts = np.unique(code[distinct & band], return_counts=True)
+    key_codes, key_counts = np.unique(code[distinct & ~band], return_counts=True)
+    codes = np.union1d(band_codes, key_codes)
+    return SharedKeys(
+        codes >> _PAIR_SHIFT, codes & np.int64(0xFFFFFFFF),
+        _counts_at(codes, band_codes, band_counts), _counts_at(codes, key_codes, key_counts),
+    )
+
+
+def _counts_at(codes: np.ndarray, counted: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The count of each code (0 for codes that were not counted); all arrays sorted."""
+    out = np.zeros(len(codes), dtype=np.int64)
+    out[np.searchsorted(codes, counted)] = counts
+    return out
+
+
 def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> list[tuple[int, int]]:
     """Pairs of ids worth verifying, each unordered pair once: a new article and an article
     that shares an LSH band with it, or enough of the containment keys that the smaller of
-    the two would share if it were inside the other."""
-    in_batch: dict[int, list[int]] = {}  # the batch meets itself in memory, the library in the index
-    for article in articles:
-        for keys in (article.fingerprint.band_keys, article.fingerprint.containment_keys):
-            for key in keys.tolist():
-                in_batch.setdefault(key, []).append(article.article_id)
-    stored = library.lsh_postings(sorted(in_batch), per_key=POSTINGS_PER_KEY)
-    bands: Counter[tuple[int, int]] = Counter()
-    shared: Counter[tuple[int, int]] = Counter()
-    for key, holders in in_batch.items():
-        others = stored.get(key, []) + holders if len(holders) > 1 else stored.get(key)
-        if not others:
-            continue
-        if key < BAND_KEY_FLAG and len(others) >= POSTINGS_PER_KEY:
-            continue  # a passage in that many articles is boilerplate: it says nothing
-        (bands if key >= BAND_KEY_FLAG else shared).update(product(holders, others))
-    batch = {a.article_id: (a.fingerprint.shingle_count, len(a.fingerprint.containment_keys)) for a in articles}
-    others_ids = {other for pairs in (bands, shared) for _, other in pairs if other not in batch}
-    sizes = batch | library.fingerprint_sizes(others_ids)
-    worth: dict[int, list[tuple[float, int]]] = {}
-    for pair in bands.keys() | shared.keys():
-        article_id, other = pair
-        if article_id == other or other not in sizes:
-            continue
-        share = estimated_key_share(shared[pair], sizes[article_id], sizes[other])
-        if bands[pair] or share >= CANDIDATE_KEY_SHARE:
-            worth.setdefault(article_id, []).append((bands[pair] + share, other))
-    chosen: set[tuple[int, int]] = set()
-    for article_id, scored in worth.items():
-        for _, other in sorted(scored, reverse=True)[:MAX_CANDIDATES]:
-            chosen.add((min(article_id, other), max(article_id, other)))
-    return sorted(chosen)
+    the two would share if it were inside the other (at most MAX_CANDIDATES per article)."""
+    if not articles:
+        return []
+    shared = shared_keys(library, articles)
+    if len(shared.article_ids) == 0:
+        return []
+    batch = FingerprintSizes(
+        np.array([a.article_id for a in articles], dtype=np.int64),
+        np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64),
+        np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64),
+    )
+    outside = shared.other_ids[~np.isin(shared.other_ids, batch.article_ids)]
+    known = _merged(batch, library.fingerprint_sizes(outside) if len(outside) else None)
+    article_at = np.searchsorted(known.article_ids, shared.article_ids)
+    other_at = np.minimum(np.searchsorted(known.article_ids, shared.other_ids), len(known.article_ids) - 1)
+    indexed = known.article_ids[other_at] == shared.other_ids  # an unindexed other is nobody's copy
+    share = estimated_key_shares(
+        shared.keys, known.shingles[article_at], known.key_counts[article_at],
+        known.shingles[other_at], known.key_counts[other_at],
+    )
+    worth = indexed & ((shared.bands > 0) | (share >= CANDIDATE_KEY_SHARE))
+    article, other, score = shared.article_ids[worth], shared.other_ids[worth], shared.bands[worth] + share[worth]
+    # The best MAX_CANDIDATES of each article: by score, then by the newer other.
+    order = np.lexsort((-other, -score, article))
+    article, other = article[order], other[order]
+    group_start = np.flatnonzero(np.r_[True, article[1:] != article[:-1]])
+    rank = np.arange(len(article)) - np.repeat(group_start, np.diff(np.r_[group_start, len(article)]))
+    kept = rank < MAX_CANDIDATES
+    low, high = np.minimum(article[kept], other[kept]), np.maximum(article[kept], other[kept])
+    pairs = np.unique((low << _PAIR_SHIFT) | high)
+    return list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist()))
 
 
-def estimated_key_share(shared: int, a: tuple[int, int], b: tuple[int, int]) -> float:
-    """How much of the smaller text the other seems to hold, from the containment keys alone.
+def _merged(batch: FingerprintSizes, stored: FingerprintSizes | None) -> FingerprintSizes:
+    """The sizes of the batch's articles and of the stored ones, sorted by id."""
+    if stored is None:
+        ids, shingles, keys = batch.article_ids, batch.shingles, batch.key_counts
+    else:
+        ids = np.concatenate((batch.article_ids, stored.article_ids))
+        shingles = np.concatenate((batch.shingles, stored.shingles))
+        keys = np.concatenate((batch.key_counts, stored.key_counts))
+    order = np.argsort(ids, kind="stable")
+    return FingerprintSizes(ids[order], shingles[order], keys[order])
 
-    ``a`` and ``b`` are (shingles, keys kept). If the text with the narrower window (the
-    smaller one) lies inside the other, every key the wider-window text has in that passage
-    is also one of its own keys: about keys * (w_small + 1) / (w_large + 1) of them. The
-    share of that found is an estimate of how much of it is inside."""
-    (small_shingles, small_keys), (large_shingles, _) = sorted((a, b))
-    w_small, w_large = winnow_window(small_shingles), winnow_window(large_shingles)
-    expected = small_keys * (w_small + 1) / (w_large + 1)
-    return shared / max(1.0, expected)
+
+def winnow_windows(shingles: np.ndarray) -> np.ndarray:
+    """``fingerprint.winnow_window`` of many texts at once."""
+    return np.clip(shingles // 8, MIN_WINNOW_WINDOW, WINNOW_WINDOW)
+
+
+def estimated_key_shares(
+    shared: np.ndarray, a_shingles: np.ndarray, a_keys: np.ndarray, b_shingles: np.ndarray, b_keys: np.ndarray
+) -> np.ndarray:
+    """How much of the smaller text of each pair the other seems to hold, from the containment
+    keys alone.
+
+    For each pair, the texts' (shingles, keys kept). If the text with the narrower window
+    (the smaller one) lies inside the other, every key the wider-window text has in that
+    passage is also one of its own keys: about keys * (w_small + 1) / (w_large + 1) of them.
+    The share of that found is an estimate of how much of it is inside."""
+    a_smaller = (a_shingles < b_shingles) | ((a_shingles == b_shingles) & (a_keys <= b_keys))
+    small_shingles = np.where(a_smaller, a_shingles, b_shingles)
+    small_keys = np.where(a_smaller, a_keys, b_keys)
+    large_shingles = np.where(a_smaller, b_shingles, a_shingles)
+    expected = small_keys * (winnow_windows(small_shingles) + 1) / (winnow_windows(large_shingles) + 1)
+    return shared / np.maximum(1.0, expected)
+
+
+# -- verification and the stage ----------------------------------------------------------------------
 
 
 def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[tuple[int, int]]) -> list[RelationRow]:
     batch = {a.article_id: a for a in articles}
-    stored = library.hashes_and_texts({i for pair in pairs for i in pair if i not in batch})
+    stored = library.check_material({i for pair in pairs for i in pair if i not in batch})
+    unchecked = [i for i, (_, hashes) in stored.items() if hashes is None]  # indexed before the store kept them
+    texts = library.hashes_and_texts(unchecked) if unchecked else {}
     shingled: dict[int, Shingled] = {}
 
-    def shingles(article_id: int) -> Shingled:  # of a stored article: from its text, once
+    def shingles(article_id: int) -> Shingled:
         if article_id not in shingled:
             if article_id in batch:
                 shingled[article_id] = Shingled.of_fingerprint(batch[article_id].fingerprint)
+            elif article_id in texts:
+                shingled[article_id] = Shingled.of(texts[article_id][1])
             else:
-                shingled[article_id] = Shingled.of(stored[article_id][1])
+                shingled[article_id] = Shingled.of_stored(stored[article_id][1])  # type: ignore[arg-type]
         return shingled[article_id]
 
     def text_hash(article_id: int) -> str:
@@ -248,7 +359,8 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
     library.index_fingerprints(
         [
             IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.band_keys.tolist(),
-                       a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut)
+                       a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
+                       a.fingerprint.sequence.astype("<u4", copy=False).tobytes())
             for a in indexable
         ]
     )

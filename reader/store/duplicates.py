@@ -1,16 +1,19 @@
 """Duplicates: the persistent LSH / containment-key index and the verified relations.
 
 The index is queried key by key through its primary key, never scanned: a batch of new
-articles costs a few index seeks per article, whatever the size of the library.
+articles costs a few index seeks per article, whatever the size of the library. A batch's
+lookups are one statement each (the keys or ids go in as one JSON array) and come back as
+numpy arrays, so the caller counts shared keys without a Python object per posting.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
+
+import numpy as np
 
 from reader.model import Article
 from reader.store.articles import _SUMMARY_COLUMNS, row_to_article
@@ -72,6 +75,25 @@ class IndexEntry:
     band_keys: Sequence[int]
     containment_keys: Sequence[int]
     key_cut: int
+    check_hashes: bytes | None = None  # the shingles' check hashes in text order (little-endian uint32)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """The stored postings of a batch's keys, as arrays (see :meth:`DuplicateStore.postings`)."""
+
+    key_index: np.ndarray  # int64: for each posting, the index of its key in the keys asked for
+    article_ids: np.ndarray  # int64: for each posting, the article holding the key
+    stop: np.ndarray  # bool, one per key asked for: a stop key (its ids are not returned)
+
+
+@dataclass(frozen=True)
+class FingerprintSizes:
+    """Sizes of indexed articles, as arrays sorted by id (see :meth:`DuplicateStore.fingerprint_sizes`)."""
+
+    article_ids: np.ndarray  # int64, sorted
+    shingles: np.ndarray  # int64: distinct shingles
+    key_counts: np.ndarray  # int64: containment keys kept
 
 
 @dataclass(frozen=True)
@@ -86,24 +108,44 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _json_array(values: Iterable[int]) -> str:
+    return "[" + ",".join(map(str, values)) + "]"
+
+
+# The newest ``per_key`` postings of each key, through the primary key (band_key, article_id).
+# A key below ``stop_below`` held by ``per_key`` articles or more comes back as '-' instead of
+# its ids: the caller skips such a key anyway.
+POSTINGS_SQL = """
+    SELECT idx, ids FROM (
+        SELECT q.key AS idx, (
+            SELECT CASE WHEN count(*) >= :per_key AND q.value < :stop_below THEN '-' ELSE group_concat(article_id) END
+              FROM (SELECT article_id FROM lsh_bands WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
+        ) AS ids
+        FROM json_each(:keys) AS q)
+    WHERE ids IS NOT NULL"""
+
+
 class DuplicateStore:
     conn: sqlite3.Connection
 
     # -- the index -------------------------------------------------------------------------------
 
     def index_fingerprints(self, entries: Sequence[IndexEntry]) -> None:
-        """Add these articles' fingerprints and postings (after :meth:`forget_duplicates`)."""
+        """Add these articles' fingerprints and postings (after :meth:`forget_duplicates`).
+
+        Postings go in key order, so consecutive inserts land on neighbouring index pages."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO fingerprints (article_id, shingles, key_count, key_cut, keys) VALUES (?, ?, ?, ?, ?)",
+            """INSERT OR REPLACE INTO fingerprints (article_id, shingles, key_count, key_cut, keys, check_hashes)
+               VALUES (?, ?, ?, ?, ?, ?)""",
             [
                 (e.article_id, e.shingles, len(e.containment_keys), e.key_cut,
-                 json.dumps([*e.band_keys, *e.containment_keys], separators=(",", ":")))
+                 _json_array([*e.band_keys, *e.containment_keys]), e.check_hashes)
                 for e in entries
             ],
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO lsh_bands (band_key, article_id) VALUES (?, ?)",
-            [(key, e.article_id) for e in entries for keys in (e.band_keys, e.containment_keys) for key in keys],
+            sorted((key, e.article_id) for e in entries for keys in (e.band_keys, e.containment_keys) for key in keys),
         )
 
     def forget_duplicates(self, article_ids: Iterable[int]) -> None:
@@ -113,29 +155,41 @@ class DuplicateStore:
         self.conn.executemany("DELETE FROM duplicates WHERE a_id = ?", ids)
         self.conn.executemany("DELETE FROM duplicates WHERE b_id = ?", ids)
 
-    def lsh_postings(self, keys: Sequence[int], *, per_key: int) -> dict[int, list[int]]:
-        """For each key, the ids of (at most ``per_key``, the newest) articles holding it."""
-        found: dict[int, list[int]] = {}
-        sql = """SELECT q.value, (SELECT group_concat(article_id) FROM (
-                        SELECT article_id FROM lsh_bands WHERE band_key = q.value
-                        ORDER BY article_id DESC LIMIT ?))
-                 FROM json_each(?) AS q"""
-        for start in range(0, len(keys), 20_000):
-            chunk = json.dumps(list(keys[start : start + 20_000]), separators=(",", ":"))
-            for key, ids in self.conn.execute(sql, (per_key, chunk)):
-                if ids:
-                    found[key] = [int(x) for x in ids.split(",")]
-        return found
+    def postings(self, keys: np.ndarray, *, per_key: int, stop_below: int) -> Postings:
+        """The stored postings of these keys: for each key, the ids of (at most ``per_key``, the
+        newest) articles holding it; a key below ``stop_below`` held by ``per_key`` articles or
+        more is only flagged as a stop key. One index seek per key, one statement for the lot."""
+        rows = self.conn.execute(
+            POSTINGS_SQL, {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
+        ).fetchall()
+        stop = np.zeros(len(keys), dtype=bool)
+        found = [(idx, ids) for idx, ids in rows if ids != "-"]
+        stop[[idx for idx, ids in rows if ids == "-"]] = True
+        if not found:
+            return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), stop)
+        counts = np.fromiter((ids.count(",") + 1 for _, ids in found), dtype=np.int64, count=len(found))
+        key_index = np.repeat(np.fromiter((idx for idx, _ in found), dtype=np.int64, count=len(found)), counts)
+        article_ids = np.array(",".join(ids for _, ids in found).split(","), dtype=np.int64)
+        return Postings(key_index, article_ids, stop)
 
-    def fingerprint_sizes(self, article_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-        """{id: (distinct shingles, containment keys kept)} of indexed articles."""
-        ids = list(set(article_ids))
-        out: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = f"SELECT article_id, shingles, key_count FROM fingerprints WHERE article_id IN ({_marks(len(chunk))})"
-            out.update((row[0], (row[1], row[2])) for row in self.conn.execute(sql, chunk))
-        return out
+    def fingerprint_sizes(self, article_ids: np.ndarray) -> FingerprintSizes:
+        """Distinct shingles and containment keys kept of these indexed articles (the others are left out)."""
+        rows = self.conn.execute(
+            """SELECT f.article_id, f.shingles, f.key_count FROM json_each(?) AS q
+               JOIN fingerprints f ON f.article_id = q.value ORDER BY f.article_id""",
+            (_json_array(np.unique(article_ids).tolist()),),
+        ).fetchall()
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        return FingerprintSizes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
+
+    def check_material(self, article_ids: Iterable[int]) -> dict[int, tuple[str, bytes | None]]:
+        """{id: (content_hash, stored check hashes or None)} for the exact check of candidates."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.content_hash, f.check_hashes FROM json_each(?) AS q
+               JOIN articles a ON a.id = q.value LEFT JOIN fingerprints f ON f.article_id = a.id""",
+            (_json_array(set(article_ids)),),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
 
     def hashes_and_texts(self, article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """{id: (content_hash, clean text)} for the verification of candidates."""

@@ -7,6 +7,7 @@ import json
 import random
 import sqlite3
 
+import numpy as np
 import pytest
 
 from reader import cli
@@ -14,6 +15,7 @@ from reader.model import RawArticle
 from reader.pipeline import import_records
 from reader.similarity.duplicates import rebuild_duplicates
 from reader.store import Library, open_library
+from reader.store.duplicates import POSTINGS_SQL
 from reader.text.cleaning import clean_text
 
 
@@ -200,14 +202,23 @@ def fingerprint_row(library: Library, article_id: int) -> sqlite3.Row | None:
 
 def test_postings_are_looked_up_through_the_index(sample_library: Library) -> None:
     plans = sample_library.conn.execute(
-        """EXPLAIN QUERY PLAN SELECT q.value, (SELECT group_concat(article_id) FROM (
-               SELECT article_id FROM lsh_bands WHERE band_key = q.value ORDER BY article_id DESC LIMIT 64))
-           FROM json_each('[1,2]') AS q"""
+        "EXPLAIN QUERY PLAN " + POSTINGS_SQL, {"keys": "[1,2]", "per_key": 64, "stop_below": 1 << 62}
     ).fetchall()
     details = " ".join(row[3] for row in plans)
     assert "SEARCH lsh_bands USING PRIMARY KEY (band_key=?)" in details
     assert "SCAN lsh_bands" not in details
-    assert sample_library.lsh_postings([], per_key=64) == {}
+    empty = sample_library.postings(np.empty(0, dtype=np.int64), per_key=64, stop_below=1 << 62)
+    assert len(empty.article_ids) == 0 and len(empty.stop) == 0
+
+
+def test_postings_come_newest_first_and_stop_keys_only_flagged(library: Library) -> None:
+    rows = [(10, i) for i in range(1, 8)] + [(20, i) for i in range(1, 4)] + [(1 << 62 | 5, i) for i in range(1, 8)]
+    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", rows)
+    keys = np.array([10, 20, 30, 1 << 62 | 5], dtype=np.int64)
+    found = library.postings(keys, per_key=5, stop_below=1 << 62)
+    assert found.stop.tolist() == [True, False, False, False]  # 7 holders of a containment key: a stop key
+    by_key = {k: found.article_ids[found.key_index == i].tolist() for i, k in enumerate(keys.tolist())}
+    assert by_key == {10: [], 20: [3, 2, 1], 30: [], 1 << 62 | 5: [7, 6, 5, 4, 3]}  # a band key: the newest 5
 
 
 def test_each_page_has_its_bands_and_keys_in_the_index(sample_library: Library) -> None:
@@ -276,3 +287,21 @@ def test_article_text_is_never_markup(library: Library, capsys: pytest.CaptureFi
     assert cli.main(["--library", str(library.path), "duplicates"]) == 0
     out = capsys.readouterr().out
     assert "[bold red]boom[/]" in out and "\x1b[31m" not in out
+
+
+def test_the_store_keeps_the_check_hashes_of_indexed_pages(library: Library, seeds_dir) -> None:
+    from reader.similarity.duplicates import Shingled
+
+    text = body(seeds_dir, "003")
+    (first,) = add(library, raw("a", text))
+    stored = fingerprint_row(library, first)["check_hashes"]
+    assert np.array_equal(Shingled.of_stored(stored).sequence, Shingled.of(library.get_article(first).text).sequence)
+
+
+def test_a_page_indexed_without_check_hashes_is_checked_from_its_text(library: Library, seeds_dir) -> None:
+    text = body(seeds_dir, "003")
+    (first,) = add(library, raw("a", text))
+    with library.transaction():  # as if indexed before the store kept check hashes (version 5)
+        library.conn.execute("UPDATE fingerprints SET check_hashes = NULL WHERE article_id = ?", (first,))
+    add(library, raw("b", substitute(text, 0.02, random.Random(3))), raw("c", text[: len(text) // 3]))
+    assert pairs(library) == {("a", "b", "near"), ("c", "a", "contained"), ("c", "b", "contained")}
