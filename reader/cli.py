@@ -20,7 +20,7 @@ from reader import __version__
 from reader.config import Limits, load_settings, resolve_library_path
 from reader.model import IngestProblem
 from reader.store import Library, StoreError, open_library
-from reader.text.terminal_safety import safe_line, strip_terminal_controls
+from reader.text.terminal_safety import safe_line, strip_terminal_controls, terminal_safe_json
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,7 +55,8 @@ def open_for(args: argparse.Namespace, *, add_sample_if_new: bool = True) -> Lib
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None))
+    """The exact values; characters a terminal would act on or hide are \\u-escaped."""
+    sys.stdout.write(terminal_safe_json(json.dumps(value, ensure_ascii=False, indent=None)))
     sys.stdout.write("\n")
 
 
@@ -66,7 +67,7 @@ def stream_json_array(items: Iterable[dict[str, Any]]) -> None:
     first = True
     for item in items:
         write("\n" if first else ",\n")
-        write(json.dumps(item, ensure_ascii=False))
+        write(terminal_safe_json(json.dumps(item, ensure_ascii=False)))
         first = False
     write("\n]\n" if not first else "]\n")
 

@@ -82,6 +82,28 @@ def strip_terminal_controls(text: str) -> str:
     return UNSAFE_CHARACTER.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
+_JSON_UNSAFE = re.compile(f"[{REMOVED_CHARACTERS}\u2028\u2029]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # as a surrogate pair, the way JSON spells a character beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def terminal_safe_json(encoded: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with every character a terminal
+    would act on or hide written as a ``\\uXXXX`` escape.
+
+    The decoded values are exactly the same; only the bytes change, so printing the JSON or
+    ``cat``-ing the file shows no raw C1 control (a UTF-8 terminal may act on U+009B as
+    CSI), bidi override or invisible character, and a lone surrogate cannot break the write.
+    """
+    return _JSON_UNSAFE.sub(_json_escape, encoded) if _JSON_UNSAFE.search(encoded) else encoded
+
+
 def safe_line(text: str | None, max_len: int | None = None) -> str:
     """One display line: controls stripped, whitespace runs folded, optionally cut with an ellipsis."""
     if not text:

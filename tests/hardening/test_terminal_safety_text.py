@@ -141,3 +141,17 @@ def test_stored_notes_lose_whole_escape_sequences_but_keep_their_letters() -> No
     assert strip_control_sequences(persian) == persian
     assert clean_note("see \x1b[1mthis\x1b[0m\r\nand \x1b]8;;https://evil.example/\x1b\\that") == "see this\nand that"
     assert clean_tag("#de\x1b[31mals") == "deals"
+
+
+@settings(max_examples=300)
+@given(hostile_text)
+def test_property_terminal_safe_json_keeps_every_value_exactly(text: str) -> None:
+    import json
+
+    from reader.text.terminal_safety import terminal_safe_json
+
+    value = {"title": text, "list": [text, 1, None]}
+    encoded = terminal_safe_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(encoded) == value
+    assert unsafe_characters(encoded) == [] and "\u2028" not in encoded and "\u2029" not in encoded
+    encoded.encode("utf-8")  # lone surrogates are escaped, so writing never raises

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol, TextIO
 
 from reader.annotations.model import Annotation, AnnotationFilter
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from reader.text.terminal_safety import strip_terminal_controls
 
 
 @dataclass(frozen=True)
@@ -74,5 +72,10 @@ def get_format(name: str) -> ExportFormat:
 
 
 def plain(text: str | None) -> str:
-    """Text fit for an export: control characters (escape sequences included) removed."""
-    return _CONTROL.sub("", text or "")
+    """Text fit for a Markdown or CSV export, which people read in terminals, editors and
+    spreadsheets: escape sequences (whole), control characters, bidi overrides and
+    invisible characters removed, as on the screen; newlines and tabs kept.
+
+    JSON keeps the exact text instead (it is data; see ``terminal_safe_json``).
+    """
+    return strip_terminal_controls(text or "")

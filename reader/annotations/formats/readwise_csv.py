@@ -3,6 +3,11 @@
 Columns: Highlight, Title, Author, URL, Note, Location, Date (``YYYY-MM-DD HH:MM:SS``, UTC),
 Tags (comma-separated). Location is the highlight's character offset in the article, so
 Readwise keeps the highlights of an article in reading order.
+
+Cells are text as the screen shows it (``plain``), and a cell that a spreadsheet would
+read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab, or their full-width
+forms) starts with ``'`` instead, as OWASP advises against CSV injection: a highlight
+``=HYPERLINK(...)`` from an article stays text when the file is opened in Excel.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ suffix = ".csv"
 description = "CSV for Readwise's import (Highlight, Title, Author, URL, Note, Location, Date) plus Tags"
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date", "Tags")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def defuse_formula(cell: str) -> str:
+    """A cell a spreadsheet would evaluate, kept as text by a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def readwise_date(iso: str) -> str:
@@ -31,6 +42,10 @@ def readwise_date(iso: str) -> str:
 
 
 def row_of(annotation: Annotation) -> list[str]:
+    return [defuse_formula(cell) for cell in _cells(annotation)]
+
+
+def _cells(annotation: Annotation) -> list[str]:
     return [
         plain(annotation.exact),
         plain(annotation.article_title),

@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from reader import __version__
-from reader.annotations.formats import ExportInfo, plain
+from reader.annotations.formats import ExportInfo
 from reader.annotations.model import HIGHLIGHT_COLORS, Annotation, AnnotationError, clean_tags
+from reader.text.terminal_safety import terminal_safe_json
 
 name = "json"
 aliases = ("w3c", "jsonld")
@@ -42,8 +43,8 @@ _UUID_NAMESPACE = uuidlib.UUID("6f1d3a52-7c1e-4d5e-9a40-3b8f0c2d1e77")  # ids fo
 def annotation_to_w3c(annotation: Annotation) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if annotation.note:
-        body.append({"type": "TextualBody", "value": plain(annotation.note), "format": "text/plain", "purpose": "commenting"})
-    body.extend({"type": "TextualBody", "value": plain(tag), "purpose": "tagging"} for tag in annotation.tags)
+        body.append({"type": "TextualBody", "value": annotation.note, "format": "text/plain", "purpose": "commenting"})
+    body.extend({"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags)
     target: dict[str, Any] = {"source": annotation.article_external_id}
     if annotation.article_url:
         target["scope"] = annotation.article_url
@@ -64,11 +65,12 @@ def annotation_to_w3c(annotation: Annotation) -> dict[str, Any]:
         item["body"] = body
     item["target"] = target
     # Not part of the W3C vocabulary (JSON-LD processors ignore it): for people and round trips.
-    item["reader"] = {"state": annotation.state, "title": plain(annotation.article_title)}
+    item["reader"] = {"state": annotation.state, "title": annotation.article_title}
     return item
 
 
 def write(annotations: Iterable[Annotation], out: TextIO, info: ExportInfo) -> int:
+    """The exact texts (JSON is data): characters a terminal would act on or hide are \\u-escaped."""
     header = {
         "@context": CONTEXT,
         "type": "AnnotationCollection",
@@ -77,12 +79,12 @@ def write(annotations: Iterable[Annotation], out: TextIO, info: ExportInfo) -> i
         "generated": info.generated_at,
         "generator": {"type": "Software", "name": f"reader {__version__}"},
     }
-    out.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2])  # leave the object open
+    out.write(terminal_safe_json(json.dumps(header, ensure_ascii=False, indent=1))[:-2])  # leave the object open
     out.write(',\n "first": {"type": "AnnotationPage", "startIndex": 0, "items": [')
     count = 0
     for annotation in annotations:
         out.write("\n  " if count == 0 else ",\n  ")
-        out.write(json.dumps(annotation_to_w3c(annotation), ensure_ascii=False))
+        out.write(terminal_safe_json(json.dumps(annotation_to_w3c(annotation), ensure_ascii=False)))
         count += 1
     out.write("\n ]}\n}\n" if count else "]}\n}\n")
     return count
