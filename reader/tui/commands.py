@@ -66,6 +66,9 @@ class ReaderCommands(Provider):
                 ("Toggle entity panel", "entities of the article or story, with counts", main.action_toggle_entities),
                 ("Toggle entity highlighting", "colour people, organisations and places", main.action_toggle_highlights),
                 ("Toggle raw text", "the text as imported, or cleaned", main.action_toggle_raw),
+                ("Highlights of this article", "the side list of the open article's highlights and notes", main.action_toggle_notes),
+                ("Select text to highlight", "selection mode in the article (v); a highlights", main.action_start_selection),
+                ("Star or unstar this article", "the open article", main.action_star_open_article),
                 ("Find in article", "search the open article (n / N for next / previous)", main.action_find),
                 ("Diff with closest duplicate", "what changed between two versions", main.action_diff),
             ]

@@ -461,3 +461,81 @@ async def test_help_lists_the_new_keys_and_the_keymap_rebinds_them(story_library
         shown = {row.binding_id: row.keys for row in rows}
         assert shown["select.word-forward"] == ("W",) and shown["main.toggle-notes"] == ("ctrl+n",)
         assert shown["select.highlight"] == ("a",)
+
+
+async def test_command_palette_stars_the_open_article(story_library) -> None:
+    article_id = story_library.ids["en-2"]
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(app, pilot, article_id)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"star or unstar this article")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        with open_library(story_library.path) as library:
+            assert library.get_article(article_id, with_text=False).starred
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+
+def annotated_story_library(fake_duplicates) -> dict[str, int]:
+    """en-1 with a highlight over entities, one from its copy, one orphaned by a new version."""
+    ids = fake_duplicates.ids
+    with open_library(fake_duplicates.path) as library:
+        text = library.get_article(ids["en-1"]).text
+        at = text.index("Oracle caught the eye")
+        library.create_annotation(ids["en-1"], at, at + len("Oracle caught the eye"), note="the turn of the story\nsee Reuters too",
+                                  tags=["cloud", "deals"])
+        doomed_at = text.index("Larry Ellison")
+        library.create_annotation(ids["en-1"], doomed_at, doomed_at + len("Larry Ellison"), note="who is he?")
+        copy_text = library.get_article(ids["en-copy"]).text
+        at = copy_text.index("Wall Street Journal")
+        library.create_annotation(ids["en-copy"], at, at + len("Wall Street Journal"), note="made on the copy")
+        replace_text(library, ids["en-1"], text.replace("Unexpectedly, Larry Ellison’s company entered the battle and won a decisive round. ", ""))
+    return ids
+
+
+def test_snapshot_selecting_over_entity_and_annotation_highlights(snap_compare, fake_duplicates, fake_entities) -> None:
+    ids = annotated_story_library(fake_duplicates)
+    app = make_app(fake_duplicates.path, settings=Settings(theme="textual-dark"))
+
+    async def select(pilot) -> None:
+        await open_article(app, pilot, ids["en-1"])
+        app.clear_notifications()
+        await pilot.press("v", "w", "w", "w", "w", "e", "j")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=select)
+
+
+def test_snapshot_side_list_of_highlights(snap_compare, fake_duplicates, fake_entities) -> None:
+    ids = annotated_story_library(fake_duplicates)
+    app = make_app(fake_duplicates.path, settings=Settings(theme="textual-light"))
+
+    async def side_list(pilot) -> None:
+        await open_article(app, pilot, ids["en-1"])
+        app.clear_notifications()
+        await pilot.press("H")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(130, 34), run_before=side_list)
+
+
+def test_snapshot_note_editor_after_a_highlight(snap_compare, story_library) -> None:
+    app = make_app(story_library.path, settings=Settings(theme="textual-dark"))
+
+    async def highlight(pilot) -> None:
+        await open_article(app, pilot, story_library.ids["en-1"])
+        await pilot.press("v", "e", "w", "e", "a")
+        await settle(app, pilot)
+        app.clear_notifications()
+        app.screen.query_one("TextArea").cursor_blink = False
+        await pilot.press(*"first line", "enter", *"second line", "tab", *"tiktok, cloud")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=highlight)

@@ -493,12 +493,8 @@ class MainScreen(Screen[None]):
     def action_toggle_star(self) -> None:
         focused = self.focused
         sidebar = self.sidebar
-        in_sidebar = focused is sidebar or focused is None
-        if not in_sidebar and self.article is not None:  # the article pane or a side panel: the open article
-            article = self.article
-            starred = not self._is_starred(article)
-            self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_star)
-            self.notify("Article starred." if starred else "Star removed from the article.", timeout=2)
+        if focused is not sidebar and focused is not None and self.article is not None:
+            self.action_star_open_article()  # the article pane or a side panel: the open article
             return
         entry = sidebar.current_entry()
         if isinstance(entry, ArticleRow):
@@ -511,6 +507,21 @@ class MainScreen(Screen[None]):
         else:
             return
         self.notify("Starred." if starred else "Star removed.", timeout=2)
+
+    def action_star_open_article(self) -> None:
+        article = self.article
+        if article is None:
+            self.notify("Open an article first.", timeout=2)
+            return
+        starred = not self._is_starred(article)
+        self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_star)
+        self.notify("Article starred." if starred else "Star removed from the article.", timeout=2)
+
+    def action_start_selection(self) -> None:
+        """Selection mode in the article pane (for the command palette; v in the pane)."""
+        view = self.article_view
+        view.focus()
+        view.action_start_selection()
 
     def _is_starred(self, article: Article) -> bool:
         if self.library is None:
@@ -624,7 +635,7 @@ class MainScreen(Screen[None]):
             self.show_annotations(keep=annotation_id)
         self.notify("Highlighted.", timeout=2)
         if self.app.note_after_highlight and annotation_id is not None:
-            self.edit_note(annotation, title="Highlighted — add a note and tags, or escape to skip")
+            self.edit_note(annotation, title="Highlighted. A note and tags, if you like")
 
     def edit_note(self, annotation: object, *, title: str = "Note") -> None:
         """Open the note editor on an annotation; saving writes note and tags, escape keeps the old."""

@@ -109,7 +109,7 @@ class AnnotationPanel(Vertical):
         unplaced = len(self._notes) - placed
         title = f"Highlights · {placed}"
         if unplaced:
-            title += f" · {unplaced} not in this text"
+            title += f" · {unplaced} not placed"
         self.query_one("#notes-title", Static).update(Text(title, end=""))
         listing = self.note_list
         listing.clear_options()
@@ -135,18 +135,16 @@ class AnnotationPanel(Vertical):
         row = Text(end="")
         row.append(MARKS[kind] + " ", style=layer_style(self, f"notes--{kind}"))
         if label:
-            row.append(label + "\n  ", style=layer_style(self, f"notes--{kind}"))
+            row.append(label + "\n", style=layer_style(self, f"notes--{kind}"))
         row.append("“" + safe_line(note.annotation.exact, width * 2) + "”", style=layer_style(self, "notes--quote"))
         if note.annotation.tags:
-            row.append("\n ")
-            for tag in note.annotation.tags:
-                row.append(" #" + safe_line(tag, 40), style=layer_style(self, "notes--tag"))
+            row.append("\n" + " ".join("#" + safe_line(tag, 40) for tag in note.annotation.tags), style=layer_style(self, "notes--tag"))
         if note.annotation.note:
             lines = note.annotation.note.split("\n")
-            for line in lines[:NOTE_LINES]:
-                row.append("\n  " + safe_line(line, width), style=layer_style(self, "notes--note"))
+            shown = [safe_line(line, width) for line in lines[:NOTE_LINES]]
             if len(lines) > NOTE_LINES:
-                row.append("\n  …", style=layer_style(self, "notes--note"))
+                shown.append("…")
+            row.append("\n✎ " + "\n".join(shown), style=layer_style(self, "notes--note"))
         return row
 
     def highlighted_note(self) -> ArticleNote | None:
