@@ -70,6 +70,8 @@ def row_to_article(row: sqlite3.Row, *, with_text: bool = False) -> Article:
     )
 
 
+_PARAMS_PER_QUERY = 500  # bound parameters per IN (...) query, well under SQLite's limit
+
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -97,18 +99,15 @@ class ArticleStore:
         """
         now = utc_now()
         results: list[UpsertResult] = []
+        stored = self._stored_by_external_id([p.raw.external_id for p in batch])
+        same_texts = self._pages_by_content_hash([p.content_hash for p in batch if p.raw.external_id not in stored])
         for prepared in batch:
             raw = prepared.raw
-            existing = self.conn.execute(
-                "SELECT id, content_hash, title FROM articles WHERE external_id = ?", (raw.external_id,)
-            ).fetchone()
+            existing = stored.get(raw.external_id)
             if existing is None:
-                same = self.conn.execute(
-                    "SELECT id FROM articles WHERE content_hash = ? AND title = ? AND source IS ? AND parent_id IS NULL LIMIT 1",
-                    (prepared.content_hash, raw.title, raw.source),
-                ).fetchone()
+                same = same_texts.get((prepared.content_hash, raw.title, raw.source))
                 if same is not None:
-                    results.append(UpsertResult("unchanged", same["id"]))
+                    results.append(UpsertResult("unchanged", same))
                     continue
             if existing is not None and existing["content_hash"] == prepared.content_hash and existing["title"] == raw.title:
                 results.append(UpsertResult("unchanged", existing["id"]))
@@ -141,6 +140,8 @@ class ArticleStore:
                 )
                 article_id = int(cur.lastrowid)
                 status: UpsertStatus = "inserted"
+                stored[raw.external_id] = {"id": article_id, "content_hash": prepared.content_hash, "title": raw.title}
+                same_texts.setdefault((prepared.content_hash, raw.title, raw.source), article_id)
             else:
                 article_id = int(existing["id"])
                 values["id"] = article_id
@@ -153,9 +154,42 @@ class ArticleStore:
                     values,
                 )
                 status = "updated"
-            section_ids = self._replace_sections(article_id, prepared, is_sample=is_sample, now=now)
+                stored[raw.external_id] = {"id": article_id, "content_hash": prepared.content_hash, "title": raw.title}
+            if status == "inserted" and len(prepared.sections) <= 1:
+                section_ids: tuple[int, ...] = ()  # a new single-story page: no sections, old or new
+            else:
+                section_ids = self._replace_sections(article_id, prepared, is_sample=is_sample, now=now)
             results.append(UpsertResult(status, article_id, section_ids))
         return results
+
+    def _stored_by_external_id(self, external_ids: Sequence[str]) -> dict[str, dict[str, object]]:
+        """id, content_hash and title of the stored articles among these external ids."""
+        found: dict[str, dict[str, object]] = {}
+        unique = list(dict.fromkeys(external_ids))
+        for start in range(0, len(unique), _PARAMS_PER_QUERY):
+            part = unique[start : start + _PARAMS_PER_QUERY]
+            for row in self.conn.execute(
+                f"SELECT external_id, id, content_hash, title FROM articles WHERE external_id IN ({','.join('?' * len(part))})",
+                part,
+            ):
+                found[row["external_id"]] = {"id": row["id"], "content_hash": row["content_hash"], "title": row["title"]}
+        return found
+
+    def _pages_by_content_hash(self, hashes: Sequence[str]) -> dict[tuple[str, str, str | None], int]:
+        """Stored pages with these text hashes, by (hash, title, source): the same article
+        imported under another external id (the same file by another path, say)."""
+        found: dict[tuple[str, str, str | None], int] = {}
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), _PARAMS_PER_QUERY):
+            part = unique[start : start + _PARAMS_PER_QUERY]
+            for row in self.conn.execute(
+                f"""SELECT content_hash, title, source, MIN(id) AS id FROM articles
+                    WHERE content_hash IN ({','.join('?' * len(part))}) AND parent_id IS NULL
+                    GROUP BY content_hash, title, source""",
+                part,
+            ):
+                found[(row["content_hash"], row["title"], row["source"])] = row["id"]
+        return found
 
     def _replace_sections(self, page_id: int, prepared: PreparedArticle, *, is_sample: bool, now: str) -> tuple[int, ...]:
         """Store each story of a multi-story page as a child article ``<page external_id>#N``."""
