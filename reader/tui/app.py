@@ -22,12 +22,14 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from reader.config import Settings, config_path, load_settings
 from reader.model import Article
 from reader.resources import stylesheet_text
 from reader.store import Library, open_library
+from reader.text.terminal_safety import safe_line, strip_terminal_controls
 from reader.tui import STARTED_AT
 from reader.tui.cluster_pages import ClusterQuery, FirstPage, read_first_page
 from reader.tui.commands import ReaderCommands
@@ -235,6 +237,20 @@ class ReaderApp(App[int]):
     def article_opened(self, article: Article) -> None:
         """Hook: called whenever the main screen opens an article (annotations can follow)."""
         self.last_article = article
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever the caller asks: messages name entities,
+        articles, paths and errors (from a library or typed by the user), and read as markup
+        a name such as ``[link=…]`` would be a link, and ``[/x]`` would crash the app."""
+        super().notify(strip_terminal_controls(message), title=safe_line(title), severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         from reader.tui.screens.help import HelpScreen

@@ -66,6 +66,7 @@ TITLE_B = "Second hostile headline about the same deal"
 SOURCE = "Wire Service"
 NOTE = "My note on this"
 TAG = "deals"
+ENTITY = "Evil Corp"
 HOSTILE_TAG = f"de\x1b[31m{BIDI}{ZERO_WIDTH}als [b]x[/b]"  # tags are at most 64 characters
 SHOWN_TAG = "deals [b]x[/b]"
 
@@ -112,9 +113,26 @@ def build_hostile_library(folder: Path) -> HostileLibrary:
                                   note=tainted(NOTE) + "\nsecond line", tags=[HOSTILE_TAG])
         start = text.index(FORMULA_QUOTE)
         library.create_annotation(ids["hostile-a"], start, start + len(FORMULA_QUOTE), note=FORMULA_NOTE, tags=[FORMULA_TAG, "-2+3"])
+        add_hostile_entity(library, ids["hostile-a"], text)
     finally:
         library.close()
     return HostileLibrary(path, ids)
+
+
+def add_hostile_entity(library: Library, article_id: int, text: str) -> None:
+    """An entity whose stored name is hostile, mentioned once (a library written by another tool or version).
+
+    Names the recognizer finds come from the clean text, so they are safe already; the
+    screen must not rely on that.
+    """
+    from reader.store.entities import MentionRow
+
+    start = text.index("Hidden")
+    with library.transaction():
+        entity_id = library.create_entity(tainted(ENTITY), "ORG", "hostile entity")
+        kept = [MentionRow(s.start, s.end, s.entity_id, s.type) for s in library.entity_spans(article_id)]
+        mentions = sorted(kept + [MentionRow(start, start + len("Hidden"), entity_id, "ORG")])
+        library.replace_mentions(article_id, mentions)
 
 
 # -- what reached the screen -------------------------------------------------------------------

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from reader.annotations.model import Annotation, AnnotationError, clean_note, parse_tag_list
 from reader.resources import stylesheet_text
 from reader.store import Library
-from reader.text.terminal_safety import safe_line
+from reader.text.terminal_safety import safe_line, strip_terminal_controls
 
 QUOTE_PREVIEW_CHARS = 160
 
@@ -59,8 +59,12 @@ class NoteEditor(ModalScreen[NoteEdit | None]):
             yield Static(Text(f"{self.title_text} — ctrl+s saves, escape cancels"), id="note-title")
             if self.quote:
                 yield Static(Text("“" + safe_line(self.quote, QUOTE_PREVIEW_CHARS) + "”"), id="note-quote")
-            yield TextArea(self.initial_note, soft_wrap=True, id="note-text", placeholder="Your note (several lines are fine)")
-            yield Input(", ".join(self.initial_tags), placeholder="tags, separated by commas", id="note-tags")
+            # Shown as the rest of the app shows them: no bidi overrides or invisible characters
+            # (an imported note may hold them); saving keeps what the fields show.
+            yield TextArea(strip_terminal_controls(self.initial_note), soft_wrap=True, id="note-text",
+                           placeholder="Your note (several lines are fine)")
+            yield Input(", ".join(strip_terminal_controls(tag) for tag in self.initial_tags), placeholder="tags, separated by commas",
+                        id="note-tags")
             yield Static("", id="note-error")
             with Horizontal(id="note-buttons"):
                 yield Button("Save", id="note-save", variant="primary")

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from reader.text.terminal_safety import safe_line
 from reader.tui.widgets.styling import layer_style
 
 
@@ -28,9 +29,9 @@ class TitleBar(Widget):
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(f" {self.app.title} ", style=layer_style(self, "titlebar--title"))
-        if self.status:
-            text.append(" " + self.status, style=layer_style(self, "titlebar--status"))
+        text.append(f" {safe_line(self.app.title)} ", style=layer_style(self, "titlebar--title"))
+        if self.status:  # may name an entity, which comes from a library: untrusted
+            text.append(" " + safe_line(self.status), style=layer_style(self, "titlebar--status"))
         return text
 
 
