@@ -10,6 +10,7 @@ gazetteer's cross-lingual keys instead (``country:us`` for "United States", "Ét
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from reader.entities.gazetteer import fold
 
@@ -18,6 +19,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 MAX_KEY_CHARS = 120
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """``bytedance`` for "Byte Dance"; never empty for a name with a letter or digit in it."""
     return _NOT_ALNUM.sub("", fold(name))[:MAX_KEY_CHARS]

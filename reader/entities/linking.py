@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from reader.entities.keys import is_place_key, name_key
-from reader.entities.recognizer import ORG, PERSON
+from reader.entities.recognizer import ORG, OTHER, PERSON
 from reader.model import EntityMention, PreparedArticle
-from reader.store.entities import EntityRef, MentionRow
+from reader.store.entities import TYPE_CODES, EntityRef, PackedMentions, pack_values
 
 FUZZY_MIN_KEY_CHARS = 7  # shorter keys are too easily confused ("Trump" / "Trumpf")
 FUZZY_MIN_SCORE = 92.0
@@ -41,11 +42,11 @@ class _KeyInfo:
     types: Counter[str] = field(default_factory=Counter)
     surfaces: Counter[str] = field(default_factory=Counter)
 
-    @property
+    @cached_property
     def type(self) -> str:
         return self.types.most_common(1)[0][0]
 
-    @property
+    @cached_property
     def name(self) -> str:
         if is_place_key(self.key):
             place = _place_named(self.surfaces)
@@ -83,40 +84,43 @@ def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], resu
 
 
 def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) -> None:  # type: ignore[no-untyped-def]
-    """Store each article's mentions (replacing any it had), linked to canonical entities."""
+    """Store each article's mentions (replacing any it had), linked to canonical entities.
+
+    The batch's mentions are counted once per distinct (key, type, text): a name repeats
+    within and across articles, so resolving, typing and aliasing work on those few.
+    """
     if not work:
         return
-    infos: dict[str, _KeyInfo] = {}
+    readings: Counter[tuple[str, str, str]] = Counter()
     for _, mentions in work:
-        for mention in mentions:
-            key = mention.key
-            if not key:
-                continue
-            info = infos.get(key)
-            if info is None:
-                info = infos[key] = _KeyInfo(key)
-            info.types[mention.type] += 1
-            info.surfaces[mention.text] += 1
-    entity_of = resolve_keys(library, infos)
-    surfaces: dict[tuple[int, str], int] = {}
-    mentions_of: dict[int, list[MentionRow]] = {}
+        readings.update([(m.key, m.type, m.text) for m in mentions])
+    entity_of = resolve_keys(library, readings)
+    stored_as: dict[tuple[str, str, str], tuple[int, int]] = {}
+    aliases: Counter[tuple[int, str]] = Counter()
+    for reading, count in readings.items():
+        key, kind, text = reading
+        entity = entity_of.get(key)
+        if entity is None:
+            continue
+        if kind == ORG and entity.type == PERSON and " " not in text:
+            kind = PERSON  # a surname read as a lone word
+        stored_as[reading] = (entity.id, TYPE_CODES.get(kind, TYPE_CODES[OTHER]))
+        aliases[(entity.id, text)] += count
+    packed: list[PackedMentions] = []
     for article_id, mentions in work:
-        rows: list[MentionRow] = []
+        values: list[int] = []
+        entity_ids: list[int] = []
         seen_starts: set[int] = set()
         for mention in mentions:
-            entity = entity_of.get(mention.key)
-            if entity is None or mention.start in seen_starts:
+            stored = stored_as.get((mention.key, mention.type, mention.text))
+            if stored is None or mention.start in seen_starts:
                 continue
             seen_starts.add(mention.start)
-            kind = mention.type
-            if kind == ORG and entity.type == PERSON and " " not in mention.text:
-                kind = PERSON  # a surname read as a lone word
-            rows.append(MentionRow(mention.start, mention.end, entity.id, kind))
-            alias = (entity.id, mention.text)
-            surfaces[alias] = surfaces.get(alias, 0) + 1
-        mentions_of[article_id] = rows
-    library.store_mentions(mentions_of, replace=list(mentions_of))
-    library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in surfaces.items())
+            values += (mention.start, mention.end, *stored)
+            entity_ids.append(stored[0])
+        packed.append(PackedMentions(article_id, pack_values(values), Counter(entity_ids)))
+    library.store_packed_mentions(packed, replace=[article_id for article_id, _ in work])
+    library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items())
 
 
 def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) -> tuple[EntityMention, ...]:
@@ -126,13 +130,23 @@ def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) ->
     )
 
 
-def resolve_keys(library, infos: dict[str, _KeyInfo]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
-    """Map every mention key of the batch to an entity, creating the new ones.
+def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
+    """Map every mention key of the batch (its (key, type, text) readings, counted) to an
+    entity, creating the new ones. Most keys are known: one indexed look-up per 500 of them.
 
     Full names go first, so a surname in the same batch finds its person by alias.
     """
-    resolved = library.entities_by_keys(infos)
-    pending = sorted((k for k in infos if k not in resolved), key=lambda k: (" " not in infos[k].name, k))
+    resolved = library.entities_by_keys({key for key, _, _ in readings if key})
+    infos: dict[str, _KeyInfo] = {}
+    for (key, kind, text), count in readings.items():
+        if not key or key in resolved:
+            continue
+        info = infos.get(key)
+        if info is None:
+            info = infos[key] = _KeyInfo(key)
+        info.types[kind] += count
+        info.surfaces[text] += count
+    pending = sorted(infos, key=lambda k: (" " not in infos[k].name, k))
     for key in pending:
         info = infos[key]
         entity = _by_alias(library, key, info) or _by_fuzzy(library, key, info)
@@ -165,14 +179,16 @@ def _by_alias(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: i
 def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
     if len(key) < FUZZY_MIN_KEY_CHARS or is_place_key(key) or ":" in key:
         return None
-    best: tuple[float, EntityRef] | None = None
-    for candidate in library.fuzzy_candidates(key):
-        if ":" in candidate.key or not _compatible(candidate.type, info.type) or len(candidate.key) < FUZZY_MIN_KEY_CHARS:
-            continue
-        score = fuzz.ratio(key, candidate.key)
-        if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
-            best = (score, candidate)
-    return best[1] if best else None
+    kind = info.type
+    candidates = [
+        c
+        for c in library.fuzzy_candidates(key)
+        if ":" not in c.key and _compatible(c.type, kind) and len(c.key) >= FUZZY_MIN_KEY_CHARS
+    ]
+    if not candidates:
+        return None
+    best = process.extractOne(key, [c.key for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+    return candidates[best[2]] if best else None
 
 
 def _create(library, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]:  # type: ignore[no-untyped-def]

@@ -1,14 +1,19 @@
 """Canonical entities, aliases and mentions: indexed writes for linking, indexed reads for the UI.
 
 Every query here is an index lookup (entities.key, entity_aliases.alias_key, the fuzzy
-blocks, mentions by article or by entity) or a keyset page; none scans the library.
+blocks, an article's packed spans, entity/article pairs either way) or a keyset page; none
+scans the library. Schema: m004 (entities, aliases) and m007 (spans, pairs).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from sys import byteorder
+from typing import NamedTuple
 
 from reader.model import Entity, EntitySpan
 
@@ -16,14 +21,51 @@ FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
 
 
+TYPE_CODES = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
+TYPE_NAMES = tuple(TYPE_CODES)
+
+
+def pack_values(values: Sequence[int]) -> bytes:
+    """Flat (start, end, entity id, type code, ...) integers as ``entity_spans.spans``: little-endian int32."""
+    packed = array("i", values)
+    if byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def pack_spans(mentions: Sequence["MentionRow"]) -> bytes:
+    codes = TYPE_CODES
+    return pack_values([v for start, end, entity_id, kind in mentions for v in (start, end, entity_id, codes.get(kind, 3))])
+
+
+def unpack_spans(blob: bytes) -> list["MentionRow"]:
+    values = array("i")
+    values.frombytes(blob)
+    if byteorder == "big":
+        values.byteswap()
+    names = TYPE_NAMES
+    return [MentionRow(values[i], values[i + 1], values[i + 2], names[values[i + 3]]) for i in range(0, len(values) - 3, 4)]
+
+
+def respan_entity(blob: bytes, source_id: int, target_id: int) -> bytes:
+    """Packed spans with every mention of one entity moved to another (byte search, no unpacking)."""
+    old, new = source_id.to_bytes(4, "little", signed=True), target_id.to_bytes(4, "little", signed=True)
+    out = bytearray(blob)
+    position = blob.find(old)
+    while position != -1:
+        if position % 16 == 8:  # the entity id field of a quadruple
+            out[position : position + 4] = new
+        position = blob.find(old, position + 1)
+    return bytes(out)
+
+
 def entity_blocks(key: str) -> tuple[str, str]:
     """The two blocking keys of an entity key: its first and last characters."""
     return key[:FUZZY_BLOCK_CHARS], key[-FUZZY_BLOCK_CHARS:]
 
 
-@dataclass(frozen=True)
-class EntityRef:
-    """The little the linker needs about a stored entity."""
+class EntityRef(NamedTuple):
+    """The little the linker needs about a stored entity (a tuple: thousands per batch)."""
 
     id: int
     key: str
@@ -37,8 +79,15 @@ class EntityCount:
     count: int  # mentions in the article, or articles in the cluster
 
 
-@dataclass(frozen=True)
-class MentionRow:
+class PackedMentions(NamedTuple):
+    """One article's mentions as the linker stores them: packed spans and mentions per entity."""
+
+    article_id: int
+    spans: bytes  # see pack_values
+    per_entity: dict[int, int]  # entity id -> mentions in the article
+
+
+class MentionRow(NamedTuple):
     start: int
     end: int
     entity_id: int
@@ -64,8 +113,10 @@ class EntityStore:
         for chunk_start in range(0, len(keys), 500):
             chunk = keys[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk):
-                found[row["key"]] = EntityRef(row["id"], row["key"], row["type"], row["name"])
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk):
+                found[row[1]] = EntityRef._make(row)
         return found
 
     def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
@@ -80,12 +131,14 @@ class EntityStore:
     def fuzzy_candidates(self, key: str) -> list[EntityRef]:
         """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick."""
         head, tail = entity_blocks(key)
-        rows = self.conn.execute(
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(
             f"""SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_head = ? LIMIT {FUZZY_CANDIDATES})
                 UNION SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_tail = ? LIMIT {FUZZY_CANDIDATES})""",
             (head, tail),
         ).fetchall()
-        return [EntityRef(r["id"], r["key"], r["type"], r["name"]) for r in rows]
+        return [EntityRef._make(r) for r in rows]
 
     # -- linking: writes ----------------------------------------------------------------------
 
@@ -112,34 +165,57 @@ class EntityStore:
         self.store_mentions({article_id: mentions}, replace=[article_id])
 
     def store_mentions(self, mentions_of: dict[int, Sequence[MentionRow]], *, replace: Iterable[int] = ()) -> None:
-        """Store the mentions of many articles at once; those in ``replace`` lose their old ones first.
-
-        Entity counts are added per entity for the whole batch (deletions adjust them by trigger).
-        """
-        self.conn.executemany("DELETE FROM mentions WHERE article_id = ?", ((i,) for i in replace))
-        rows = [(article_id, m.start, m.end, m.entity_id, m.type) for article_id, ms in mentions_of.items() for m in ms]
-        if not rows:
-            return
-        self.conn.executemany("INSERT OR IGNORE INTO mentions (article_id, start, end, entity_id, type) VALUES (?, ?, ?, ?, ?)", rows)
-        mentions: dict[int, int] = {}
-        articles: dict[int, int] = {}
-        for ms in mentions_of.values():
-            seen: set[int] = set()
+        """Store the mentions of many articles at once; those in ``replace`` lose their old ones first."""
+        packed = []
+        for article_id, ms in mentions_of.items():
+            per_entity: dict[int, int] = {}
             for m in ms:
-                mentions[m.entity_id] = mentions.get(m.entity_id, 0) + 1
-                if m.entity_id not in seen:
-                    seen.add(m.entity_id)
-                    articles[m.entity_id] = articles.get(m.entity_id, 0) + 1
+                per_entity[m.entity_id] = per_entity.get(m.entity_id, 0) + 1
+            packed.append(PackedMentions(article_id, pack_spans(ms), per_entity))
+        self.store_packed_mentions(packed, replace=replace)
+
+    def store_packed_mentions(self, articles: Sequence[PackedMentions], *, replace: Iterable[int] = ()) -> None:
+        """One packed row per article and one row per (entity, article); the entities' counts are
+        added per entity for the whole batch (deletions take theirs off by trigger)."""
+        replace = [(i,) for i in replace]
+        self.conn.executemany("DELETE FROM entity_articles WHERE article_id = ?", replace)
+        self.conn.executemany("DELETE FROM entity_spans WHERE article_id = ?", replace)
+        self.conn.executemany(
+            "INSERT INTO entity_spans (article_id, spans) VALUES (?, ?)", [(a.article_id, a.spans) for a in articles if a.spans]
+        )
+        self.conn.executemany(
+            "INSERT INTO entity_articles (entity_id, article_id, mentions) VALUES (?, ?, ?)",
+            [(entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items()],
+        )
+        mentions: Counter[int] = Counter()
+        articles_of: Counter[int] = Counter()
+        for a in articles:
+            mentions.update(a.per_entity)
+            articles_of.update(a.per_entity.keys())
         self.conn.executemany(
             "UPDATE entities SET mention_count = mention_count + ?, article_count = article_count + ? WHERE id = ?",
-            ((count, articles[entity_id], entity_id) for entity_id, count in mentions.items()),
+            [(count, articles_of[entity_id], entity_id) for entity_id, count in mentions.items()],
         )
 
     def merge_entity(self, source_id: int, target_id: int) -> None:
-        """Fold one entity into another: its mentions and aliases move, the counts are recomputed."""
+        """Fold one entity into another: its mentions and aliases move, the counts are recomputed.
+
+        The articles mentioning the source (one index range) get their packed spans rewritten.
+        """
         if source_id == target_id:
             return
-        self.conn.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (target_id, source_id))
+        article_ids = [r[0] for r in self.conn.execute("SELECT article_id FROM entity_articles WHERE entity_id = ?", (source_id,))]
+        for article_id in article_ids:
+            row = self.conn.execute("SELECT spans FROM entity_spans WHERE article_id = ?", (article_id,)).fetchone()
+            if row is not None:
+                self.conn.execute("UPDATE entity_spans SET spans = ? WHERE article_id = ?", (respan_entity(row[0], source_id, target_id), article_id))
+        self.conn.execute(
+            """INSERT INTO entity_articles (entity_id, article_id, mentions)
+               SELECT ?, article_id, mentions FROM entity_articles WHERE entity_id = ? AND true
+               ON CONFLICT (entity_id, article_id) DO UPDATE SET mentions = mentions + excluded.mentions""",
+            (target_id, source_id),
+        )
+        self.conn.execute("DELETE FROM entity_articles WHERE entity_id = ?", (source_id,))
         self.conn.execute(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count)
                SELECT ?, name, alias_key, kind, count FROM entity_aliases WHERE entity_id = ? AND true
@@ -149,30 +225,28 @@ class EntityStore:
         self.conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (source_id,))
         self.conn.execute("DELETE FROM entities WHERE id = ?", (source_id,))
         self.conn.execute(
-            """UPDATE entities SET
-                   mention_count = (SELECT COUNT(*) FROM mentions WHERE entity_id = ?),
-                   article_count = (SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = ?)
+            """UPDATE entities SET (mention_count, article_count) =
+                   (SELECT COALESCE(SUM(mentions), 0), COUNT(*) FROM entity_articles WHERE entity_id = ?)
                WHERE id = ?""",
-            (target_id, target_id, target_id),
+            (target_id, target_id),
         )
 
     # -- reading, for the UI, the CLI and the clustering ---------------------------------------
 
     def entity_spans(self, article_id: int) -> list[EntitySpan]:
-        """The article's entity spans, in text order (one index range scan)."""
+        """The article's entity spans, in text order (one packed row, then the entities' names)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: a long article has thousands of spans
-        rows = cursor.execute(
-            "SELECT start, end, type, entity_id FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)
-        ).fetchall()
-        if not rows:
+        row = cursor.execute("SELECT spans FROM entity_spans WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
             return []
-        ids = list({r[3] for r in rows})
+        rows = unpack_spans(row[0])
+        ids = list({r[2] for r in rows})
         names: dict[int, str] = {}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             names.update(cursor.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-        return [EntitySpan(start, end, kind, entity_id, names.get(entity_id, "")) for start, end, kind, entity_id in rows]
+        return [EntitySpan(start, end, kind, entity_id, names.get(entity_id, "")) for start, end, entity_id, kind in rows]
 
     def get_entity(self, entity_id: int, *, with_aliases: bool = True) -> Entity | None:
         row = self.conn.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)).fetchone()
@@ -210,8 +284,8 @@ class EntityStore:
     def article_entities(self, article_id: int) -> list[EntityCount]:
         """The entities of one article with how often each is mentioned there, most first."""
         rows = self.conn.execute(
-            f"""SELECT {_ENTITY_COLUMNS}, COUNT(*) AS n FROM mentions m JOIN entities e ON e.id = m.entity_id
-                WHERE m.article_id = ? GROUP BY m.entity_id ORDER BY n DESC, e.id""",
+            f"""SELECT {_ENTITY_COLUMNS}, p.mentions AS n FROM entity_articles p JOIN entities e ON e.id = p.entity_id
+                WHERE p.article_id = ? ORDER BY n DESC, e.id""",
             (article_id,),
         ).fetchall()
         return [EntityCount(_row_to_entity(r), r["n"]) for r in rows]
@@ -219,9 +293,9 @@ class EntityStore:
     def cluster_entities(self, cluster_id: int, limit: int = 20) -> list[EntityCount]:
         """The top entities of a story cluster: by the number of its articles mentioning them."""
         rows = self.conn.execute(
-            f"""SELECT {_ENTITY_COLUMNS}, COUNT(DISTINCT m.article_id) AS n, COUNT(*) AS mentions
-                FROM articles a JOIN mentions m ON m.article_id = a.id JOIN entities e ON e.id = m.entity_id
-                WHERE a.cluster_id = ? GROUP BY m.entity_id ORDER BY n DESC, mentions DESC, e.id LIMIT ?""",
+            f"""SELECT {_ENTITY_COLUMNS}, COUNT(*) AS n, SUM(p.mentions) AS mentions
+                FROM articles a JOIN entity_articles p ON p.article_id = a.id JOIN entities e ON e.id = p.entity_id
+                WHERE a.cluster_id = ? GROUP BY p.entity_id ORDER BY n DESC, mentions DESC, e.id LIMIT ?""",
             (cluster_id, limit),
         ).fetchall()
         return [EntityCount(_row_to_entity(r), r["n"]) for r in rows]
@@ -229,7 +303,7 @@ class EntityStore:
     def articles_mentioning(self, entity_id: int, *, after_id: int = 0, limit: int = 100) -> list[int]:
         """Ids of articles mentioning the entity, ascending, one keyset page after ``after_id``."""
         rows = self.conn.execute(
-            "SELECT DISTINCT article_id FROM mentions WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT ?",
+            "SELECT article_id FROM entity_articles WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT ?",
             (entity_id, after_id, limit),
         )
         return [r[0] for r in rows]
@@ -237,8 +311,8 @@ class EntityStore:
     def clusters_mentioning(self, entity_id: int, *, limit: int = 100) -> list[tuple[int, int]]:
         """(cluster id, articles of it mentioning the entity), most first; at most ``limit``."""
         rows = self.conn.execute(
-            """SELECT a.cluster_id, COUNT(DISTINCT m.article_id) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
-               WHERE m.entity_id = ? AND a.cluster_id IS NOT NULL GROUP BY a.cluster_id ORDER BY n DESC, a.cluster_id LIMIT ?""",
+            """SELECT a.cluster_id, COUNT(*) AS n FROM entity_articles p JOIN articles a ON a.id = p.article_id
+               WHERE p.entity_id = ? AND a.cluster_id IS NOT NULL GROUP BY a.cluster_id ORDER BY n DESC, a.cluster_id LIMIT ?""",
             (entity_id, limit),
         )
         return [(r[0], r[1]) for r in rows]

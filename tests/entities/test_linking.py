@@ -150,14 +150,32 @@ def test_the_mentions_schema_cascades_and_is_indexed(library):
     plans = {
         sql: " ".join(str(row[-1]) for row in library.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
         for sql, params in (
-            ("SELECT * FROM mentions WHERE article_id = ?", (1,)),
-            ("SELECT DISTINCT article_id FROM mentions WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT 5", (1, 0)),
+            ("SELECT spans FROM entity_spans WHERE article_id = ?", (1,)),
+            ("SELECT entity_id, mentions FROM entity_articles WHERE article_id = ?", (1,)),
+            ("SELECT article_id FROM entity_articles WHERE entity_id = ? AND article_id > ? ORDER BY article_id LIMIT 5", (1, 0)),
             ("SELECT id FROM entities WHERE key = ?", ("x",)),
             ("SELECT entity_id FROM entity_aliases WHERE alias_key = ?", ("x",)),
         )
     }
     for sql, plan in plans.items():
         assert "SCAN" not in plan.replace("SCAN CONSTANT", ""), (sql, plan)
+
+
+def test_deleting_an_article_takes_its_mentions_and_counts(library):
+    ids = add(
+        library,
+        raw("a", "Angela Merkel met Emmanuel Macron in Berlin. Angela Merkel spoke first."),
+        raw("b", "Angela Merkel visited Paris on Friday."),
+    )
+    merkel = entity_named(library, "Angela Merkel")
+    assert (merkel.article_count, merkel.mention_count) == (2, 3)
+    with library.transaction():
+        library.delete_articles([ids[0]])
+    merkel = library.get_entity(merkel.id)
+    assert (merkel.article_count, merkel.mention_count) == (1, 1)
+    assert library.articles_mentioning(merkel.id) == [ids[1]]
+    assert library.entity_spans(ids[0]) == []
+    assert library.conn.execute("SELECT COUNT(*) FROM entity_articles WHERE article_id = ?", (ids[0],)).fetchone()[0] == 0
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -214,8 +232,18 @@ def test_relink_rebuilds_the_same_entities(sample_library):
     article_id = sample_library.sample_article_ids()[0]
     before = [(s.start, s.end, s.name) for s in sample_library.entity_spans(article_id)]
     with sample_library.transaction():
-        sample_library.conn.execute("DELETE FROM mentions")
+        sample_library.conn.execute("DELETE FROM entity_spans")
+        sample_library.conn.execute("DELETE FROM entity_articles")
     assert sample_library.entity_spans(article_id) == []
     assert relink_library(sample_library) == sample_library.article_count()
     after = [(s.start, s.end, s.name) for s in sample_library.entity_spans(article_id)]
     assert after == before
+
+
+def test_moving_an_entity_rewrites_only_its_id_fields():
+    from reader.store.entities import MentionRow, pack_spans, respan_entity, unpack_spans
+
+    # the source id (7) also appears as a start, an end and a type-free position: only the id field moves
+    spans = [MentionRow(7, 12, 7, "PERSON"), MentionRow(20, 7 + 20, 3, "ORG"), MentionRow(30, 35, 7, "PLACE")]
+    moved = unpack_spans(respan_entity(pack_spans(spans), 7, 9))
+    assert moved == [MentionRow(7, 12, 9, "PERSON"), MentionRow(20, 27, 3, "ORG"), MentionRow(30, 35, 9, "PLACE")]
