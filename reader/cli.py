@@ -367,8 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             return args.handler(args, library)
         finally:
             library.close()
-    except (StoreError, UsageError) as exc:
-        err.print(Text(f"reader: {exc}"), style="red")
+    except (StoreError, UsageError) as exc:  # messages may quote ids, titles and paths: untrusted
+        err.print(Text("reader: " + safe_line(str(exc))), style="red")
         return 2
     except BrokenPipeError:  # `reader list | head`
         sys.stderr.close()
