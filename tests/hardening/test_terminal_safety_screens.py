@@ -243,3 +243,17 @@ async def test_100000_character_titles_sources_urls_and_notes_fit_the_screen(lon
             assert all(len(line) <= 120 for line in frame.lines)
         assert "Headline word word" in frames[0].text and "SSSS" in frames[0].text
         assert "nnnn" in frames[2].text and "#tttt" in frames[2].text
+
+
+async def test_the_command_palette_names_entities_as_text(hostile: HostileLibrary) -> None:
+    app = make_app(hostile.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(app, pilot, "hostile-a")
+        await pilot.press("ctrl+p", *"mentioning")
+        for _ in range(100):  # the palette searches its providers in the background
+            await pilot.pause(0.05)
+            if "Stories mentioning Evil" in frame_of(app).text:
+                break
+        frame = await safe_frame(app, pilot)
+        assert "Stories mentioning Evil [bold red]loud[/bold red]" in frame.text
+        assert "Stories mentioning Larry Ellison" in frame.text
