@@ -17,6 +17,7 @@ a sentence (untyped only).
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import sys
 import time
 from dataclasses import dataclass, field
@@ -165,6 +166,7 @@ def evaluate(paths: list[Path], *, show_errors: bool) -> None:
     documents = [d for path in paths for d in read_conll(path)]
     typed, plain, base = Score(), Score(), Score()
     per_type: dict[str, Score] = {}
+    confusions: Counter[tuple[str, str]] = Counter()  # (gold type, predicted type) of spans found with the wrong type
     started = time.perf_counter()
     for document in documents:
         gold = document.gold_spans()
@@ -172,6 +174,10 @@ def evaluate(paths: list[Path], *, show_errors: bool) -> None:
         typed.add(gold, predicted)
         plain.add(untyped(gold), untyped(predicted))
         base.add(untyped(gold), untyped(baseline_spans(document)))
+        predicted_type = {(s, e): k for s, e, k in predicted}
+        for s, e, k in gold - predicted:
+            if (s, e) in predicted_type:
+                confusions[(k, predicted_type[(s, e)])] += 1
         for kind in ("PER", "ORG", "LOC", "MISC"):
             per_type.setdefault(kind, Score()).add({s for s in gold if s[2] == kind}, {s for s in predicted if s[2] == kind})
         if show_errors:
@@ -186,6 +192,8 @@ def evaluate(paths: list[Path], *, show_errors: bool) -> None:
     print(typed.line("recognizer, typed spans"))
     for kind, score in per_type.items():
         print(score.line(f"  {kind}"))
+    if confusions:
+        print("  right span, wrong type (gold -> predicted): " + ", ".join(f"{g}->{p} {n}" for (g, p), n in confusions.most_common()))
     print(base.line("baseline: capitalised runs"))
     print(f"({elapsed:.2f} s)")
 

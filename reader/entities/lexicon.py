@@ -278,6 +278,67 @@ COMMON_ACRONYMS: frozenset[str] = _words(
     mvp mp gm"""
 )
 
+# Awards known by a name of their own, alone or last in a longer name ("the Oscars", "an Emmy",
+# "Primetime Emmy"): typed OTHER like "... Award" and "... Prize".
+AWARD_NAMES: frozenset[str] = _words(
+    """oscar oscars emmy emmys grammy grammys tonys bafta baftas pulitzer pulitzers golden-globes
+    césar césars goya goyas"""
+)
+
+# Words before a place name that introduce it as a place ("in Jordan", "to Georgia"): there a
+# lone place is the place even when a person of the article bears its name.
+PLACE_INTRODUCERS: frozenset[str] = PLACE_PREPOSITIONS | _words(
+    """to from of at into toward towards via visit visited visiting across border borders
+    à de vers depuis"""
+)
+
+# Sports reporting (English), for teams named by their place (``teams.py``). Strong words
+# rarely occur outside sport; weak ones do, so they count half.
+SPORTS_WORDS: frozenset[str] = _words(
+    """coach coaches coached playoff playoffs league nba nfl nhl mlb mls wnba ncaa fifa uefa
+    quarterback quarterbacks striker strikers goalkeeper midfielder touchdown touchdowns innings
+    inning halftime overtime rebounds standings roster pitcher referee championship tournament
+    postseason preseason offseason defenseman linebacker shortstop bullpen penalty penalties
+    semifinal semifinals quarterfinal quarterfinals"""
+)
+SPORTS_WEAK_WORDS: frozenset[str] = _words(
+    """season seasons game games match matches team teams fans stadium scored score goal goals
+    win wins won loss losses victory defeat player players club clubs seed record"""
+)
+
+# Words before a place that make it a contestant ("against Washington", "beat Detroit").
+CONTEST_BEFORE: frozenset[str] = _words(
+    """against vs vs. versus beat beats beating defeated defeat defeats defeating edged edge edges
+    routed rout trounced topped downed blanked swept sweep outscored hosts hosted hosting host
+    face faces faced facing play plays played playing tied joined joins rejoined led leads
+    coached coaches coaching captained"""
+)
+
+# Two words before a place that make it a contestant: link word -> the words that may precede it
+# ("loss to Detroit", "win over Toronto").
+CONTEST_LINKS: dict[str, frozenset[str]] = {
+    "to": _words("loss losses lost lose losing fell falls falling defeat defeats bowed setback setbacks traded dealt"),
+    "over": _words("win wins won victory victories triumph edge lead"),
+    "for": _words("play plays played playing starred starring signed starter yards points goals touchdowns"),
+    "with": _words("signed signs re-signed season seasons career contract deal stint tenure"),
+    "of": _words("coach coaches owner owners"),
+    "by": _words("drafted signed released waived acquired"),
+}
+
+# Words right after a place that make it a contestant ("Cleveland beat ...", "Toronto rallied").
+CONTEST_AFTER: frozenset[str] = _words(
+    """beat beats defeated edged edges routed trounced topped downed blanked rallied clinched
+    outscored swept won lost leads led trailed trails tied"""
+)
+
+# A player's or a team's roles right after a place or its possessive ("Minnesota's coach",
+# "Atlanta free agent Josh Smith", "the San Antonio guard").
+SPORTS_ROLES: frozenset[str] = _words(
+    """coach head quarterback striker goalkeeper pitcher forward guard center defender midfielder
+    manager owner roster offense defense lineup receiver linebacker cornerback running tight
+    free rookie player players teammate teammates captain"""
+)
+
 # Words that are capitalised in German prose as nouns: German capitalises every noun, so a
 # capitalised word there is a much weaker name signal (handled by the recognizer).
 NOUN_CAPITALISING_LANGS: frozenset[str] = frozenset({"de", "lb"})

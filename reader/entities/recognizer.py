@@ -32,6 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 from reader.entities import lexicon
 from reader.entities.gazetteer import Gazetteer, Place, fold, gazetteer
 from reader.entities.keys import name_key, nationality_key
+from reader.entities.teams import teams_named_by_place
 from reader.model import EntityMention
 
 PERSON, ORG, PLACE, OTHER = "PERSON", "ORG", "PLACE", "OTHER"
@@ -189,6 +190,11 @@ def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place
     return _Verdict(kind, key, weight, place, v.text, v.words, v.lowered, v.alone, v.last_fold)
 
 
+def _as_team(verdict: _Verdict, key: str) -> _Verdict:
+    """A place read as the sports team it names (see ``teams.py``)."""
+    return _retyped(verdict, ORG, key, 2.0, None)
+
+
 # A mention found before linking within the article: (start, end, verdict).
 _Found = tuple[int, int, _Verdict]
 # A decision on a run: (start, end, verdict) relative to the run's start.
@@ -296,7 +302,9 @@ class RuleBasedRecognizer:
         found, waiting = self._scan(article)
         if waiting:
             found = self._decide_waiting(article, found, waiting)
-        _unify_within_article(found)
+        _unify_within_article(found, text)
+        if lang in (None, "en"):
+            teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
 
@@ -534,7 +542,7 @@ class RuleBasedRecognizer:
             if candidate is not None:
                 if place_before and segment_words[0] == words[0] and candidate.weight <= 1.0 and candidate.type in (ORG, PERSON):
                     if not any(_is_acronym(w) or _is_camel(w) for _, _, w in candidate.words):
-                        candidate.type, candidate.weight = PLACE, 1.2  # "in Burnsville", "near Hampton East"
+                        candidate.type, candidate.weight = PLACE, _PLACE_BEFORE_WEIGHT  # "in Burnsville", "near Hampton East"
                 out.append(candidate)
         return out
 
@@ -708,8 +716,8 @@ class RuleBasedRecognizer:
             kind, weight = OTHER, 2.0  # "INS Sukanya"
         elif last in lexicon.ORG_SUFFIXES and not single:
             kind, weight = ORG, 3.0
-        elif last in lexicon.OTHER_SUFFIXES and not single:
-            kind, weight = OTHER, 3.0
+        elif (last in lexicon.OTHER_SUFFIXES and not single) or last in lexicon.AWARD_NAMES:
+            kind, weight = OTHER, 2.0 if single else 3.0  # "Nobel Prize", "Primetime Emmy", "the Oscars"
         elif not single and (last in lexicon.PLACE_HEADS or first_lower in lexicon.PLACE_HEADS):
             kind, weight = PLACE, 2.0
         elif not single and _is_org_word(first_lower):
@@ -895,6 +903,7 @@ def _context_flags(text: str, start: int, end: int, single_word: str) -> int:
     return flags
 
 
+_PLACE_BEFORE_WEIGHT = 1.2  # the weight of a PLACE typed only by a preposition before it
 _INNER_PLACE_HEADS = frozenset("mount mt mt. lake river gulf cape mont lac golfe monte lago".split())
 _DETERMINERS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -945,7 +954,7 @@ def _has_connector(names: list[str]) -> bool:
     return any(n.lower() in lexicon.HEAD_CONNECTORS for n in names[1:-1])
 
 
-def _unify_within_article(found: list[_Found]) -> None:
+def _unify_within_article(found: list[_Found], text: str) -> None:
     """One key, one type: surnames take the full name's key, votes decide each key's type.
 
     Two passes over the article's mentions (plus rare extra work): the first counts lone words
@@ -955,6 +964,7 @@ def _unify_within_article(found: list[_Found]) -> None:
     person_of_surname: dict[str, _Verdict] = {}
     alone: dict[str, int] = {}
     weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
+    weak_places: list[int] = []  # runs of several words typed PLACE only by a preposition before ("in")
     for index, (_, _, verdict) in enumerate(found):
         word = verdict.alone
         if word is not None:
@@ -962,13 +972,18 @@ def _unify_within_article(found: list[_Found]) -> None:
             continue
         if verdict.weight <= 1.0:
             weak_runs.append(index)
+        elif verdict.type == PLACE and verdict.place is None and verdict.weight <= _PLACE_BEFORE_WEIGHT:
+            weak_places.append(index)
         if verdict.type == PERSON:
             # the surname of a multi-word person points to the longest such person of the article
             best = person_of_surname.get(verdict.last_fold)
             if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
                 person_of_surname[verdict.last_fold] = verdict
+    if weak_places and alone and _persons_named_after_preposition(found, alone, weak_places):
+        person_of_surname = _persons_by_surname(found)
     if weak_runs and alone and _split_adjacent_names(found, alone, weak_runs):
         person_of_surname = _persons_by_surname(found)
+    person_of_first_name = _persons_by_first_name(found) if person_of_surname and alone else {}
     type_of_key: dict[str, str] = {}
     contested = False
     for index, (start, end, verdict) in enumerate(found):
@@ -977,8 +992,14 @@ def _unify_within_article(found: list[_Found]) -> None:
             person = person_of_surname.get(verdict.last_fold)
             if person is not None:
                 weight, place = verdict.weight, verdict.place
-                if kind in (PERSON, "?") or weight < 2.0 or (place is not None and place.kind == "city"):
+                if kind in (PERSON, "?") or weight < 2.0 or (place is not None and (place.kind == "city" or not _after_place_word(text, start))):
                     verdict = _retyped(verdict, PERSON, person.key, max(weight, 1.5), None)
+                    found[index] = (start, end, verdict)
+                    kind = PERSON
+            elif kind in (ORG, "?") and verdict.weight <= 1.0 and verdict.place is None:
+                person = person_of_first_name.get(verdict.last_fold)
+                if person is not None:  # "Hugh" for the article's only Hugh, "Hugh Jackman"
+                    verdict = _retyped(verdict, PERSON, person.key, 1.5, None)
                     found[index] = (start, end, verdict)
                     kind = PERSON
         if kind not in _ENTITY_TYPE_SET:
@@ -998,6 +1019,39 @@ def _persons_by_surname(found: list[_Found]) -> dict[str, _Verdict]:
             if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
                 person_of_surname[verdict.last_fold] = verdict
     return person_of_surname
+
+
+def _after_place_word(text: str, start: int) -> bool:
+    """Whether the word before ``start`` introduces a place ("in Jordan", "to Georgia")."""
+    return _word_before(text, start) in lexicon.PLACE_INTRODUCERS
+
+
+def _persons_by_first_name(found: list[_Found]) -> dict[str, _Verdict]:
+    """The multi-word person of the article for each first name (folded), when only one has it."""
+    person_of_first_name: dict[str, _Verdict] = {}
+    shared: set[str] = set()
+    for _, _, verdict in found:
+        if verdict.type == PERSON and verdict.alone is None and len(verdict.words) > 1:
+            first = fold(verdict.words[0][2])
+            other = person_of_first_name.setdefault(first, verdict)
+            if other.key != verdict.key:
+                shared.add(first)
+    for first in shared:
+        del person_of_first_name[first]
+    return person_of_first_name
+
+
+def _persons_named_after_preposition(found: list[_Found], alone: dict[str, int], weak_places: list[int]) -> bool:
+    """"bringing in Maurice Cheeks": a run typed PLACE only by the preposition before it is a
+    person when its last word stands alone elsewhere in the article (a surname: "Cheeks said").
+    Whether any was retyped."""
+    retyped = False
+    for index in weak_places:
+        start, end, verdict = found[index]
+        if alone.get(verdict.lowered[-1], 0) and not _is_acronym(verdict.words[-1][2]):
+            found[index] = (start, end, _retyped(verdict, PERSON, verdict.key, 1.0, None))
+            retyped = True
+    return retyped
 
 
 _ENTITY_TYPE_SET = frozenset(ENTITY_TYPES)

@@ -203,3 +203,63 @@ def test_recognition_is_deterministic_and_independent_of_earlier_articles():
     other.recognize("Cheeks and Portland and Philadelphia. Maurice said no.", "en")
     assert other.recognize(text, "en") == first
     assert all(isinstance(m, EntityMention) for m in first)
+
+
+# -- sports teams named by their place, awards, people named by one of their names ----------------
+
+
+SPORTS_STORY = (
+    "The Raptors fired coach Sam Mitchell on Wednesday after a 8-9 start to the season. "
+    "Toronto's Sam Mitchell is the second NBA coach fired this season, a day after a loss to Detroit. "
+    "Cleveland beat Boston 101-88 in the other game, and the league said Philadelphia fans were loud. "
+)
+
+
+def test_a_city_in_a_contest_of_a_sports_story_is_its_team(recognizer):
+    got = found(recognizer, SPORTS_STORY, "en")
+    assert got["Toronto"] == "ORG"  # a person's possessive
+    assert got["Detroit"] == "ORG"  # "a loss to"
+    assert got["Cleveland"] == "ORG"  # a result after
+    assert got["Boston"] == "ORG"  # a score after
+    assert got["Philadelphia"] == "PLACE"  # its fans: no contest
+    teams = {m.text: m.key for m in recognizer.recognize(SPORTS_STORY, "en")}
+    assert teams["Detroit"] == name_key("Detroit")  # the team, not the city's place key
+
+
+def test_the_same_cues_outside_sport_leave_places_alone(recognizer):
+    text = (
+        "London's mayor Sadiq Khan spoke on Monday. Protesters marched against Washington, "
+        "and Cleveland beat its own record for tourism, officials said."
+    )
+    got = found(recognizer, text, "en")
+    assert got["London"] == "PLACE"
+    assert got["Washington"] == "PLACE"
+    assert got["Cleveland"] == "PLACE"
+
+
+def test_awards_are_other(recognizer):
+    got = found(recognizer, "Hugh Jackman will host the Oscars. He won an Emmy and a Primetime Emmy before.", "en")
+    assert got["Oscars"] == "OTHER" and got["Emmy"] == "OTHER" and got["Primetime Emmy"] == "OTHER"
+
+
+def test_a_first_name_alone_is_the_articles_only_person_with_it(recognizer):
+    text = "Hugh Jackman will host the show. Producers said Hugh looks terrific, and Hugh agreed."
+    mentions = {m.text: m for m in recognizer.recognize(text, "en")}
+    assert mentions["Hugh"].type == "PERSON" and mentions["Hugh"].key == mentions["Hugh Jackman"].key
+    shared = "Hugh Jackman and Hugh Grant met. Later Hugh left."
+    assert {m.text: m.type for m in recognizer.recognize(shared, "en")}.get("Hugh") != "PERSON"
+
+
+def test_a_name_after_in_is_a_person_when_its_surname_stands_alone(recognizer):
+    text = "The team ended the season by bringing in Maurice Cheeks as coach. Cheeks said he was happy. Cheeks starts Monday."
+    mentions = {m.text: m for m in recognizer.recognize(text, "en")}
+    assert mentions["Maurice Cheeks"].type == "PERSON"
+    assert mentions["Cheeks"].type == "PERSON" and mentions["Cheeks"].key == mentions["Maurice Cheeks"].key
+    assert found(recognizer, "They settled in Burnsville last year.", "en")["Burnsville"] == "PLACE"
+
+
+def test_a_lone_country_name_is_the_articles_person_unless_introduced_as_a_place(recognizer):
+    text = "Coach Eddie Jordan was fired on Monday. Jordan said he was surprised. He later flew to Jordan."
+    mentions = recognizer.recognize(text, "en")
+    jordans = [m.type for m in mentions if m.text == "Jordan"]
+    assert jordans == ["PERSON", "PLACE"]
