@@ -23,13 +23,13 @@ import heapq
 import math
 import multiprocessing
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date as Date
 from datetime import datetime
-from itertools import islice
-from operator import itemgetter
+from itertools import chain, islice, repeat
+from operator import itemgetter, mul
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.similarity.story_terms import StoryTerms, story_terms_of
@@ -90,15 +90,43 @@ class StoryUnit:
 
 
 def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
-    """ARTICLE_ANALYZER: one term vector per story of the page (its sections, or the page)."""
+    """ARTICLE_ANALYZER: one term vector per story of the page (its sections, or the page), with
+    the entity keys of the mentions inside it (the entity analyser runs before this one).
+
+    Everything that does not need the library is done here, in the worker processes; the
+    library stage only weighs the terms by their document frequencies.
+    """
+    mentions = prepared.mentions
     if len(prepared.sections) > 1:
         terms = tuple(
-            story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang)
+            with_entity_keys(
+                story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang),
+                mentions, section.start, section.end,
+            )
             for section in prepared.sections
         )
     else:
-        terms = (story_terms_of(prepared.raw.title, prepared.text, prepared.lang),)
+        story = story_terms_of(prepared.raw.title, prepared.text, prepared.lang)
+        terms = (with_entity_keys(story, mentions, 0, len(prepared.text)),)
     return replace(prepared, story_terms=terms)
+
+
+def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
+    """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story."""
+    counts: dict[str, int] = {}
+    surfaces: dict[str, str] = {}
+    for mention in mentions:
+        if mention.key and start <= mention.start < end:
+            key = "e:" + mention.key
+            counts[key] = counts.get(key, 0) + 1
+            if key not in surfaces:
+                surfaces[key] = mention.text
+    if not counts:
+        return terms
+    weights = dict(terms.weights)
+    for key, count in counts.items():
+        weights[key] = 1.0 + math.log(count)
+    return StoryTerms(weights, terms.title_keys, {**terms.surfaces, **surfaces})
 
 
 # -- weights and similarity -------------------------------------------------------------------------
@@ -107,20 +135,24 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
 def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
     """IDF of each key, anchors weighted up: what a term frequency is multiplied by."""
     log = math.log
-    return {
-        key: (log((units + 1) / (count + 1)) + 1.0) * KIND_WEIGHTS.get(key[0], ANCHOR_WEIGHT)
-        for key, count in df.items()
-    }
+    kind = KIND_WEIGHTS.get
+    return {key: (log((units + 1) / (count + 1)) + 1.0) * kind(key[0], ANCHOR_WEIGHT) for key, count in df.items()}
 
 
 def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> dict[str, float]:
-    """The story's strongest TF-IDF terms as a vector of unit length."""
-    weight_of = key_weight.get
-    vector = {key: tf * weight_of(key, 1.0) for key, tf in weights.items()}
-    if len(vector) > VECTOR_TERMS:
-        vector = dict(heapq.nlargest(VECTOR_TERMS, vector.items(), key=lambda item: item[1]))
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {key: w / norm for key, w in vector.items()} if norm else {}
+    """The story's strongest TF-IDF terms as a vector of unit length, strongest first.
+
+    Every step runs in C (map, sort, hypot); a key without a known weight weighs 1.
+    """
+    values = map(mul, weights.values(), map(key_weight.get, weights, repeat(1.0)))
+    ranked = sorted(zip(weights, values), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
+    if not ranked:
+        return {}
+    keys, strengths = zip(*ranked)
+    norm = math.hypot(*strengths)
+    if not norm:
+        return {}
+    return dict(zip(keys, map((1.0 / norm).__mul__, strengths)))
 
 
 def word_lang(key: str) -> str:
@@ -131,23 +163,20 @@ def word_lang(key: str) -> str:
 def square_norms(weights: dict[str, float], langs: Iterable[str | None] = ()) -> dict[str, float]:
     """Squared norm of the language-neutral keys (under "") and of each language's words.
 
-    With one known language (a story, or most clusters) its words need no parsing.
+    With one known language (a story, or most clusters) its words need no parsing: they are
+    the rest of the total.
     """
     known = {lang or "xx" for lang in langs}
-    single = next(iter(known)) if len(known) == 1 else None
-    anchors = words = 0.0
-    norms: dict[str, float] = {}
+    anchors = [weight for key, weight in weights.items() if key[0] != "w"]
+    anchor_norm = sum(map(mul, anchors, anchors))
+    if len(known) == 1:
+        total = sum(map(mul, weights.values(), weights.values()))
+        return {"": anchor_norm, next(iter(known)): max(0.0, total - anchor_norm)}
+    norms: dict[str, float] = {"": anchor_norm}
     for key, weight in weights.items():
-        if key[0] != "w":
-            anchors += weight * weight
-        elif single is not None:
-            words += weight * weight
-        else:
+        if key[0] == "w":
             part = word_lang(key)
             norms[part] = norms.get(part, 0.0) + weight * weight
-    norms[""] = anchors
-    if single is not None:
-        norms[single] = words
     return norms
 
 
@@ -157,40 +186,39 @@ def profile_norms(profile: StoryProfile) -> dict[str, float]:
     return profile.norms
 
 
+def dot(small: dict[str, float], large: dict[str, float]) -> float:
+    """Dot product of two sparse vectors, in C."""
+    return sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
+
+
 def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile, vector_norms: dict[str, float]) -> float:
     """Cosine over the keys both sides can share: words only when the profile has the language.
 
     Names, numbers and entity keys always compare, so across languages the cosine is that of
-    the language-neutral parts of the two vectors.
+    the language-neutral parts of the two vectors. (Word keys carry their language, so the dot
+    product over all keys is already that of the shared keys; only the norms are restricted.)
     """
+    product = dot(vector, profile.weights)
+    if product <= 0.0:
+        return 0.0
     language = lang or "xx"
     shares_words = language in profile.langs
-    weight_of = profile.weights.get
-    dot = 0.0
-    for key, weight in vector.items():
-        if shares_words or key[0] != "w":
-            dot += weight * weight_of(key, 0.0)
-    if not dot:
-        return 0.0
     norms = profile_norms(profile)
     left = vector_norms[""] + (vector_norms.get(language, 0.0) if shares_words else 0.0)
     right = norms[""] + (norms.get(language, 0.0) if shares_words else 0.0)
-    return dot / math.sqrt(left * right) if left and right else 0.0
+    return product / math.sqrt(left * right) if left > 0.0 and right > 0.0 else 0.0
 
 
 def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
     """Average similarity between the members of two clusters (the dot product of their mean
-    vectors: average linkage), over the keys they can share; decayed by their time gap."""
-    shared_langs = small.langs & large.langs
-    all_shared = small.langs <= shared_langs
-    weight_of = large.weights.get
-    dot = 0.0
-    for key, weight in small.weights.items():
-        if key[0] != "w" or all_shared or word_lang(key) in shared_langs:
-            dot += weight * weight_of(key, 0.0)
-    if not dot:
+    vectors: average linkage), decayed by their time gap. Word keys carry their language, so
+    words only ever meet words of the same language."""
+    if len(small.weights) > len(large.weights):
+        small, large = large, small
+    product = dot(small.weights, large.weights) * small.scale * large.scale
+    if product <= 0.0:
         return 0.0
-    return dot * time_factor(small.first_day, small.last_day, large)
+    return product * time_factor(small.first_day, small.last_day, large)
 
 
 def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> float:
@@ -212,28 +240,61 @@ def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile,
 # -- profiles ------------------------------------------------------------------------------------------
 
 
-def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, float]) -> None:
-    """Fold a member's vector into the cluster's mean vector (keeping its strongest terms)."""
+def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, float], vector_norms: dict[str, float] | None = None) -> None:
+    """Fold a member's vector into the cluster's mean vector.
+
+    Only the member's keys are touched: the mean is ``weights * scale``, so the other keys
+    are rescaled by changing ``scale``; the squared norms are updated key by key. The
+    profile is cut to its strongest terms when it is written (:func:`finish_profile`).
+    """
+    language = unit.lang or "xx"
     members = profile.members
-    merged = {key: weight * members for key, weight in profile.weights.items()}
-    for key, weight in vector.items():
-        merged[key] = merged.get(key, 0.0) + weight
-    strongest = sorted(merged.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
+    if members == 0 or not profile.weights:
+        profile.weights = dict(vector)
+        profile.scale = 1.0
+        profile.norms = dict(vector_norms) if vector_norms is not None else square_norms(vector, [unit.lang])
+    else:
+        norms = profile_norms(profile)
+        factor = 1.0 / (profile.scale * members)
+        weights = profile.weights
+        get = weights.get
+        anchors = words = 0.0
+        for key, weight in vector.items():
+            step = weight * factor
+            before = get(key, 0.0)
+            weights[key] = before + step
+            if key[0] == "w":
+                words += step * (before + before + step)
+            else:
+                anchors += step * (before + before + step)
+        norms[""] = norms.get("", 0.0) + anchors
+        norms[language] = norms.get(language, 0.0) + words
+        profile.scale *= members / (members + 1)
     profile.members = members + 1
-    profile.weights = {key: weight / profile.members for key, weight in strongest}
-    profile.norms = None
-    profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
-    profile.langs.add(unit.lang or "xx")
+    profile.langs.add(language)
     if unit.day is not None:
         profile.first_day = unit.day if profile.first_day is None else min(profile.first_day, unit.day)
         profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
+    surfaces = profile.surfaces
     for key, surface in unit.terms.surfaces.items():
-        profile.surfaces.setdefault(key, surface)
-    names = strongest_names(profile)
-    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}
+        if key not in surfaces:
+            surfaces[key] = surface
     score = headline_score(unit, profile)
     if profile.best_article is None or score > profile.best_score:
         profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
+
+
+def finish_profile(profile: StoryProfile) -> None:
+    """The profile as stored: the mean vector's strongest terms, strongest first, its index keys
+    and the written forms of the names a label may show."""
+    strongest = sorted(profile.weights.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
+    scale = profile.scale
+    profile.weights = {key: weight * scale for key, weight in strongest}
+    profile.scale = 1.0
+    profile.norms = None
+    profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
+    names = strongest_names(profile)
+    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}
 
 
 def strongest_names(profile: StoryProfile) -> set[str]:
@@ -244,19 +305,18 @@ def strongest_names(profile: StoryProfile) -> set[str]:
 def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     """Fold cluster ``other`` into ``into``: member-weighted mean vector, spans and labels combined."""
     total = into.members + other.members
-    merged = {key: weight * into.members for key, weight in into.weights.items()}
+    factor = (other.scale * other.members) / (into.scale * into.members)
+    weights = into.weights
+    get = weights.get
     for key, weight in other.weights.items():
-        merged[key] = merged.get(key, 0.0) + weight * other.members
-    strongest = sorted(merged.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
+        weights[key] = get(key, 0.0) + weight * factor
+    into.scale *= into.members / total
     into.members = total
-    into.weights = {key: weight / total for key, weight in strongest}
     into.norms = None
-    into.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
     into.langs |= other.langs
     days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
     into.first_day, into.last_day = (min(days), max(days)) if days else (None, None)
-    names = strongest_names(into)
-    into.surfaces = {k: v for k, v in {**other.surfaces, **into.surfaces}.items() if k in names}
+    into.surfaces = {**other.surfaces, **into.surfaces}
     if other.best_score > into.best_score:
         into.best_article, into.best_title, into.best_score = other.best_article, other.best_title, other.best_score
 
@@ -265,7 +325,8 @@ def headline_score(unit: StoryUnit, profile: StoryProfile) -> float:
     """How much of the cluster's weight a member's headline names: the best headline names most."""
     if not unit.title.strip():
         return -1.0
-    return sum(profile.weights.get(key, 0.0) for key in set(unit.terms.title_keys))
+    get = profile.weights.get
+    return sum(get(key, 0.0) for key in set(unit.terms.title_keys)) * profile.scale
 
 
 def cluster_label(profile: StoryProfile) -> str:
@@ -303,45 +364,45 @@ def day_of(date: str | None) -> int | None:
             return None
 
 
-def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
-    """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story."""
-    counts: dict[str, int] = {}
-    surfaces: dict[str, str] = {}
-    for mention in mentions:
-        if mention.key and start <= mention.start < end:
-            key = "e:" + mention.key
-            counts[key] = counts.get(key, 0) + 1
-            surfaces.setdefault(key, mention.text)
-    if not counts:
-        return terms
-    weights = dict(terms.weights)
-    for key, count in counts.items():
-        weights[key] = 1.0 + math.log(count)
-    return StoryTerms(weights, terms.title_keys, {**terms.surfaces, **surfaces})
+@dataclass(slots=True)
+class WeighedStory:
+    """A story of the batch, weighed: its unit vector (strongest first), the squared norms of
+    its language-neutral part and of its words, and the keys it retrieves candidates by."""
+
+    unit: StoryUnit
+    vector: dict[str, float]
+    norms: dict[str, float]
+    query: list[str]
 
 
 class StoryClusterer:
     """Assigns one batch of stories to clusters through the store's index.
 
-    The batch is worked out in memory (profiles, assignments, postings of the clusters it
+    The store is read up front, a few statements for the whole batch (document frequencies,
+    postings of the batch's query keys, the profiles of the best candidates, copies); the
+    batch is then worked out in memory (profiles, assignments, postings of the clusters it
     changes) and written once at the end: each changed cluster's profile is saved once,
     however many stories joined it, and clusters the batch started only get a row (an id)
-    if they survive the second look of :meth:`merge_new_clusters`.
+    if they survive the second look of :meth:`merge_new_clusters`. Nothing outlives the batch.
     """
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.profiles: dict[int, StoryProfile] = {}  # by cluster id; new clusters have ids < 0
         self.indexed: dict[int, tuple[str, ...]] = {}  # the index keys the store holds, per cluster
-        self.overlay: dict[str, set[int]] = {}  # postings of the clusters changed in this batch
+        self.overlay: dict[str, list[int]] = {}  # postings of the clusters changed in this batch, latest last
+        self.overlay_keys: dict[int, set[str]] = {}  # ... and the other way round
+        self.postings: dict[str, list[int]] = {}  # stored postings of the batch's query keys
         self.changed: set[int] = set()
+        self.finished: set[int] = set()  # changed clusters whose profile is cut to its stored form
         self.created: list[int] = []
         self.members: dict[int, int] = {}  # article id -> cluster id, for this batch's stories
         self.previous: dict[int, int | None] = {}
         self.same_text: dict[str, int] = {}  # content hash -> cluster, stored and from this batch
+        self.copies: dict[int, list[int]] = {}  # article id -> its exact and near copies, best first
+        self.copy_clusters: dict[int, int | None] = {}  # stored cluster of each of those copies
         self.next_new_id = -1
         self.touched: set[int] = set()
-        self.duplicates_of = getattr(library, "duplicates_of", None)
         self.common_df = POSTINGS_PER_KEY
         self.new_ids: set[int] = set()  # clusters created by this batch (with their label)
 
@@ -351,43 +412,77 @@ class StoryClusterer:
         """Cluster these stories and write the result; returns {article id: cluster id}."""
         if not units:
             return {}
-        counts: dict[str, int] = {}
-        for unit in units:
-            for key in unit.terms.weights:
-                counts[key] = counts.get(key, 0) + 1
-        self.library.add_story_document_frequencies(counts, len(units))
+        counts = Counter(chain.from_iterable(unit.terms.weights for unit in units))
+        df = self.library.count_story_terms(counts, len(units))
         total = self.library.story_unit_count()
-        df = self.library.story_document_frequencies(counts)
         key_weight = key_weights(df, total)
         self.common_df = max(POSTINGS_PER_KEY, int(total * COMMON_KEY_SHARE))
-        hashes = [u.content_hash for u in units if u.content_hash]
-        self.same_text.update(self.library.clusters_of_texts(hashes, other_than=[u.article_id for u in units]))
-        for unit in units:
-            self.place(unit, weighted_vector(unit.terms.weights, key_weight), df)
+        stories = [self.weigh(unit, key_weight, df) for unit in units]
+        self.read_store(stories)
+        for story in stories:
+            self.place(story)
         merged_into = self.merge_new_clusters()
         return self.write(merged_into)
 
-    def place(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> None:
+    def weigh(self, unit: StoryUnit, key_weight: dict[str, float], df: dict[str, int]) -> WeighedStory:
+        vector = weighted_vector(unit.terms.weights, key_weight)
+        anchors = [weight for key, weight in vector.items() if key[0] != "w"]
+        anchor_norm = sum(map(mul, anchors, anchors))
+        words_norm = sum(map(mul, vector.values(), vector.values())) - anchor_norm
+        norms = {"": anchor_norm, unit.lang or "xx": max(0.0, words_norm)}
+        # keys other stories share, but not so many that they say nothing about which story
+        low, high = 1, self.common_df
+        query = list(islice((key for key in vector if low < df.get(key, 0) <= high), RETRIEVAL_KEYS))
+        return WeighedStory(unit, vector, norms, query)
+
+    def read_store(self, stories: Sequence[WeighedStory]) -> None:
+        """Everything the batch needs from the store, in a few statements."""
+        library = self.library
+        self.postings = library.story_postings({key for s in stories for key in s.query}, per_key=POSTINGS_PER_KEY)
+        wanted: set[int] = set()
+        for story in stories:
+            wanted.update(self.ranked(story.query, story.vector, self.postings, {}))
+            if story.unit.cluster_id is not None:
+                wanted.add(story.unit.cluster_id)
+        self.load_profiles(wanted)
+        units = [s.unit for s in stories]
+        hashes = [u.content_hash for u in units if u.content_hash]
+        self.same_text.update(library.clusters_of_texts(hashes, other_than=[u.article_id for u in units]))
+        self.copies = library.copy_partners([u.article_id for u in units])
+        self.copy_clusters = library.cluster_ids_of({i for found in self.copies.values() for i in found})
+
+    def place(self, story: WeighedStory) -> None:
+        unit = story.unit
         target = self.known_copy_cluster(unit)
         if target is None:
-            target, _ = self.best_cluster(unit, vector, df)
+            target, _ = self.best_cluster(story)
         if target is None:
             target = self.next_new_id
             self.next_new_id -= 1
             self.profiles[target] = StoryProfile(cluster_id=target)
             self.created.append(target)
         profile = self.profile(target)
-        add_to_profile(profile, unit, vector)
-        self.note_change(profile)
+        add_to_profile(profile, unit, story.vector, story.norms)
+        self.note_change(profile, islice(story.vector, INDEX_KEYS))
         self.members[unit.article_id] = target
         self.previous[unit.article_id] = unit.cluster_id
         if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS:
             self.same_text.setdefault(unit.content_hash, target)
 
-    def note_change(self, profile: StoryProfile) -> None:
-        self.changed.add(profile.cluster_id)
-        for key in profile.index_keys:
-            self.overlay.setdefault(key, set()).add(profile.cluster_id)
+    def note_change(self, profile: StoryProfile, keys: Iterable[str] = ()) -> None:
+        """List a changed cluster in this batch's postings: under its stored index keys and
+        under the strongest keys of each story that joined it."""
+        cluster_id = profile.cluster_id
+        self.changed.add(cluster_id)
+        listed = self.overlay_keys.get(cluster_id)
+        if listed is None:
+            listed = self.overlay_keys[cluster_id] = set()
+            keys = chain(profile.index_keys, keys)
+        overlay = self.overlay
+        for key in keys:
+            if key not in listed:
+                listed.add(key)
+                overlay.setdefault(key, []).append(cluster_id)
 
     def profile(self, cluster_id: int) -> StoryProfile:
         if cluster_id not in self.profiles:
@@ -405,62 +500,54 @@ class StoryClusterer:
                 self.indexed[cluster_id] = profile.index_keys
 
     def known_copy_cluster(self, unit: StoryUnit) -> int | None:
-        """Copies go where their original is: the same clean text, or a detected duplicate.
+        """Copies go where their original is: the same clean text, or an exact or near copy
+        found by the duplicate detector (never a containment: see ``copy_partners``).
 
         Only stories with some substance count as copies by text: two empty or one-line
         texts are the same by coincidence, not because one copies the other.
         """
         if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS and unit.content_hash in self.same_text:
             return self.same_text[unit.content_hash]
-        if self.duplicates_of is not None:
-            originals = [i for i in _article_ids(self.copies_of(unit.article_id)) if i != unit.article_id]
-            in_batch = [self.members[i] for i in originals if i in self.members]
-            if in_batch:
-                return in_batch[0]
-            stored = {c for c in self.library.cluster_ids_of(originals).values() if c is not None}
-            if stored:
-                return min(stored)
-        return None
+        originals = [i for i in self.copies.get(unit.article_id, ()) if i != unit.article_id]
+        for original in originals:
+            if original in self.members:
+                return self.members[original]
+        stored = [c for c in map(self.copy_clusters.get, originals) if c is not None]
+        return min(stored) if stored else None
 
-    def copies_of(self, article_id: int) -> object:
-        """Exact and near copies from the duplicate detector (a containment is not a copy: an
-        excerpt of a multi-story page is in the page, not the same story as all of it)."""
-        try:
-            return self.duplicates_of(article_id, ("exact", "near"))  # type: ignore[misc]
-        except TypeError:
-            return self.duplicates_of(article_id)  # type: ignore[misc]
-
-    def candidates(
-        self, query: Sequence[str], weights: dict[str, float], exclude: Iterable[int] = (), *, stored: bool = True
+    def ranked(
+        self, query: Sequence[str], weights: dict[str, float], stored: dict[str, list[int]], batch: dict[str, list[int]],
+        exclude: Iterable[int] = (),
     ) -> list[int]:
-        """Clusters listed under the query keys (store and this batch), best key mass first."""
-        hits = self.library.story_candidates(query, per_key=POSTINGS_PER_KEY) if stored else {}
+        """Clusters listed under the query keys (in the store, and the latest in this batch), by
+        the weight of the keys they share, best first: the ones worth scoring."""
+        mass: dict[int, float] = {}
+        get = mass.get
         for key in query:
-            for cluster_id in self.overlay.get(key, ()):
-                keys = hits.setdefault(cluster_id, [])
-                if key not in keys:
-                    keys.append(key)
+            weight = weights[key]
+            listed = set(stored.get(key, ()))
+            in_batch = batch.get(key)
+            if in_batch:
+                listed.update(in_batch[-POSTINGS_PER_KEY:])
+            for cluster_id in listed:
+                mass[cluster_id] = get(cluster_id, 0.0) + weight
         for cluster_id in exclude:
-            hits.pop(cluster_id, None)
-        mass = {cluster_id: sum(map(weights.__getitem__, keys)) for cluster_id, keys in hits.items()}
-        return sorted(mass, key=mass.__getitem__, reverse=True)
+            mass.pop(cluster_id, None)
+        return sorted(mass, key=mass.__getitem__, reverse=True)[:SCORED_CANDIDATES]
 
-    def best_cluster(self, unit: StoryUnit, vector: dict[str, float], df: dict[str, int]) -> tuple[int | None, float]:
-        # keys other stories share, but not so many that they say nothing about which story
-        shared = [key for key in vector if 1 < df.get(key, 0) <= self.common_df]
-        query = sorted(shared, key=vector.__getitem__, reverse=True)[:RETRIEVAL_KEYS]
-        ranked = self.candidates(query, vector)[:SCORED_CANDIDATES]
+    def best_cluster(self, story: WeighedStory) -> tuple[int | None, float]:
+        unit = story.unit
+        ranked = self.ranked(story.query, story.vector, self.postings, self.overlay)
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
-        norms = square_norms(vector, [unit.lang])
         best: int | None = None
         best_score = 0.0
         for cluster_id in ranked:
             profile = self.profiles.get(cluster_id)
             if profile is None or not profile.members:
                 continue
-            score = similarity(vector, unit, profile, norms)
+            score = similarity(story.vector, unit, profile, story.norms)
             if score > best_score:
                 best, best_score = cluster_id, score
         if best is None or best_score < JOIN_SIMILARITY:
@@ -474,14 +561,22 @@ class StoryClusterer:
         the stories that would have drawn it elsewhere came). The candidates are the clusters
         this batch started or changed: each new cluster's first story was already compared
         with the rest of the library. Clusters from earlier batches are never merged away.
+
+        Profiles are compared as they are stored (their strongest terms), so that whether two
+        clusters merge does not depend on whether they grew in one batch or in several.
         """
+        for cluster_id in self.changed - self.finished:
+            finish_profile(self.profiles[cluster_id])
+        self.finished.update(self.changed)
         merged_into: dict[int, int] = {}
         for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
             profile = self.profiles[cluster_id]
-            query = list(islice(profile.weights, RETRIEVAL_KEYS))  # strongest first
-            ranked = self.candidates(query, profile.weights, exclude=[cluster_id, *merged_into], stored=False)
-            ranked = ranked[:SCORED_CANDIDATES]
-            self.load_profiles(ranked)
+            weights = profile.weights
+            if profile.members == 1:  # a single story's vector, strongest first
+                query = list(islice(weights, RETRIEVAL_KEYS))
+            else:
+                query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
+            ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
             best, best_score = None, 0.0
             for other_id in ranked:
                 other = self.profiles.get(other_id)
@@ -494,7 +589,8 @@ class StoryClusterer:
                 continue
             into = self.profiles[best]
             merge_profiles(into, profile)
-            self.note_change(into)
+            self.finished.discard(best)
+            self.note_change(into, self.overlay_keys.get(cluster_id, ()))
             merged_into[cluster_id] = best
         for gone, into in list(merged_into.items()):  # follow chains a -> b -> c
             while into in merged_into:
@@ -507,17 +603,19 @@ class StoryClusterer:
     def write(self, merged_into: dict[int, int]) -> dict[int, int]:
         """Create the surviving new clusters, save changed profiles, move the stories."""
         real: dict[int, int] = {}
-        for cluster_id in sorted(self.changed, reverse=True):  # existing ids first, then new in order
-            if cluster_id in merged_into:
-                continue
-            profile = self.profiles[cluster_id]
-            if cluster_id < 0:
-                real[cluster_id] = self.library.create_cluster(cluster_label(profile))
-                self.new_ids.add(real[cluster_id])
-                profile.cluster_id = real[cluster_id]
-            else:
-                real[cluster_id] = cluster_id
-            self.library.save_story_profile(profile, indexed_before=self.indexed.get(cluster_id, ()))
+        kept = [c for c in sorted(self.changed, reverse=True) if c not in merged_into]  # existing ids first, then new in order
+        for cluster_id in kept:
+            if cluster_id not in self.finished:
+                finish_profile(self.profiles[cluster_id])
+        created = [c for c in kept if c < 0]
+        new_ids = self.library.create_clusters([cluster_label(self.profiles[c]) for c in created])
+        for cluster_id, new_id in zip(created, new_ids):
+            real[cluster_id] = new_id
+            self.profiles[cluster_id].cluster_id = new_id
+        self.new_ids.update(new_ids)
+        for cluster_id in kept:
+            real.setdefault(cluster_id, cluster_id)
+        self.library.save_story_profiles([(self.profiles[c], self.indexed.get(c, ())) for c in kept])
         for gone, into in merged_into.items():
             real[gone] = real[into]
         assigned = {article_id: real[cluster_id] for article_id, cluster_id in self.members.items()}
@@ -532,10 +630,12 @@ class StoryClusterer:
         """Refresh the figures and labels of every cluster this batch changed."""
         touched = self.touched | set(self.library.take_dirty_clusters())
         self.library.refresh_cluster_stats(touched)
-        for cluster_id in touched - self.new_ids:  # new clusters were created with their label
+        labels = []
+        for cluster_id in sorted(touched - self.new_ids):  # new clusters were created with their label
             profile = self.profiles.get(cluster_id)
             if profile is not None and profile.members:
-                self.library.set_cluster_label(cluster_id, cluster_label(profile))
+                labels.append((cluster_id, cluster_label(profile)))
+        self.library.set_cluster_labels(labels)
 
 
 def duplicate_groups(library: Library, cluster_id: int, members: Sequence[Article]) -> list[list[int]]:
@@ -573,21 +673,6 @@ def duplicate_groups(library: Library, cluster_id: int, members: Sequence[Articl
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def _article_ids(found: object) -> list[int]:
-    """Article ids out of whatever ``duplicates_of`` returns (ids, articles, or relation records)."""
-    ids: list[int] = []
-    for item in found or ():  # type: ignore[union-attr]
-        if isinstance(item, int):
-            ids.append(item)
-            continue
-        for name in ("article_id", "id", "other_id", "original_id"):
-            value = getattr(item, name, None)
-            if isinstance(value, int):
-                ids.append(value)
-                break
-    return ids
-
-
 # -- the library stage -----------------------------------------------------------------------------------
 
 
@@ -600,7 +685,7 @@ def units_of_batch(library: Library, batch: Sequence[PreparedArticle], results: 
         [i for _, r in changed for i in (r.section_ids or (r.article_id,))]
     )
     for prepared, result in changed:
-        terms = prepared.story_terms or add_story_terms(prepared).story_terms
+        terms = prepared.story_terms or add_story_terms(prepared).story_terms  # entity keys included
         day = day_of(prepared.date) if prepared.date_origin == "metadata" else None
         if result.section_ids and len(prepared.sections) == len(result.section_ids) == len(terms):
             split_pages.append(result.article_id)
@@ -610,7 +695,7 @@ def units_of_batch(library: Library, batch: Sequence[PreparedArticle], results: 
                         article_id=section_id,
                         lang=prepared.lang,
                         day=day,
-                        terms=with_entity_keys(section_terms, prepared.mentions, section.start, section.end),
+                        terms=section_terms,
                         content_hash=f"{prepared.content_hash}#{section.index}",
                         cluster_id=current.get(section_id),
                         title=section.title,
@@ -622,7 +707,7 @@ def units_of_batch(library: Library, batch: Sequence[PreparedArticle], results: 
                     article_id=result.article_id,
                     lang=prepared.lang,
                     day=day,
-                    terms=with_entity_keys(terms[0], prepared.mentions, 0, len(prepared.text)),
+                    terms=terms[0],
                     content_hash=prepared.content_hash,
                     cluster_id=current.get(result.article_id),
                     title=prepared.raw.title,

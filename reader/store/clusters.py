@@ -45,6 +45,20 @@ class ClusterStore:
         )
         return int(cur.lastrowid)
 
+    def create_clusters(self, labels: Sequence[str]) -> list[int]:
+        """Create clusters with these labels, in order; their ids. The ids are the ones one
+        INSERT after another would get (the next after the largest), written in one statement."""
+        if not labels:
+            return []
+        now = utc_now()
+        first = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM clusters").fetchone()[0])
+        ids = list(range(first, first + len(labels)))
+        self.conn.executemany(
+            "INSERT INTO clusters (id, label, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [(i, label, now, now) for i, label in zip(ids, labels)],
+        )
+        return ids
+
     def set_cluster_of(self, article_ids: Iterable[int], cluster_id: int | None) -> None:
         self.conn.executemany("UPDATE articles SET cluster_id = ? WHERE id = ?", ((cluster_id, i) for i in article_ids))
 

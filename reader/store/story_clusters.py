@@ -25,9 +25,28 @@ def term_id(key: str) -> int:
     A collision (about one in 10^9 pairs at a million keys) only merges two keys' document
     frequencies or lists a cluster under a key it lacks; scoring uses the keys themselves.
     """
-    data = key.encode("utf-8")
-    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
-    return value - (1 << 64) if value >= 1 << 63 else value
+    found = _TERM_IDS.get(key)
+    if found is None:
+        data = key.encode("utf-8")
+        value = (zlib.crc32(data) << 32) | zlib.adler32(data)
+        found = value - (1 << 64) if value >= 1 << 63 else value
+        if len(_TERM_IDS) >= _TERM_ID_CACHE:
+            _TERM_IDS.clear()
+        _TERM_IDS[key] = found
+    return found
+
+
+def term_ids(keys: Sequence[str]) -> list[int]:
+    """``term_id`` of each key (known ones looked up in C)."""
+    found = list(map(_TERM_IDS.get, keys))
+    if None in found:
+        found = [term_id(key) if value is None else value for key, value in zip(keys, found)]
+    return found  # type: ignore[return-value]
+
+
+# Ids of recently seen keys: the common ones recur in every batch (bounded: about 20 MB).
+_TERM_ID_CACHE = 200_000
+_TERM_IDS: dict[str, int] = {}
 
 
 @dataclass
@@ -134,8 +153,9 @@ class StoryClusterStore:
     def count_story_terms(self, counts: dict[str, int], units: int) -> dict[str, int]:
         """Add a batch's per-key story counts and its number of stories; the keys' new document
         frequencies. One statement per chunk: the upsert returns the counts it leaves."""
-        by_id = {term_id(key): key for key in counts}
-        rows = sorted((term, counts[key]) for term, key in by_id.items())
+        keys = list(counts)
+        by_id = dict(zip(term_ids(keys), keys))
+        rows = sorted(zip(by_id, map(counts.__getitem__, by_id.values())))
         found: dict[str, int] = {}
         for start in range(0, len(rows), 20_000):
             for term, df in self.conn.execute(
