@@ -732,6 +732,8 @@ class RuleBasedRecognizer:
             kind, weight = OTHER, 1.0  # "Republican attorneys", "Islamic insurgency"
         elif single:
             kind, weight = ORG, 1.0 if acronym or _is_camel(first) else 0.5
+        elif _initials_and_name(names) and gaz.lookup(names[0]) is None:
+            kind, weight = PERSON, 1.0  # "P.J. Carlesimo", "J. K. Rowling", "George W. Bush"
         elif any(_is_acronym(n) for n in names) or _has_connector(names):
             kind, weight = ORG, 0.8
         else:
@@ -929,6 +931,17 @@ def _is_acronym(word: str) -> bool:
         return False  # "Trump": the common case, decided by its first two letters
     letters = [ch for ch in word if ch.isalpha()]
     return len(letters) >= 2 and sum(1 for ch in letters if ch.isupper()) >= len(letters) - 1
+
+
+_INITIALS = re.compile(rf"^(?:{_UP}\.){{1,3}}$")
+
+
+def _initials_and_name(names: list[str]) -> bool:
+    """Initials and capitalised words, the last one a plain word ("P.J. Carlesimo", "George W. Bush")."""
+    last = names[-1]
+    if not any(_INITIALS.match(n) for n in names[:-1]) or _is_acronym(last) or not last[1:].islower():
+        return False
+    return all(_INITIALS.match(n) or (n[:1].isupper() and not _is_acronym(n)) for n in names[:-1])
 
 
 def _is_camel(word: str) -> bool:

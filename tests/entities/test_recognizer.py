@@ -263,3 +263,9 @@ def test_a_lone_country_name_is_the_articles_person_unless_introduced_as_a_place
     mentions = recognizer.recognize(text, "en")
     jordans = [m.type for m in mentions if m.text == "Jordan"]
     assert jordans == ["PERSON", "PLACE"]
+
+
+def test_initials_before_a_surname_make_a_person_not_an_acronym(recognizer):
+    got = found(recognizer, "He joined P.J. Carlesimo and George W. Bush at the U.S. Army base. NBA Finals start.", "en")
+    assert got["P.J. Carlesimo"] == "PERSON" and got["George W. Bush"] == "PERSON"
+    assert got["U.S. Army"] == "ORG" and got["NBA Finals"] != "PERSON"
