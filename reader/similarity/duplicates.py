@@ -188,6 +188,7 @@ class SharedKeys:
     other_ids: np.ndarray  # int64
     bands: np.ndarray  # int64: LSH band keys shared
     keys: np.ndarray  # int64: containment keys shared
+    stop_keys: np.ndarray  # int64: the batch's keys that the store holds for POSTINGS_PER_KEY articles already
 
 
 def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
@@ -230,13 +231,22 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     band = np.repeat(is_band[entry_key], repeats)
     distinct = article != other
     code = (article << _PAIR_SHIFT) | other
-    band_codes, band_counts = np.unique(code[distinct & band], return_counts=True)
-    key_codes, key_counts = np.unique(code[distinct & ~band], return_counts=True)
+    band_codes, band_counts = _counted(code[distinct & band])
+    key_codes, key_counts = _counted(code[distinct & ~band])
     codes = np.union1d(band_codes, key_codes)
     return SharedKeys(
         codes >> _PAIR_SHIFT, codes & np.int64(0xFFFFFFFF),
-        _counts_at(codes, band_codes, band_counts), _counts_at(codes, key_codes, key_counts),
+        _counts_at(codes, band_codes, band_counts), _counts_at(codes, key_codes, key_counts), keys[stored.stop],
     )
+
+
+def _counted(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes, sorted, and how often each occurs (one sort; np.unique hashes slower here)."""
+    if len(codes) == 0:
+        return codes, np.empty(0, dtype=np.int64)
+    codes = np.sort(codes)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.diff(np.r_[starts, len(codes)])
 
 
 def _counts_at(codes: np.ndarray, counted: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -246,15 +256,21 @@ def _counts_at(codes: np.ndarray, counted: np.ndarray, counts: np.ndarray) -> np
     return out
 
 
-def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Candidates:
+    pairs: list[tuple[int, int]]  # (smaller id, larger id), sorted
+    stop_keys: np.ndarray  # keys the batch need not post (see SharedKeys)
+
+
+def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates:
     """Pairs of ids worth verifying, each unordered pair once: a new article and an article
     that shares an LSH band with it, or enough of the containment keys that the smaller of
     the two would share if it were inside the other (at most MAX_CANDIDATES per article)."""
     if not articles:
-        return []
+        return Candidates([], np.empty(0, dtype=np.int64))
     shared = shared_keys(library, articles)
     if len(shared.article_ids) == 0:
-        return []
+        return Candidates([], shared.stop_keys)
     batch = FingerprintSizes(
         np.array([a.article_id for a in articles], dtype=np.int64),
         np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64),
@@ -279,7 +295,7 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> list[tuple
     kept = rank < MAX_CANDIDATES
     low, high = np.minimum(article[kept], other[kept]), np.maximum(article[kept], other[kept])
     pairs = np.unique((low << _PAIR_SHIFT) | high)
-    return list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist()))
+    return Candidates(list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist())), shared.stop_keys)
 
 
 def _merged(batch: FingerprintSizes, stored: FingerprintSizes | None) -> FingerprintSizes:
@@ -362,9 +378,10 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
                        a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
                        a.fingerprint.sequence.astype("<u4", copy=False).tobytes())
             for a in indexable
-        ]
+        ],
+        unposted=candidates.stop_keys.tolist(),  # a lookup skips them: their postings would only cost
     )
-    relations = verify_pairs(library, indexable, candidates)
+    relations = verify_pairs(library, indexable, candidates.pairs)
     library.add_duplicates(relations)
     return relations
 

@@ -9,8 +9,9 @@ numpy arrays, so the caller counts shared keys without a Python object per posti
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -112,14 +113,24 @@ def _json_array(values: Iterable[int]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
 
-# The newest ``per_key`` postings of each key, through the primary key (band_key, article_id).
-# A key below ``stop_below`` held by ``per_key`` articles or more comes back as '-' instead of
-# its ids: the caller skips such a key anyway.
+# Postings: new ones go to ``lsh_recent`` (small, cached), which moves into ``lsh_bands`` in key
+# order when it holds this many (see migration m008): one pass over the big table for many
+# postings, instead of one random page each.
+RECENT_POSTINGS = 1 << 17
+
+# The newest ``per_key`` postings of each key in both tables, each through its primary key
+# (band_key, article_id). A key below ``stop_below`` held by ``per_key`` articles or more comes
+# back as '-' instead of its ids: the caller skips such a key anyway.
 POSTINGS_SQL = """
     SELECT idx, ids FROM (
         SELECT q.key AS idx, (
             SELECT CASE WHEN count(*) >= :per_key AND q.value < :stop_below THEN '-' ELSE group_concat(article_id) END
-              FROM (SELECT article_id FROM lsh_bands WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
+              FROM (SELECT article_id FROM (
+                        SELECT article_id FROM lsh_recent WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
+                    UNION ALL
+                    SELECT article_id FROM (
+                        SELECT article_id FROM lsh_bands WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
+                    ORDER BY article_id DESC LIMIT :per_key)
         ) AS ids
         FROM json_each(:keys) AS q)
     WHERE ids IS NOT NULL"""
@@ -130,10 +141,12 @@ class DuplicateStore:
 
     # -- the index -------------------------------------------------------------------------------
 
-    def index_fingerprints(self, entries: Sequence[IndexEntry]) -> None:
+    def index_fingerprints(self, entries: Sequence[IndexEntry], *, unposted: Collection[int] = ()) -> None:
         """Add these articles' fingerprints and postings (after :meth:`forget_duplicates`).
 
-        Postings go in key order, so consecutive inserts land on neighbouring index pages."""
+        Keys in ``unposted`` (stop keys: already held by as many articles as a lookup reads)
+        get no new postings. Postings go in key order to the recent table, which moves into
+        the big one when it is full."""
         self.conn.executemany(
             """INSERT OR REPLACE INTO fingerprints (article_id, shingles, key_count, key_cut, keys, check_hashes)
                VALUES (?, ?, ?, ?, ?, ?)""",
@@ -143,10 +156,23 @@ class DuplicateStore:
                 for e in entries
             ],
         )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO lsh_bands (band_key, article_id) VALUES (?, ?)",
-            sorted((key, e.article_id) for e in entries for keys in (e.band_keys, e.containment_keys) for key in keys),
+        keys = np.fromiter(
+            (key for e in entries for part in (e.band_keys, e.containment_keys) for key in part), dtype=np.int64
         )
+        ids = np.repeat([e.article_id for e in entries], [len(e.band_keys) + len(e.containment_keys) for e in entries])
+        posted = ~np.isin(keys, np.fromiter(unposted, dtype=np.int64))
+        order = np.lexsort((ids[posted], keys[posted]))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_recent (band_key, article_id) VALUES (?, ?)",
+            zip(keys[posted][order].tolist(), ids[posted][order].tolist()),
+        )
+        if self.conn.execute("SELECT count(*) FROM lsh_recent").fetchone()[0] >= RECENT_POSTINGS:
+            self.merge_recent_postings()
+
+    def merge_recent_postings(self) -> None:
+        """Move the recent postings into the big table, in key order."""
+        self.conn.execute("INSERT OR IGNORE INTO lsh_bands (band_key, article_id) SELECT band_key, article_id FROM lsh_recent")
+        self.conn.execute("DELETE FROM lsh_recent")
 
     def forget_duplicates(self, article_ids: Iterable[int]) -> None:
         """Drop these articles' fingerprints, postings and relations (their text changed)."""
@@ -178,8 +204,8 @@ class DuplicateStore:
             """SELECT f.article_id, f.shingles, f.key_count FROM json_each(?) AS q
                JOIN fingerprints f ON f.article_id = q.value ORDER BY f.article_id""",
             (_json_array(np.unique(article_ids).tolist()),),
-        ).fetchall()
-        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        )
+        table = np.fromiter(chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
         return FingerprintSizes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
 
     def check_material(self, article_ids: Iterable[int]) -> dict[int, tuple[str, bytes | None]]:
@@ -217,6 +243,7 @@ class DuplicateStore:
     def clear_duplicate_index(self) -> None:
         self.conn.execute("DELETE FROM duplicates")
         self.conn.execute("DELETE FROM lsh_bands")
+        self.conn.execute("DELETE FROM lsh_recent")
         self.conn.execute("DELETE FROM fingerprints")
 
     # -- relations -------------------------------------------------------------------------------

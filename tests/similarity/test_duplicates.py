@@ -193,7 +193,14 @@ def test_a_v1_library_is_migrated_and_rebuilt(tmp_path, seeds_dir) -> None:
 
 
 def postings_of(library: Library, article_id: int) -> set[int]:
-    return {r[0] for r in library.conn.execute("SELECT band_key FROM lsh_bands WHERE article_id = ?", (article_id,))}
+    """The article's postings, in the recent table or the big one."""
+    return {
+        r[0]
+        for r in library.conn.execute(
+            "SELECT band_key FROM lsh_bands WHERE article_id = :a UNION SELECT band_key FROM lsh_recent WHERE article_id = :a",
+            {"a": article_id},
+        )
+    }
 
 
 def fingerprint_row(library: Library, article_id: int) -> sqlite3.Row | None:
@@ -206,19 +213,55 @@ def test_postings_are_looked_up_through_the_index(sample_library: Library) -> No
     ).fetchall()
     details = " ".join(row[3] for row in plans)
     assert "SEARCH lsh_bands USING PRIMARY KEY (band_key=?)" in details
-    assert "SCAN lsh_bands" not in details
+    assert "SEARCH lsh_recent USING PRIMARY KEY (band_key=?)" in details
+    assert "SCAN lsh_bands" not in details and "SCAN lsh_recent" not in details
     empty = sample_library.postings(np.empty(0, dtype=np.int64), per_key=64, stop_below=1 << 62)
     assert len(empty.article_ids) == 0 and len(empty.stop) == 0
 
 
 def test_postings_come_newest_first_and_stop_keys_only_flagged(library: Library) -> None:
     rows = [(10, i) for i in range(1, 8)] + [(20, i) for i in range(1, 4)] + [(1 << 62 | 5, i) for i in range(1, 8)]
-    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", rows)
+    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", rows[::2])
+    library.conn.executemany("INSERT INTO lsh_recent (band_key, article_id) VALUES (?, ?)", rows[1::2])
     keys = np.array([10, 20, 30, 1 << 62 | 5], dtype=np.int64)
     found = library.postings(keys, per_key=5, stop_below=1 << 62)
     assert found.stop.tolist() == [True, False, False, False]  # 7 holders of a containment key: a stop key
-    by_key = {k: found.article_ids[found.key_index == i].tolist() for i, k in enumerate(keys.tolist())}
-    assert by_key == {10: [], 20: [3, 2, 1], 30: [], 1 << 62 | 5: [7, 6, 5, 4, 3]}  # a band key: the newest 5
+    by_key = {k: sorted(found.article_ids[found.key_index == i].tolist()) for i, k in enumerate(keys.tolist())}
+    assert by_key == {10: [], 20: [1, 2, 3], 30: [], 1 << 62 | 5: [3, 4, 5, 6, 7]}  # a band key: the newest 5
+
+
+def test_recent_postings_move_to_the_big_table_when_full(library: Library, seeds_dir, monkeypatch) -> None:
+    from reader.store import duplicates as store
+
+    monkeypatch.setattr(store, "RECENT_POSTINGS", 60)  # about two pages' worth of keys
+    text = body(seeds_dir, "003")
+    first, _, third = add(library, raw("a", text), raw("b", body(seeds_dir, "002")), raw("c", body(seeds_dir, "000")))
+    assert library.conn.execute("SELECT count(*) FROM lsh_recent").fetchone()[0] < 60
+    assert library.conn.execute("SELECT count(*) FROM lsh_bands WHERE article_id = ?", (first,)).fetchone()[0] > 0
+    add(library, raw("d", substitute(text, 0.02, random.Random(5))))  # meets a through the big table
+    assert ("a", "d", "near") in pairs(library)
+    with library.transaction():
+        library.delete_articles([first, third])
+    assert postings_of(library, first) == set() and postings_of(library, third) == set()
+
+
+def test_stop_keys_get_no_new_postings(library: Library, monkeypatch) -> None:
+    from reader.similarity import duplicates
+
+    monkeypatch.setattr(duplicates, "POSTINGS_PER_KEY", 3)
+    boilerplate = "Subscribe to our newsletter to get the latest news delivered to your inbox every single morning."
+    rng = random.Random(6)
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma tau upsilon".split()
+    texts = [" ".join(rng.choice(words) + str(rng.randrange(10**6)) for _ in range(60)) + " " + boilerplate for _ in range(6)]
+    ids = []
+    for i, text in enumerate(texts):  # one batch each: the boilerplate's keys fill up, then stop
+        ids += add(library, raw(f"t{i}", text))
+    holders = library.conn.execute(
+        "SELECT band_key, count(*) FROM lsh_bands GROUP BY band_key HAVING count(*) > 1 UNION ALL "
+        "SELECT band_key, count(*) FROM lsh_recent GROUP BY band_key HAVING count(*) > 1"
+    ).fetchall()
+    assert holders and max(count for _, count in holders) == 3  # the shared keys stop at three postings
+    assert pairs(library) == set()
 
 
 def test_each_page_has_its_bands_and_keys_in_the_index(sample_library: Library) -> None:
