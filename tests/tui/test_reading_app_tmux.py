@@ -8,48 +8,19 @@ Skipped when tmux or the installed command is missing.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
-READER = Path(sys.executable).with_name("reader")
-if not READER.exists() and shutil.which("reader"):
-    READER = Path(shutil.which("reader"))  # type: ignore[arg-type]
+from tui.tmux_terminal import READER, TMUX, Terminal
 
 pytestmark = pytest.mark.skipif(TMUX is None or not READER.exists(), reason="needs tmux and the installed reader command")
 
 FRENCH_TITLE = "Microsoft hors-jeu"
 FRENCH_TEXT = "Alors que l’offre de rachat de Microsoft"
-
-
-class Terminal:
-    def __init__(self, session: str) -> None:
-        self.session = session
-
-    def send(self, *keys: str) -> None:
-        subprocess.run([TMUX, "send-keys", "-t", self.session, *keys], check=True)
-
-    def screen(self) -> str:
-        done = subprocess.run([TMUX, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True)
-        return done.stdout
-
-    def wait_for(self, predicate, what: str, attempts: int = 300) -> str:
-        """Poll the screen (this is a wait for the app, not a timing assertion)."""
-        for _ in range(attempts):
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"never saw {what}; the screen was:\n{self.screen()}")
-
-    def alive(self) -> bool:
-        return subprocess.run([TMUX, "has-session", "-t", self.session], capture_output=True).returncode == 0
 
 
 @pytest.fixture

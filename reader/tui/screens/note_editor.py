@@ -42,8 +42,10 @@ def save_note_edit(library: Library, annotation_id: int, edit: NoteEdit) -> Anno
 class NoteEditor(ModalScreen[NoteEdit | None]):
     CSS = stylesheet_text("annotations.tcss")
 
+    # ctrl+s is not a priority binding: it then waits behind the keys typed before it, so a
+    # save right after fast typing (a paste, a script) keeps every character.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "cancel", "Cancel (keep the old note)", id="note.cancel", priority=True),
     ]
 
