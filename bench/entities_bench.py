@@ -1,6 +1,6 @@
 """Entity benchmarks: extraction throughput, span look-up time, linking cost per article.
 
-Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-articles N]
+Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-articles N] [--link-generated N]
 
 1. Extraction: ``add_mentions`` (the per-article analyser the import workers run) over real
    news articles (the ECB+ dev corpus and the bundled seeds), one process, articles per
@@ -14,6 +14,11 @@ Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-artic
    library (median of 200 calls). The target is < 5 ms.
 3. Linking: time spent in ``link_entities_stage`` per imported article while importing
    --link-articles articles (variants of the corpus articles, distinct ids) into a new library.
+4. Linking as the library grows (--link-generated N, e.g. 100000: about 10 minutes on 2 cores):
+   N generated articles (bench/corpus.py, the import benchmark's corpus) imported with 2 workers
+   running only what linking needs (sections, mentions) and only the linking stage; the stage's
+   CPU time per article, median over the batches of 500 of each tenth of the import, so a
+   cost that grows with the library shows. The target is <= 0.25 ms/article, flat.
 """
 
 from __future__ import annotations
@@ -163,17 +168,63 @@ def bench_linking(articles: list[tuple[str, str, str | None]], count: int) -> No
           f"{spent / count * 1000:.3f} ms/article; {entities:,} entities")
 
 
+def bench_linking_growth(count: int) -> None:
+    import reader.pipeline as pipeline
+    from reader.entities.linking import link_entities_stage
+    from reader.similarity.sections import add_sections
+    from reader.store import open_library
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_jsonl
+
+    per_batch: list[float] = []
+
+    def timed_stage(library, batch, results):  # type: ignore[no-untyped-def]
+        started = time.process_time()
+        link_entities_stage(library, batch, results)
+        per_batch.append((time.process_time() - started) / len(batch) * 1000)
+
+    def raws(path: Path):  # type: ignore[no-untyped-def]
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                row = json.loads(line)
+                yield RawArticle(row["id"], row["title"], row["text"], "bench", date=row.get("date"), source=row.get("source"))
+
+    analyzers, stages = list(pipeline.ARTICLE_ANALYZERS), list(pipeline.LIBRARY_STAGES)
+    pipeline.ARTICLE_ANALYZERS[:] = [add_sections, add_mentions]
+    pipeline.LIBRARY_STAGES[:] = [timed_stage]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source = write_jsonl(Path(folder) / "corpus.jsonl", count)
+            library = open_library(Path(folder) / "bench.sqlite3")
+            started = time.perf_counter()
+            pipeline.import_records(library, raws(source), workers=2)
+            total = time.perf_counter() - started
+            entities = library.entity_count()
+            library.close()
+    finally:
+        pipeline.ARTICLE_ANALYZERS[:], pipeline.LIBRARY_STAGES[:] = analyzers, stages
+    tenth = max(1, len(per_batch) // 10)
+    slices = [per_batch[i : i + tenth] for i in range(0, len(per_batch), tenth)]
+    print(f"linking as the library grows: {count:,} generated articles in {total:.0f} s wall, {entities:,} entities; "
+          f"link_entities_stage median {statistics.median(per_batch):.3f} ms/article (CPU)")
+    print("  per tenth of the import: " + ", ".join(f"{statistics.median(s):.3f}" for s in slices) + " ms/article")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--link-articles", type=int, default=3000)
+    parser.add_argument("--link-generated", type=int, default=0, help="also import N generated articles (see 4.)")
     args = parser.parse_args()
     articles = load_articles(args.corpus)
     bench_extraction(articles, args.repeat)
     bench_spans(articles)
     if args.link_articles:
         bench_linking(articles, args.link_articles)
+    if args.link_generated:
+        bench_linking_growth(args.link_generated)
 
 
 if __name__ == "__main__":

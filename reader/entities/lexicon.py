@@ -322,7 +322,7 @@ CONTEST_LINKS: dict[str, frozenset[str]] = {
     "for": _words("play plays played playing starred starring signed starter yards points goals touchdowns"),
     "with": _words("signed signs re-signed season seasons career contract deal stint tenure"),
     "of": _words("coach coaches owner owners"),
-    "by": _words("drafted signed released waived acquired"),
+    "by": _words("drafted signed released waived acquired cut traded claimed"),
 }
 
 # Words right after a place that make it a contestant ("Cleveland beat ...", "Toronto rallied").
@@ -336,7 +336,9 @@ CONTEST_AFTER: frozenset[str] = _words(
 SPORTS_ROLES: frozenset[str] = _words(
     """coach head quarterback striker goalkeeper pitcher forward guard center defender midfielder
     manager owner roster offense defense lineup receiver linebacker cornerback running tight
-    free rookie player players teammate teammates captain"""
+    free rookie player players teammate teammates captain wide defensive offensive point shooting
+    starting backup reserve general front franchise organization organisation squad club team
+    spokesman spokeswoman"""
 )
 
 # Words that are capitalised in German prose as nouns: German capitalises every noun, so a

@@ -996,7 +996,7 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
         person_of_surname = _persons_by_surname(found)
     if weak_runs and alone and _split_adjacent_names(found, alone, weak_runs):
         person_of_surname = _persons_by_surname(found)
-    person_of_first_name = _persons_by_first_name(found) if person_of_surname and alone else {}
+    person_of_first_name: dict[str, _Verdict] | None = None  # found when a lone word first needs it
     type_of_key: dict[str, str] = {}
     contested = False
     for index, (start, end, verdict) in enumerate(found):
@@ -1010,6 +1010,8 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
                     found[index] = (start, end, verdict)
                     kind = PERSON
             elif kind in (ORG, "?") and verdict.weight <= 1.0 and verdict.place is None:
+                if person_of_first_name is None:
+                    person_of_first_name = _persons_by_first_name(found)
                 person = person_of_first_name.get(verdict.last_fold)
                 if person is not None:  # "Hugh" for the article's only Hugh, "Hugh Jackman"
                     verdict = _retyped(verdict, PERSON, person.key, 1.5, None)
