@@ -151,6 +151,9 @@ async def test_search_results_show_titles_and_sources_as_text(hostile: HostileLi
             assert shown(words)[:60] in frame.text, external_id
         assert "Wire [bold red]loud[/bold red]" in frame.text
         assert "Larry Ellison, the founder of Oracle" in frame.text  # a snippet
+        await pilot.press(*["backspace"] * len("ellison"), *"payload")
+        frame = await safe_frame(app, pilot)
+        assert "Hidden payload and [bold red]loud[/bold red]" in frame.text  # a snippet holding markup, literal
 
 
 async def test_the_diff_view_shows_both_titles_and_sources_as_text(hostile: HostileLibrary) -> None:
