@@ -23,6 +23,9 @@ What is removed, and why removed rather than shown as a visible stand-in:
   sequence, is dropped, so those letters or emoji show unjoined.
 * Lone surrogates: not text at all, and writing one to a UTF-8 terminal raises.
 
+Line and paragraph separators (U+2028, U+2029) are not controls and stay; ``safe_line``
+folds them, like every whitespace, into one space.
+
 A visible stand-in (``<U+202E>``, ``�``) was considered and rejected: it would clutter
 ordinary Arabic, Hebrew and Persian text, where marks are common and harmless to meaning,
 and every character is removed, never replaced, so offsets into the result map back to
@@ -45,22 +48,20 @@ _SURROGATES = "\ud800-\udfff"
 # Escape sequences start with one of them, so a text without any is returned unchanged.
 REMOVED_CHARACTERS = _CONTROLS + _BIDI_CONTROLS + _INVISIBLE + _SURROGATES
 UNSAFE_CHARACTER = re.compile(f"[{REMOVED_CHARACTERS}]")
+_CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
 
 # Possessive quantifiers: a string body stops at the next control character, so the
 # scan is linear however many introducers a hostile text holds.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    \x1b\[[0-?]*+[ -/]*+[@-~]                                    # CSI ... final byte
-    | \x9b[0-?]*+[ -/]*+[@-~]                                      # 8-bit CSI
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                      # OSC/DCS/SOS/PM/APC
-      [^\x00-\x1f\x7f-\x9f]*+ (?:\x07|\x1b\\|\x9c)                 #   ... only when terminated
-    | \x1b[ -/]*+[0-~]                                             # other escapes (and bare introducers)
+    \x1b\[[0-?]*+[ -/]*+[@-~]                       # CSI ... final byte
+    | \x9b[0-?]*+[ -/]*+[@-~]                        # 8-bit CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])        # OSC/DCS/SOS/PM/APC
+      [^\x00-\x1f\x7f-\x9f]*+ (?:\x07|\x1b\\|\x9c)   #   ... only when terminated
+    | \x1b[ -/]*+[0-~]                               # other escapes (and bare introducers)
     """,
     re.VERBOSE,
 )
-
-
-_CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
 
 
 def strip_control_sequences(text: str) -> str:
