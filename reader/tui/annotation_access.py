@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from reader.annotations.model import AnchorState, Annotation
+from reader.annotations.model import HIGHLIGHT_COLORS, AnchorState, Annotation
 from reader.annotations.versions import annotations_from_other_versions
 from reader.store import Library
 
 OWN_CLASS = "article--annotation"
 OTHER_VERSION_CLASS = "article--annotation-other"
+# A highlight given a colour (``reader annotate --color``) is drawn with its own class.
+COLOR_CLASSES = {color: f"article--annotation-{color}" for color in HIGHLIGHT_COLORS}
 
 Span = tuple[int, int, str]
 
@@ -64,7 +66,7 @@ def article_notes(library: Library, article_id: int, *, other_versions: bool = T
 def layer_of(notes: Sequence[ArticleNote]) -> list[Span]:
     """Highlight spans (clean-text offsets, component class) of the placed annotations."""
     return [
-        (n.start, n.end, OTHER_VERSION_CLASS if n.other_version else OWN_CLASS)
+        (n.start, n.end, OTHER_VERSION_CLASS if n.other_version else COLOR_CLASSES.get(n.annotation.color or "", OWN_CLASS))
         for n in notes
         if n.start is not None and n.end is not None
     ]

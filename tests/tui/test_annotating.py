@@ -539,3 +539,20 @@ def test_snapshot_note_editor_after_a_highlight(snap_compare, story_library) -> 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=highlight)
+
+
+async def test_a_highlight_with_a_colour_is_drawn_in_its_colour_class(story_library) -> None:
+    article_id = story_library.ids["en-1"]
+    with open_library(story_library.path) as library:
+        text = library.get_article(article_id).text
+        at = text.index("Oracle caught")
+        library.create_annotation(article_id, at, at + 6, color="green")
+        library.create_annotation(article_id, 0, 5)
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_article(app, pilot, article_id)
+        drawn = sorted((view.text[a:b], cls) for a, b, cls in view._layers["annotations"].spans)
+        assert drawn == [("After", "article--annotation"), ("Oracle", "article--annotation-green")]
+        green = view.get_component_rich_style("article--annotation-green")
+        plain = view.get_component_rich_style("article--annotation")
+        assert green.bgcolor != plain.bgcolor and green.underline

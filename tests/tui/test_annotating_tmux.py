@@ -71,7 +71,7 @@ def test_highlight_survives_kill_9_and_shows_in_the_side_list(tmp_path: Path) ->
         first.send("v")
         first.wait_for(lambda s: "a Highlight" in s, "selection mode (its keys in the footer)")
         first.send("e", "a")
-        editor = first.wait_for(lambda s: "Highlighted." in s and "ctrl+s saves" in s, "the note editor")
+        editor = first.wait_for(lambda s: "Highlighted:" in s and "ctrl+s saves" in s, "the note editor")
         pid = app_pid(first)
         os.kill(pid, signal.SIGKILL)  # right after highlighting: no clean shutdown at all
         for _ in range(100):

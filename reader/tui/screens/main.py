@@ -635,9 +635,9 @@ class MainScreen(Screen[None]):
             self.show_annotations(keep=annotation_id)
         self.notify("Highlighted.", timeout=2)
         if self.app.note_after_highlight and annotation_id is not None:
-            self.edit_note(annotation, title="Highlighted. A note and tags, if you like")
+            self.edit_note(annotation, title="Highlighted: add a note and tags", keys_hint="ctrl+s saves, escape skips")
 
-    def edit_note(self, annotation: object, *, title: str = "Note") -> None:
+    def edit_note(self, annotation: object, *, title: str = "Note", keys_hint: str = "ctrl+s saves, escape cancels") -> None:
         """Open the note editor on an annotation; saving writes note and tags, escape keeps the old."""
         from reader.tui.screens.note_editor import NoteEdit, NoteEditor, save_note_edit
 
@@ -649,7 +649,8 @@ class MainScreen(Screen[None]):
             self.app.write(lambda library: save_note_edit(library, annotation_id, edit), self._note_saved)
 
         self.app.push_screen(
-            NoteEditor(getattr(annotation, "note", ""), tuple(getattr(annotation, "tags", ())), quote=getattr(annotation, "exact", ""), title=title),
+            NoteEditor(getattr(annotation, "note", ""), tuple(getattr(annotation, "tags", ())), quote=getattr(annotation, "exact", ""),
+                       title=title, keys_hint=keys_hint),
             saved,
         )
 

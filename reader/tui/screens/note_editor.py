@@ -49,16 +49,20 @@ class NoteEditor(ModalScreen[NoteEdit | None]):
         Binding("escape", "cancel", "Cancel (keep the old note)", id="note.cancel", priority=True),
     ]
 
-    def __init__(self, note: str = "", tags: tuple[str, ...] = (), *, quote: str = "", title: str = "Note") -> None:
+    def __init__(
+        self, note: str = "", tags: tuple[str, ...] = (), *, quote: str = "", title: str = "Note",
+        keys_hint: str = "ctrl+s saves, escape cancels",
+    ) -> None:
         super().__init__()
         self.initial_note = note
         self.initial_tags = tags
         self.quote = quote
         self.title_text = title
+        self.keys_hint = keys_hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
-            yield Static(Text(f"{self.title_text} — ctrl+s saves, escape cancels"), id="note-title")
+            yield Static(Text(f"{self.title_text} — {self.keys_hint}"), id="note-title")
             if self.quote:
                 yield Static(Text("“" + safe_line(self.quote, QUOTE_PREVIEW_CHARS) + "”"), id="note-quote")
             # Shown as the rest of the app shows them: no bidi overrides or invisible characters

@@ -43,6 +43,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.annotations.model import HIGHLIGHT_COLORS
 from reader.model import Article
 from reader.tui.motions import Motions
 from reader.text.terminal_safety import safe_line
@@ -117,6 +118,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         "article--cursor",
         "article--annotation",
         "article--annotation-other",
+        *(f"article--annotation-{color}" for color in HIGHLIGHT_COLORS),
     }
 
     DEFAULT_CSS = """
