@@ -194,7 +194,9 @@ ORG_SUFFIXES: frozenset[str] = _words(
     league party council committee commission ministry department agency bureau office court
     parliament congress senate assembly government administration navy army police force forces
     guard command hospital clinic church club team fc united sciences house global international
-    conference division
+    conference division service services patrol rescue unit squad brigade corps authority trust
+    board alliance coalition movement organisation organization watch cross crescent fleet
+    battalion regiment
     worldwide
     groupe société banque compagnie presse journal ministère conseil assemblée université
     gruppe bank zeitung verlag partei ministerium
@@ -319,7 +321,9 @@ CONTEST_BEFORE: frozenset[str] = _words(
 CONTEST_LINKS: dict[str, frozenset[str]] = {
     "to": _words("loss losses lost lose losing fell falls falling defeat defeats bowed setback setbacks traded dealt"),
     "over": _words("win wins won victory victories triumph edge lead"),
-    "for": _words("play plays played playing starred starring signed starter yards points goals touchdowns"),
+    "for": _words(
+        "play plays played playing starred starring signed starter yards points goals touchdowns catches season seasons games starts"
+    ),
     "with": _words("signed signs re-signed season seasons career contract deal stint tenure"),
     "of": _words("coach coaches owner owners"),
     "by": _words("drafted signed released waived acquired cut traded claimed"),

@@ -269,3 +269,13 @@ def test_initials_before_a_surname_make_a_person_not_an_acronym(recognizer):
     got = found(recognizer, "He joined P.J. Carlesimo and George W. Bush at the U.S. Army base. NBA Finals start.", "en")
     assert got["P.J. Carlesimo"] == "PERSON" and got["George W. Bush"] == "PERSON"
     assert got["U.S. Army"] == "ORG" and got["NBA Finals"] != "PERSON"
+
+
+def test_organisation_cue_words_end_organisations(recognizer):
+    text = (
+        "The California Highway Patrol said the Public Health Service and Human Rights Watch agreed. "
+        "The Alpine Cliff Rescue team, the Red Cross and the Black Sea Fleet were there."
+    )
+    got = found(recognizer, text, "en")
+    for name in ("California Highway Patrol", "Public Health Service", "Human Rights Watch", "Alpine Cliff Rescue", "Red Cross", "Black Sea Fleet"):
+        assert got[name] == "ORG", name
