@@ -1,0 +1,117 @@
+"""Incremental profiles, the copy rule, and the piece-by-piece term reader."""
+
+from __future__ import annotations
+
+import math
+
+from reader.model import RawArticle
+from reader.pipeline import import_records
+from reader.similarity.clustering import (
+    StoryClusterer,
+    StoryUnit,
+    add_to_profile,
+    finish_profile,
+    merge_profiles,
+    profile_norms,
+    square_norms,
+)
+from reader.similarity.story_terms import StoryTerms, term_counts
+from reader.store import Library
+from reader.store.story_clusters import StoryProfile
+
+
+def _unit(article_id: int, lang: str = "en", day: int | None = None) -> StoryUnit:
+    return StoryUnit(article_id, lang, day, StoryTerms({}, (), {}), None, None, f"title {article_id}")
+
+
+def _unit_vector(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {k: w / norm for k, w in weights.items()}
+
+
+VECTORS = [
+    _unit_vector({"n:oracle": 3.0, "n:tiktok": 2.0, "w:en:deal": 1.0}),
+    _unit_vector({"n:oracle": 1.0, "w:en:cloud": 2.0, "#2020": 1.0}),
+    _unit_vector({"n:tiktok": 1.0, "w:en:deal": 1.0, "w:en:ban": 3.0}),
+]
+
+
+def test_a_profile_is_the_mean_of_its_members_and_keeps_its_norms() -> None:
+    profile = StoryProfile(cluster_id=1)
+    for i, vector in enumerate(VECTORS, start=1):
+        add_to_profile(profile, _unit(i), vector, square_norms(vector, ["en"]))
+        # the squared norms kept key by key are those of the mean, up to its scale
+        expected = square_norms(profile.weights, ["en"])
+        assert all(math.isclose(profile_norms(profile)[k], expected[k], rel_tol=1e-9) for k in expected)
+    finish_profile(profile)
+    keys = {k for v in VECTORS for k in v}
+    mean = {k: sum(v.get(k, 0.0) for v in VECTORS) / len(VECTORS) for k in keys}
+    assert profile.members == 3 and profile.scale == 1.0
+    assert profile.weights.keys() == mean.keys()
+    assert all(math.isclose(profile.weights[k], mean[k], rel_tol=1e-9) for k in keys)
+    assert list(profile.weights.values()) == sorted(profile.weights.values(), reverse=True)  # strongest first
+
+
+def test_a_stored_profile_grows_as_if_built_at_once() -> None:
+    stored = StoryProfile(cluster_id=1)
+    for i, vector in enumerate(VECTORS[:2], start=1):
+        add_to_profile(stored, _unit(i), vector)
+    finish_profile(stored)  # as written at the end of a batch, read back by the next one
+    add_to_profile(stored, _unit(3), VECTORS[2])
+    finish_profile(stored)
+    at_once = StoryProfile(cluster_id=2)
+    for i, vector in enumerate(VECTORS, start=1):
+        add_to_profile(at_once, _unit(i), vector)
+    finish_profile(at_once)
+    assert stored.weights.keys() == at_once.weights.keys()
+    assert all(math.isclose(stored.weights[k], at_once.weights[k], rel_tol=1e-9) for k in stored.weights)
+
+
+def test_merging_two_clusters_weighs_them_by_their_members() -> None:
+    big, small = StoryProfile(cluster_id=1), StoryProfile(cluster_id=2)
+    add_to_profile(big, _unit(1, day=100), VECTORS[0])
+    add_to_profile(big, _unit(2, day=101), VECTORS[1])
+    add_to_profile(small, _unit(3, lang="fr", day=120), VECTORS[2])
+    merge_profiles(big, small)
+    finish_profile(big)
+    for key in {k for v in VECTORS for k in v}:
+        assert math.isclose(big.weights[key], sum(v.get(key, 0.0) for v in VECTORS) / 3, rel_tol=1e-9)
+    assert big.members == 3 and big.langs == {"en", "fr"} and (big.first_day, big.last_day) == (100, 120)
+
+
+def _three_articles(library: Library) -> list[int]:
+    texts = [
+        "Oracle will host the American user data of TikTok in its cloud, the companies said on Sunday.",
+        "A fire broke out in a warehouse near the harbour of Marseille late on Tuesday night.",
+        "The central bank raised its main interest rate by a quarter point to fight inflation.",
+    ]
+    raws = [RawArticle(external_id=f"a{i}", title=f"Story {i}", text=t, origin="test") for i, t in enumerate(texts)]
+    import_records(library, raws, workers=1)
+    return [library.find_article(f"a{i}").id for i in range(3)]  # type: ignore[union-attr]
+
+
+def test_the_copy_rule_follows_exact_and_near_copies_never_containment(library: Library) -> None:
+    a, b, c = _three_articles(library)
+    with library.transaction() as conn:
+        conn.execute("DELETE FROM duplicates")
+        conn.execute("INSERT INTO duplicates (a_id, b_id, relation, score) VALUES (?, ?, 'contained', 0.97)", (a, b))
+        conn.execute("INSERT INTO duplicates (a_id, b_id, relation, score) VALUES (?, ?, 'near', 0.91)", (min(a, c), max(a, c)))
+    assert library.copy_partners([a, b, c]) == {a: [c], c: [a]}
+    clusterer = StoryClusterer(library)
+    clusterer.copies = library.copy_partners([a, b])
+    clusterer.copy_clusters = library.cluster_ids_of([a, c])
+    # b holds a (a is contained in b): not a copy, so b is not sent to a's cluster by the rule
+    assert clusterer.known_copy_cluster(_unit(b)) is None
+    assert clusterer.known_copy_cluster(_unit(a)) == library.find_article("a2").cluster_id  # type: ignore[union-attr]
+
+
+def test_names_are_read_through_punctuation_and_possessives() -> None:
+    keys = term_counts("", "Analysts said (TikTok), Oracle, and ByteDance's lawyers met. Oracle agreed.", "en")
+    assert {"n:tiktok", "n:oracle", "n:bytedance"} <= keys.keys()
+    assert "w:en:analyst" in keys and "n:analysts" not in keys  # the text's first word opens a sentence
+    assert term_counts("", "It rose 12,5% in 2020.", "fr").keys() >= {"#12.5%", "#2020"}
+
+
+def test_a_capital_seen_only_at_sentence_starts_is_a_word() -> None:
+    keys = term_counts("", "Markets fell. Markets rose again. Traders said markets were calm.", "en")
+    assert "w:en:market" in keys and "n:markets" not in keys
