@@ -118,7 +118,7 @@ class ReaderApp(App[int]):
             ("Main screen", MainScreen),
             ("Story list", Sidebar),
             ("Article", ArticleView),
-            ("Selecting in the article (after v or a mouse drag)", ArticlePane),
+            ("Selecting (v, drag)", ArticlePane),
             ("Highlights list (H)", AnnotationList),
             ("Entity panel", EntityList),
             ("Find bar", FindBar),

@@ -10,7 +10,8 @@ dropped at a wrap, never the newline after a non-empty line).
   and keep the column, in cells (a wide character takes two), like vim's ``gj``/``gk``;
 * ``w``/``b``/``e`` move by words as vim does: a word is a run of letters, digits and
   underscores, or a run of other non-blank characters;
-* ``0``/``$`` go to the start or end of the screen line; ``g``/``G`` to the body's ends.
+* ``0``/``$`` go to the start or end of the screen line; ``g``/``G`` to the body's ends;
+* :meth:`Motions.word_at` is the word a double click selects.
 """
 
 from __future__ import annotations
@@ -148,3 +149,16 @@ class Motions:
         while i - 1 >= lo and char_class(text[i - 1]) == kind:
             i -= 1
         return i
+
+    def word_at(self, position: int) -> tuple[int, int] | None:
+        """The word holding ``position`` as ``(start, end)``, end exclusive; None on a blank."""
+        text, lo, hi = self.text, self.lo, self.hi
+        kind = char_class(text[position])
+        if kind == SPACE:
+            return None
+        start, end = position, position + 1
+        while start > lo and char_class(text[start - 1]) == kind:
+            start -= 1
+        while end < hi and char_class(text[end]) == kind:
+            end += 1
+        return start, end

@@ -556,3 +556,14 @@ async def test_a_highlight_with_a_colour_is_drawn_in_its_colour_class(story_libr
         green = view.get_component_rich_style("article--annotation-green")
         plain = view.get_component_rich_style("article--annotation")
         assert green.bgcolor != plain.bgcolor and green.underline
+
+
+async def test_a_double_click_selects_a_word(story_library) -> None:
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_article(app, pilot, story_library.ids["en-1"])
+        text = app.main_screen.article.text
+        at = text.index("privileged")
+        await pilot.click(view, offset=screen_point(view, at + 3), times=2)
+        await pilot.pause()
+        assert view.selecting and view.selection == (at, at + len("privileged"))

@@ -79,3 +79,13 @@ def test_empty_lines_and_line_ends() -> None:
 def test_tabs_count_as_one_character() -> None:
     m = motions("a\tb c", width=80)
     assert m.word_forward(m.lo) == at(m, 2)  # the tab is blank: the next word is "b"
+
+
+def test_word_at_is_the_run_under_the_position() -> None:
+    m = motions("Oracle's deal, done.", width=80)
+    body = m.text[m.lo :]
+    deal = body.index("deal")
+    assert m.word_at(at(m, deal + 2)) == (at(m, deal), at(m, deal + 4))
+    assert m.word_at(at(m, body.index("'"))) == (at(m, 6), at(m, 7))
+    assert m.word_at(at(m, body.index(" "))) is None
+    assert m.word_at(m.lo) == (m.lo, at(m, 6))  # never reaches into the title

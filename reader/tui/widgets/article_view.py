@@ -587,6 +587,18 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
             self.cancel_selection()  # a plain click drops a selection
         self._drag_from = None
 
+    def on_click(self, event: events.Click) -> None:
+        """A double click selects the word under the pointer."""
+        if event.chain != 2 or not self.can_select():
+            return
+        position = self._document_offset_at(event.x, event.y)
+        if position is None or position < self._body_start or position >= len(self._doc):
+            return
+        word = self._motions().word_at(position)
+        if word is not None:
+            self.start_selection(word[0])
+            self.move_cursor(word[1] - 1)
+
     # -- drawing ---------------------------------------------------------------------------
 
     def _style(self, classes: tuple[str, ...]) -> Style:
