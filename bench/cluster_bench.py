@@ -25,7 +25,10 @@ For each N, in one run:
    texts, each queried in and then inserted into ``MinHashLSH(threshold=0.5)``, on one core:
    articles/s, and recall over the same planted pairs (a pair counts when the later article's
    query returns the earlier one; datasketch gives candidates, it verifies nothing).
-4. **adding 100**: 100 new articles (15 of them copies of articles already in the library)
+4. **story clustering**: the story terms of every page (the per-article part, timed on the
+   same clean texts in this process) and the clustering library stage (timed inside the
+   import), CPU milliseconds per article; the number of clusters.
+5. **adding 100**: 100 new articles (15 of them copies of articles already in the library)
    imported into the N-article library through the same pipeline: seconds, and the
    duplicate stage's part of them.
 """
@@ -222,6 +225,24 @@ def fingerprint_seconds(library: Library) -> float:
     return total
 
 
+def story_terms_seconds(library: Library) -> float:
+    """CPU seconds to read the story terms (the clustering's per-article analysis, done in the
+    workers) of every stored page once, on one core."""
+    from reader.similarity.story_terms import story_terms_of
+
+    total = 0.0
+    last = 0
+    while rows := library.conn.execute(
+        "SELECT id, title, text, lang FROM articles WHERE id > ? AND parent_id IS NULL ORDER BY id LIMIT 1000", (last,)
+    ).fetchall():
+        for row in rows:
+            start = time.process_time()
+            story_terms_of(row["title"], row["text"], row["lang"])
+            total += time.process_time() - start
+        last = rows[-1]["id"]
+    return total
+
+
 def reader_recall(library: Library, planted: list[tuple[str, str, str]]) -> dict[str, float]:
     ids = {external: article_id for external, article_id in library.conn.execute("SELECT external_id, id FROM articles")}
     related = set()
@@ -316,6 +337,11 @@ def run(n: int, tmp: Path, peer: bool, workers: int | None) -> None:
         print(f"  datasketch MinHash(128) + MinHashLSH(0.5), one core: {theirs:,.0f} articles/s "
               f"(reader: {ours / theirs:.1f}x)")
         print("    recall of planted copies: " + ", ".join(f"{k} {v:.4f}" for k, v in peer_recall.items()))
+    clustering = timer.cpu.get("cluster_stories", 0.0)
+    terms = story_terms_seconds(library)
+    print(f"  reader story clustering (CPU time): story terms {1000 * terms / n:.3f} ms per article (workers) + "
+          f"stage {1000 * clustering / n:.3f} ms per article (main process) = {n / (terms + clustering):,.0f} "
+          f"articles/s on one core; {library.cluster_count():,} clusters")
     times = [add_hundred(library, corpus, tmp, attempt) for attempt in range(3)]
     median = statistics.median(t[0] for t in times)
     print(f"  adding 100 articles to the {n:,}-article library: {median:.2f} s (median of 3; "
