@@ -51,6 +51,26 @@ COUNTRY_ABBREVIATIONS: dict[str, str] = {
     "U.A.E.": "AE", "DRC": "CD", "RDC": "CD", "PRC": "CN", "EEUU": "US", "EE.UU.": "US", "EUA": "US",
 }
 
+# Everyday and former English names of countries that pycountry (ISO 3166) does not carry,
+# though news uses them all the time ("Britain", "Turkey" since "Türkiye", "Ivory Coast").
+COUNTRY_EVERYDAY_NAMES: dict[str, str] = {
+    "Britain": "GB", "Great Britain": "GB", "America": "US", "Turkey": "TR", "Ivory Coast": "CI",
+    "Macedonia": "MK", "Cape Verde": "CV", "East Timor": "TL", "Swaziland": "SZ",
+}
+
+# English nationality words that the regular forms of ``_demonym_forms`` cannot derive.
+IRREGULAR_DEMONYMS: dict[str, str] = {
+    "British": "GB", "Briton": "GB", "Britons": "GB", "English": "GB", "Scottish": "GB", "Welsh": "GB",
+    "French": "FR", "Dutch": "NL", "Turkish": "TR", "Spanish": "ES", "Swiss": "CH", "Greek": "GR",
+    "Irish": "IE", "Danish": "DK", "Swedish": "SE", "Finnish": "FI", "Polish": "PL", "Thai": "TH",
+    "Filipino": "PH", "Portuguese": "PT", "Lebanese": "LB", "Sudanese": "SD", "Senegalese": "SN",
+    "Vietnamese": "VN", "Afghan": "AF", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE", "Peruvian": "PE",
+    "Czech": "CZ", "Slovak": "SK", "Norwegian": "NO", "Icelandic": "IS", "Belgian": "BE",
+    "Argentine": "AR", "Colombian": "CO", "Chilean": "CL", "Mexican": "MX", "Canadian": "CA",
+    "Ukrainian": "UA", "Russian": "RU", "Russians": "RU", "Israeli": "IL", "Israelis": "IL",
+    "Palestinian": "PS", "Palestinians": "PS", "New Zealander": "NZ",
+}
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-"})
 _SPACES = re.compile(r"[\s\-]+")
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
@@ -167,6 +187,9 @@ def _add_countries(builder: _Builder) -> dict[str, Place]:
                     weak_names.append((variant, place))
     for name, place in weak_names:
         builder.add(name, place, weak=True)
+    for name, code in COUNTRY_EVERYDAY_NAMES.items():
+        if code in by_code:
+            builder.add(name, by_code[code])
     return by_code
 
 
@@ -299,11 +322,15 @@ def _demonyms(countries: dict[str, Place], continents: list[Place], places: dict
                 claim(form, place)
     for key in ambiguous:
         out.pop(key, None)
+    for word, code in IRREGULAR_DEMONYMS.items():
+        country = countries.get(code)
+        if country is not None:
+            out[fold(word)] = country
     return out
 
 
 # Bump when the way the gazetteer is built changes, so cached copies are rebuilt.
-GAZETTEER_FORMAT = 1
+GAZETTEER_FORMAT = 3
 
 
 @lru_cache(maxsize=1)

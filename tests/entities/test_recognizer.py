@@ -279,3 +279,11 @@ def test_organisation_cue_words_end_organisations(recognizer):
     got = found(recognizer, text, "en")
     for name in ("California Highway Patrol", "Public Health Service", "Human Rights Watch", "Alpine Cliff Rescue", "Red Cross", "Black Sea Fleet"):
         assert got[name] == "ORG", name
+
+
+def test_everyday_country_names_and_irregular_nationalities(recognizer):
+    mentions = {m.text: m for m in recognizer.recognize("He said Britain and Turkey would act with Saudi and Dutch help; America agreed.", "en")}
+    assert mentions["Britain"].type == "PLACE" and mentions["Britain"].key == "country:gb"
+    assert mentions["Turkey"].key == "country:tr" and mentions["America"].key == "country:us"
+    assert mentions["Saudi"].type == "OTHER" and mentions["Saudi"].key == "nationality:sa"
+    assert mentions["Dutch"].key == "nationality:nl"
