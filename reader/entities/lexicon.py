@@ -196,7 +196,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
     guard command hospital clinic church club team fc united sciences house global international
     conference division service services patrol rescue unit squad brigade corps authority trust
     board alliance coalition movement organisation organization watch cross crescent fleet
-    battalion regiment
+    battalion regiment bros bros.
     worldwide
     groupe société banque compagnie presse journal ministère conseil assemblée université
     gruppe bank zeitung verlag partei ministerium
@@ -283,7 +283,7 @@ COMMON_ACRONYMS: frozenset[str] = _words(
 # Awards known by a name of their own, alone or last in a longer name ("the Oscars", "an Emmy",
 # "Primetime Emmy"): typed OTHER like "... Award" and "... Prize".
 AWARD_NAMES: frozenset[str] = _words(
-    """oscar oscars emmy emmys grammy grammys tonys bafta baftas pulitzer pulitzers golden-globes
+    """oscar oscars emmy emmys grammy grammys tonys bafta baftas pulitzer pulitzers globe globes
     césar césars goya goyas"""
 )
 
@@ -342,7 +342,7 @@ SPORTS_ROLES: frozenset[str] = _words(
     manager owner roster offense defense lineup receiver linebacker cornerback running tight
     free rookie player players teammate teammates captain wide defensive offensive point shooting
     starting backup reserve general front franchise organization organisation squad club team
-    spokesman spokeswoman"""
+    spokesman spokeswoman boss"""
 )
 
 # Words that are capitalised in German prose as nouns: German capitalises every noun, so a
