@@ -266,7 +266,14 @@ VERBS_AFTER_NAMES: frozenset[str] = _words(
 # than a name: capitalised, they still end a name sequence.
 ROLE_WORDS: frozenset[str] = PERSON_TITLES | _words(
     """prime first deputy assistant senior junior acting interim former elect general surgeon
-    executive officer managing head secretary-general premier"""
+    executive officer managing head secretary-general premier leader speaker whip majority minority"""
+)
+
+# Portfolios named before a role ("Interior Minister", "Health Secretary"): with the role, no name.
+PORTFOLIO_WORDS: frozenset[str] = _words(
+    """foreign interior defence defense finance health home justice education energy environment
+    trade economy transport culture labour labor agriculture treasury security intelligence
+    communications housing immigration"""
 )
 
 # All-caps abbreviations that are common nouns, not names (never typed as entities alone).

@@ -614,6 +614,8 @@ class RuleBasedRecognizer:
             if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (lower in lexicon.COMMON_ACRONYMS and _is_acronym(word))):
                 # "President Donald Trump", "Academy President Boone Isaacs": the role cues what
                 # follows and is part of no name (in a headline it may be a verb: "To Host Oscars")
+                if len(current) == 1 and current[0][2].lower() in lexicon.PORTFOLIO_WORDS:
+                    current = []  # "Interior Minister", "Foreign Secretary": the portfolio is part of the role
                 close()
                 cue = "" if headline else PERSON
                 continue

@@ -287,3 +287,8 @@ def test_everyday_country_names_and_irregular_nationalities(recognizer):
     assert mentions["Turkey"].key == "country:tr" and mentions["America"].key == "country:us"
     assert mentions["Saudi"].type == "OTHER" and mentions["Saudi"].key == "nationality:sa"
     assert mentions["Dutch"].key == "nationality:nl"
+
+
+def test_leaders_and_portfolios_are_roles_not_names(recognizer):
+    got = found(recognizer, "Senate Majority Leader Chuck Schumer and Interior Minister Gerald Darmanin met House Speaker Nancy Pelosi.", "en")
+    assert got == {"Senate": "ORG", "Chuck Schumer": "PERSON", "Gerald Darmanin": "PERSON", "House": "ORG", "Nancy Pelosi": "PERSON"}
