@@ -273,7 +273,7 @@ ROLE_WORDS: frozenset[str] = PERSON_TITLES | _words(
 PORTFOLIO_WORDS: frozenset[str] = _words(
     """foreign interior defence defense finance health home justice education energy environment
     trade economy transport culture labour labor agriculture treasury security intelligence
-    communications housing immigration"""
+    communications housing immigration district county state city town police fire"""
 )
 
 # All-caps abbreviations that are common nouns, not names (never typed as entities alone).

@@ -650,8 +650,8 @@ class RuleBasedRecognizer:
             return True
         if _is_camel(word):
             return True
-        if headline or (article.lang in (None, "en") and lower.endswith(("ing", "ed", "ly"))):
-            return False  # "Choosing DeGeneres ...", "Excluding Brand ..."
+        if headline or (article.lang in (None, "en") and lower.endswith(("ing", "ed"))):
+            return False  # "Choosing DeGeneres ...", "Excluding Brand ..." (but "Kelly Houston", "Emily Smith")
         return len(rest) > 1 and rest[1][2][:1].isupper() and rest[1][2].lower() not in article.common
 
     def _caps_segments(self, article: _Article, words: list[tuple[int, int, str]]) -> Iterable[_Candidate]:

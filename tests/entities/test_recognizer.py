@@ -292,3 +292,9 @@ def test_everyday_country_names_and_irregular_nationalities(recognizer):
 def test_leaders_and_portfolios_are_roles_not_names(recognizer):
     got = found(recognizer, "Senate Majority Leader Chuck Schumer and Interior Minister Gerald Darmanin met House Speaker Nancy Pelosi.", "en")
     assert got == {"Senate": "ORG", "Chuck Schumer": "PERSON", "Gerald Darmanin": "PERSON", "House": "ORG", "Nancy Pelosi": "PERSON"}
+
+
+def test_a_sentence_opening_name_ending_in_ly_is_still_a_name(recognizer):
+    text = "Kelly Houston, 34, of Burlington, was charged. Houston was released. District Attorney Karen Heggen spoke."
+    got = [(m.text, m.type) for m in recognizer.recognize(text, "en")]
+    assert got == [("Kelly Houston", "PERSON"), ("Burlington", "PLACE"), ("Houston", "PERSON"), ("Karen Heggen", "PERSON")]
