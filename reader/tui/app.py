@@ -257,11 +257,12 @@ class ReaderApp(App[int]):
 
         if any(type(s).__name__ == "HelpScreen" for s in self.screen_stack):
             return
-        rows = key_rows(self.key_sections(), dict(self._keymap_for_display()))
+        rows = key_rows(self.key_sections(), dict(self.keymap_in_effect()))
         hint = f"Rebind keys by id in the [keys] table of {config_path()}"
         self.push_screen(HelpScreen(rows, hint))
 
-    def _keymap_for_display(self) -> dict[str, str]:
+    def keymap_in_effect(self) -> dict[str, str]:
+        """The user's key bindings that apply (by binding id), as the help screen shows them."""
         keymap, _ = check_keymap(self.settings.keys, binding_ids(self.key_sections()))
         return keymap
 

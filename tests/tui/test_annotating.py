@@ -567,3 +567,21 @@ async def test_a_double_click_selects_a_word(story_library) -> None:
         await pilot.click(view, offset=screen_point(view, at + 3), times=2)
         await pilot.pause()
         assert view.selecting and view.selection == (at, at + len("privileged"))
+
+
+async def test_deleting_in_the_annotations_screen_clears_the_highlight_in_the_open_article(story_library) -> None:
+    article_id = story_library.ids["en-1"]
+    with open_library(story_library.path) as library:
+        library.create_annotation(article_id, 0, 5)
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_article(app, pilot, article_id)
+        assert len(view._layers["annotations"].spans) == 1
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("delete", "delete")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.main_screen
+        assert "annotations" not in view._layers

@@ -34,6 +34,7 @@ from reader.tui.store_access import (
     set_article_starred,
     set_cluster_starred,
 )
+from reader.annotations.model import Annotation
 from reader.tui.annotation_access import ArticleNote, article_notes, create_annotation_job, delete_annotation_job, layer_of
 from reader.tui.widgets.article_view import ArticlePane, ArticleView
 from reader.tui.widgets.chrome import KeyHints, TitleBar
@@ -500,7 +501,7 @@ class MainScreen(Screen[None]):
         if isinstance(entry, ArticleRow):
             article = entry.article
             starred = not article.starred
-            self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_write)
+            self.app.write(lambda library: set_article_starred(library, article.id, starred), self._after_star)
         elif isinstance(entry, ClusterRow):
             starred = not entry.starred
             self.app.write(lambda library: set_cluster_starred(library, entry.id, starred), self._after_write)
@@ -610,7 +611,7 @@ class MainScreen(Screen[None]):
 
     def _key(self, binding_id: str) -> str:
         """How the first key of a binding (after the user's keymap) is shown."""
-        keys = self.app._keymap_for_display().get(binding_id)
+        keys = self.app.keymap_in_effect().get(binding_id)
         if keys is None:
             keys = next((b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
         first = keys.split(",")[0].strip()
@@ -629,33 +630,27 @@ class MainScreen(Screen[None]):
         view.cancel_selection()
         self.app.write(create_annotation_job(article_id, message.start, message.end), self._highlighted_done)
 
-    def _highlighted_done(self, annotation: object) -> None:
-        annotation_id = getattr(annotation, "id", None)
-        if self.article is not None and getattr(annotation, "article_id", None) == self.article.id:
-            self.show_annotations(keep=annotation_id)
+    def _highlighted_done(self, annotation: Annotation) -> None:
+        if self.article is not None and annotation.article_id == self.article.id:
+            self.show_annotations(keep=annotation.id)
         self.notify("Highlighted.", timeout=2)
-        if self.app.note_after_highlight and annotation_id is not None:
+        if self.app.note_after_highlight:
             self.edit_note(annotation, title="Highlighted: add a note and tags", keys_hint="ctrl+s saves, escape skips")
 
-    def edit_note(self, annotation: object, *, title: str = "Note", keys_hint: str = "ctrl+s saves, escape cancels") -> None:
+    def edit_note(self, annotation: Annotation, *, title: str = "Note", keys_hint: str = "ctrl+s saves, escape cancels") -> None:
         """Open the note editor on an annotation; saving writes note and tags, escape keeps the old."""
         from reader.tui.screens.note_editor import NoteEdit, NoteEditor, save_note_edit
 
-        annotation_id = int(getattr(annotation, "id"))
-
         def saved(edit: NoteEdit | None) -> None:
             if edit is None:
-                return
-            self.app.write(lambda library: save_note_edit(library, annotation_id, edit), self._note_saved)
+                return  # cancelled: nothing is written, the old note stays
+            self.app.write(lambda library: save_note_edit(library, annotation.id, edit), self._note_saved)
 
-        self.app.push_screen(
-            NoteEditor(getattr(annotation, "note", ""), tuple(getattr(annotation, "tags", ())), quote=getattr(annotation, "exact", ""),
-                       title=title, keys_hint=keys_hint),
-            saved,
-        )
+        editor = NoteEditor(annotation.note, annotation.tags, quote=annotation.exact, title=title, keys_hint=keys_hint)
+        self.app.push_screen(editor, saved)
 
-    def _note_saved(self, annotation: object) -> None:
-        self.show_annotations(keep=getattr(annotation, "id", None))
+    def _note_saved(self, annotation: Annotation) -> None:
+        self.show_annotations(keep=annotation.id)
         self.notify("Note saved.", timeout=2)
 
     # -- the side list of the article's highlights -------------------------------------------
@@ -702,7 +697,13 @@ class MainScreen(Screen[None]):
         except ImportError:
             self.notify("Annotations are not available in this version.", severity="warning")
             return
-        self.app.push_screen(AnnotationsScreen(self.library.path), self.go_to_annotation)
+        def closed(target: object) -> None:
+            if target is None:
+                self.show_annotations()  # notes may have been edited or deleted there
+            else:
+                self.go_to_annotation(target)
+
+        self.app.push_screen(AnnotationsScreen(self.library.path), closed)
 
     def go_to_annotation(self, target: object) -> None:
         """Open the article of an annotation and bring its span into view."""
