@@ -585,3 +585,41 @@ async def test_deleting_in_the_annotations_screen_clears_the_highlight_in_the_op
         await settle(app, pilot)
         assert app.screen is app.main_screen
         assert "annotations" not in view._layers
+
+
+async def test_the_starred_filter_lists_only_starred_articles_of_a_story(story_library) -> None:
+    ids = story_library.ids
+    with open_library(story_library.path) as library:
+        with library.transaction():
+            library.set_article_starred(ids["en-copy"], True)
+    app = make_app(story_library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.loaded.wait()
+        await pilot.pause()
+        await pilot.press("S")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        sidebar = app.main_screen.sidebar
+        assert sidebar.expanded.cluster.label == "Oracle wins the TikTok partnership"
+        assert [(r.article.id, r.depth) for r in sidebar.expanded.rows] == [(ids["en-copy"], 0)]
+        assert app.main_screen.article.id == ids["en-copy"]
+        await pilot.press("S")  # the filter off: the story lists all three again
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(sidebar.expanded.rows) == 3
+
+
+def test_starred_rows_keep_a_starred_copy_under_a_starred_original_only() -> None:
+    from reader.model import Article
+    from reader.tui.store_access import ArticleRow
+    from reader.tui.widgets.sidebar import starred_rows
+
+    def article(i: int, starred: bool) -> Article:
+        return Article(id=i, external_id=str(i), title="t", lang="en", source=None, url=None, date=None, starred=starred)
+
+    rows = [ArticleRow(article(1, False)), ArticleRow(article(2, True), 1, "exact"),
+            ArticleRow(article(3, True)), ArticleRow(article(4, True), 1, "near"), ArticleRow(article(5, False), 1, "near")]
+    kept = starred_rows(rows)
+    assert [(r.article.id, r.depth, r.relation) for r in kept] == [(2, 0, None), (3, 0, None), (4, 1, "near")]

@@ -234,9 +234,18 @@ class Sidebar(ScrollView, can_focus=True):
         """Refresh an opened cluster's rows, if it is still where it was."""
         row = self.pages.row(expanded.cluster_index, self._list)
         if row is not None and row.id == expanded.cluster.id:
-            self.expanded = Expanded(expanded.cluster_index, row, tuple(cluster_article_rows(self.library, row.id)))
+            self.expanded = Expanded(expanded.cluster_index, row, self._article_rows(row))
         else:
             self.expanded = None
+
+    def _article_rows(self, cluster: ClusterRow) -> tuple[ArticleRow, ...]:
+        """The articles an opened cluster lists: under the starred filter, only starred ones
+        (all of them when the cluster itself is starred)."""
+        assert self.library is not None
+        rows = cluster_article_rows(self.library, cluster.id)
+        if not self.query.starred_only or cluster.starred:
+            return tuple(rows)
+        return tuple(starred_rows(rows))
 
     def _list(self, **arguments: object) -> list[ClusterRow]:
         assert self.library is not None
@@ -512,7 +521,7 @@ class Sidebar(ScrollView, can_focus=True):
         cluster = self.pages.row(index, self._list)
         if cluster is None:
             return
-        rows = tuple(cluster_article_rows(self.library, cluster.id))
+        rows = self._article_rows(cluster)
         self.expanded = Expanded(index, cluster, rows)
         self.cursor = index
         self._changed()
@@ -771,3 +780,15 @@ def _host(url: str | None) -> str:
         return ""
     rest = url.split("://", 1)[-1]
     return safe_line(rest.split("/", 1)[0].removeprefix("www."))
+
+
+def starred_rows(rows: list[ArticleRow]) -> list[ArticleRow]:
+    """The starred rows; a starred duplicate whose original is not starred moves up a level."""
+    kept: list[ArticleRow] = []
+    original_kept = False
+    for row in rows:
+        if row.depth == 0:
+            original_kept = row.article.starred
+        if row.article.starred:
+            kept.append(row if row.depth == 0 or original_kept else ArticleRow(row.article))
+    return kept
