@@ -50,7 +50,7 @@ class ReaderCommands(Provider):
                 ),
                 (
                     "Filter: only starred" if not query.starred_only else "Filter: starred and not",
-                    "show only starred stories" if not query.starred_only else "drop the starred filter",
+                    "show only starred stories and articles" if not query.starred_only else "drop the starred filter",
                     main.action_filter_starred,
                 ),
             ]
