@@ -16,7 +16,9 @@ The default recognizer needs no model. It reads the strong signals of news text:
 - the place gazetteer (pycountry and GeoNames names in many languages) and nationality words.
 
 Within an article, mentions that share a key share a type, and a surname alone takes the
-key and type of the full name seen in the same article ("Trump" -> "Donald Trump").
+key and type of the full name seen in the same article ("Trump" -> "Donald Trump"), a first
+name alone that of the article's only person with it ("Hugh" -> "Hugh Jackman"). In English
+sports reporting, a city named in a contest is its team (``teams.py``: "a loss to Detroit").
 
 Any other recognizer (a spaCy model, say) plugs in through :class:`EntityRecognizer`.
 """
