@@ -182,12 +182,15 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
 
 @dataclass(frozen=True)
 class SharedKeys:
-    """Directed pairs (an article of the batch, another article) with the keys they share."""
+    """Directed pairs (an article of the batch, another article) with the keys they share and
+    the other's size, as the postings carry it."""
 
     article_ids: np.ndarray  # int64
     other_ids: np.ndarray  # int64
     bands: np.ndarray  # int64: LSH band keys shared
     keys: np.ndarray  # int64: containment keys shared
+    other_shingles: np.ndarray  # int64: -1 where the posting did not carry the size
+    other_key_counts: np.ndarray  # int64
     stop_keys: np.ndarray  # int64: the batch's keys that the store holds for POSTINGS_PER_KEY articles already
 
 
@@ -203,7 +206,15 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
         [k for a in articles for k in (a.fingerprint.band_keys, a.fingerprint.containment_keys)]
     ).astype(np.int64, copy=False)
     entry_owner = np.repeat(np.array([a.article_id for a in articles], dtype=np.int64), lengths)
-    keys, entry_key = np.unique(entry_keys, return_inverse=True)
+    entry_shingles = np.repeat(np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64), lengths)
+    entry_key_counts = np.repeat(
+        np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64), lengths
+    )
+    order = np.argsort(entry_keys)
+    new_key = np.r_[True, entry_keys[order][1:] != entry_keys[order][:-1]]
+    keys = entry_keys[order][new_key]
+    entry_key = np.empty(len(entry_keys), dtype=np.int64)
+    entry_key[order] = np.cumsum(new_key) - 1  # each entry's key, as an index into the sorted distinct keys
     stored = library.postings(keys, per_key=POSTINGS_PER_KEY, stop_below=BAND_KEY_FLAG)
 
     holders = np.bincount(entry_key, minlength=len(keys))
@@ -213,9 +224,10 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
 
     # All postings of a key side by side: sorted by key, each key's run at starts[key].
     posting_key = np.concatenate((stored.key_index, entry_key))
-    posting_id = np.concatenate((stored.article_ids, entry_owner))
     order = np.argsort(posting_key, kind="stable")
-    posting_id = posting_id[order]
+    posting_id = np.concatenate((stored.article_ids, entry_owner))[order]
+    posting_shingles = np.concatenate((stored.shingles, entry_shingles))[order]
+    posting_key_counts = np.concatenate((stored.key_counts, entry_key_counts))[order]
     per_key = np.bincount(posting_key, minlength=len(keys))
     starts = np.cumsum(per_key) - per_key
 
@@ -230,30 +242,20 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     other = posting_id[position]
     band = np.repeat(is_band[entry_key], repeats)
     distinct = article != other
-    code = (article << _PAIR_SHIFT) | other
-    band_codes, band_counts = _counted(code[distinct & band])
-    key_codes, key_counts = _counted(code[distinct & ~band])
-    codes = np.union1d(band_codes, key_codes)
+    position, band = position[distinct], band[distinct]
+    code = (article[distinct] << _PAIR_SHIFT) | other[distinct]
+
+    # Count by pair: one sort of the codes, a run per pair.
+    order = np.argsort(code)
+    code, band, position = code[order], band[order], position[order]
+    run = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.empty(0, dtype=np.int64)
+    bands = np.add.reduceat(band.astype(np.int64), run) if len(run) else np.empty(0, dtype=np.int64)
+    shared = np.diff(np.r_[run, len(code)]) - bands
+    pairs, at = code[run], position[run]
     return SharedKeys(
-        codes >> _PAIR_SHIFT, codes & np.int64(0xFFFFFFFF),
-        _counts_at(codes, band_codes, band_counts), _counts_at(codes, key_codes, key_counts), keys[stored.stop],
+        pairs >> _PAIR_SHIFT, pairs & np.int64(0xFFFFFFFF), bands, shared,
+        posting_shingles[at], posting_key_counts[at], keys[stored.stop],
     )
-
-
-def _counted(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct codes, sorted, and how often each occurs (one sort; np.unique hashes slower here)."""
-    if len(codes) == 0:
-        return codes, np.empty(0, dtype=np.int64)
-    codes = np.sort(codes)
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    return codes[starts], np.diff(np.r_[starts, len(codes)])
-
-
-def _counts_at(codes: np.ndarray, counted: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The count of each code (0 for codes that were not counted); all arrays sorted."""
-    out = np.zeros(len(codes), dtype=np.int64)
-    out[np.searchsorted(codes, counted)] = counts
-    return out
 
 
 @dataclass(frozen=True)
@@ -276,14 +278,20 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
         np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64),
         np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64),
     )
-    outside = shared.other_ids[~np.isin(shared.other_ids, batch.article_ids)]
-    known = _merged(batch, library.fingerprint_sizes(outside) if len(outside) else None)
-    article_at = np.searchsorted(known.article_ids, shared.article_ids)
-    other_at = np.minimum(np.searchsorted(known.article_ids, shared.other_ids), len(known.article_ids) - 1)
-    indexed = known.article_ids[other_at] == shared.other_ids  # an unindexed other is nobody's copy
+    order = np.argsort(batch.article_ids)
+    batch = FingerprintSizes(batch.article_ids[order], batch.shingles[order], batch.key_counts[order])
+    article_at = np.searchsorted(batch.article_ids, shared.article_ids)
+    other_shingles, other_keys = shared.other_shingles.copy(), shared.other_key_counts.copy()
+    unknown = other_shingles < 0  # postings written before they carried sizes
+    if unknown.any():
+        known = library.fingerprint_sizes(sorted_unique(shared.other_ids[unknown]))
+        at = np.minimum(np.searchsorted(known.article_ids, shared.other_ids[unknown]), max(0, len(known.article_ids) - 1))
+        found = known.article_ids[at] == shared.other_ids[unknown] if len(known.article_ids) else np.zeros(0, bool)
+        other_shingles[np.flatnonzero(unknown)[found]] = known.shingles[at[found]]
+        other_keys[np.flatnonzero(unknown)[found]] = known.key_counts[at[found]]
+    indexed = other_shingles >= 0  # an other without a fingerprint is nobody's copy
     share = estimated_key_shares(
-        shared.keys, known.shingles[article_at], known.key_counts[article_at],
-        known.shingles[other_at], known.key_counts[other_at],
+        shared.keys, batch.shingles[article_at], batch.key_counts[article_at], other_shingles, other_keys
     )
     worth = indexed & ((shared.bands > 0) | (share >= CANDIDATE_KEY_SHARE))
     article, other, score = shared.article_ids[worth], shared.other_ids[worth], shared.bands[worth] + share[worth]
@@ -294,20 +302,8 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     rank = np.arange(len(article)) - np.repeat(group_start, np.diff(np.r_[group_start, len(article)]))
     kept = rank < MAX_CANDIDATES
     low, high = np.minimum(article[kept], other[kept]), np.maximum(article[kept], other[kept])
-    pairs = np.unique((low << _PAIR_SHIFT) | high)
+    pairs = sorted_unique((low << _PAIR_SHIFT) | high)
     return Candidates(list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist())), shared.stop_keys)
-
-
-def _merged(batch: FingerprintSizes, stored: FingerprintSizes | None) -> FingerprintSizes:
-    """The sizes of the batch's articles and of the stored ones, sorted by id."""
-    if stored is None:
-        ids, shingles, keys = batch.article_ids, batch.shingles, batch.key_counts
-    else:
-        ids = np.concatenate((batch.article_ids, stored.article_ids))
-        shingles = np.concatenate((batch.shingles, stored.shingles))
-        keys = np.concatenate((batch.key_counts, stored.key_counts))
-    order = np.argsort(ids, kind="stable")
-    return FingerprintSizes(ids[order], shingles[order], keys[order])
 
 
 def winnow_windows(shingles: np.ndarray) -> np.ndarray:

@@ -85,6 +85,8 @@ class Postings:
 
     key_index: np.ndarray  # int64: for each posting, the index of its key in the keys asked for
     article_ids: np.ndarray  # int64: for each posting, the article holding the key
+    shingles: np.ndarray  # int64: for each posting, its article's distinct shingles (-1: not in the posting)
+    key_counts: np.ndarray  # int64: for each posting, its article's containment keys (-1: not in the posting)
     stop: np.ndarray  # bool, one per key asked for: a stop key (its ids are not returned)
 
 
@@ -118,22 +120,30 @@ def _json_array(values: Iterable[int]) -> str:
 # postings, instead of one random page each.
 RECENT_POSTINGS = 1 << 17
 
-# The newest ``per_key`` postings of each key in both tables, each through its primary key
-# (band_key, article_id). A key below ``stop_below`` held by ``per_key`` articles or more comes
-# back as '-' instead of its ids: the caller skips such a key anyway.
+# For each key: the newest ``per_key`` postings of the big table, through its primary key
+# (band_key, article_id), and all of the recent table's (a key gets no more postings once it
+# has ``per_key``, so few), each as "ids;holder sizes". A key below ``stop_below`` with
+# ``per_key`` postings in the two comes back as '-' instead: the caller skips such a key anyway.
 POSTINGS_SQL = """
-    SELECT idx, ids FROM (
-        SELECT q.key AS idx, (
-            SELECT CASE WHEN count(*) >= :per_key AND q.value < :stop_below THEN '-' ELSE group_concat(article_id) END
-              FROM (SELECT article_id FROM (
-                        SELECT article_id FROM lsh_recent WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
-                    UNION ALL
-                    SELECT article_id FROM (
-                        SELECT article_id FROM lsh_bands WHERE band_key = q.value ORDER BY article_id DESC LIMIT :per_key)
-                    ORDER BY article_id DESC LIMIT :per_key)
-        ) AS ids
+    SELECT idx, big, recent FROM (
+        SELECT q.key AS idx,
+            (SELECT CASE
+                    WHEN q.value < :stop_below
+                         AND count(*) + (SELECT count(*) FROM lsh_recent WHERE band_key = q.value) >= :per_key
+                    THEN '-' ELSE group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1)) END
+               FROM (SELECT article_id, holder_size FROM lsh_bands WHERE band_key = q.value
+                     ORDER BY article_id DESC LIMIT :per_key)
+            ) AS big,
+            (SELECT group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1))
+               FROM lsh_recent WHERE band_key = q.value) AS recent
         FROM json_each(:keys) AS q)
-    WHERE ids IS NOT NULL"""
+    WHERE big IS NOT NULL OR recent IS NOT NULL"""
+_SIZE_SHIFT = 13  # holder_size = (shingles << 13) | key_count; key_count <= 4096 (MAX_CONTAINMENT_KEYS)
+
+
+def _csv_ints(text: str) -> np.ndarray:
+    """Comma-separated integers (from group_concat) as an int64 array."""
+    return np.array(text.split(","), dtype=np.int64)
 
 
 class DuplicateStore:
@@ -145,8 +155,8 @@ class DuplicateStore:
         """Add these articles' fingerprints and postings (after :meth:`forget_duplicates`).
 
         Keys in ``unposted`` (stop keys: already held by as many articles as a lookup reads)
-        get no new postings. Postings go in key order to the recent table, which moves into
-        the big one when it is full."""
+        get no new postings. Postings go to the recent table, which moves into the big one
+        when it is full."""
         self.conn.executemany(
             """INSERT OR REPLACE INTO fingerprints (article_id, shingles, key_count, key_cut, keys, check_hashes)
                VALUES (?, ?, ?, ?, ?, ?)""",
@@ -156,22 +166,22 @@ class DuplicateStore:
                 for e in entries
             ],
         )
-        keys = np.fromiter(
-            (key for e in entries for part in (e.band_keys, e.containment_keys) for key in part), dtype=np.int64
-        )
-        ids = np.repeat([e.article_id for e in entries], [len(e.band_keys) + len(e.containment_keys) for e in entries])
-        posted = ~np.isin(keys, np.fromiter(unposted, dtype=np.int64))
-        order = np.lexsort((ids[posted], keys[posted]))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO lsh_recent (band_key, article_id) VALUES (?, ?)",
-            zip(keys[posted][order].tolist(), ids[posted][order].tolist()),
+        self.conn.execute(  # the keys just stored, less the stop keys, in one statement
+            f"""INSERT OR IGNORE INTO lsh_recent (band_key, article_id, holder_size)
+               SELECT k.value, f.article_id, (f.shingles << {_SIZE_SHIFT}) | f.key_count FROM json_each(:ids) AS i
+               JOIN fingerprints f ON f.article_id = i.value, json_each(f.keys) AS k
+               WHERE k.value NOT IN (SELECT value FROM json_each(:unposted))""",
+            {"ids": _json_array(e.article_id for e in entries), "unposted": _json_array(unposted)},
         )
         if self.conn.execute("SELECT count(*) FROM lsh_recent").fetchone()[0] >= RECENT_POSTINGS:
             self.merge_recent_postings()
 
     def merge_recent_postings(self) -> None:
         """Move the recent postings into the big table, in key order."""
-        self.conn.execute("INSERT OR IGNORE INTO lsh_bands (band_key, article_id) SELECT band_key, article_id FROM lsh_recent")
+        self.conn.execute(
+            """INSERT OR IGNORE INTO lsh_bands (band_key, article_id, holder_size)
+               SELECT band_key, article_id, holder_size FROM lsh_recent"""
+        )
         self.conn.execute("DELETE FROM lsh_recent")
 
     def forget_duplicates(self, article_ids: Iterable[int]) -> None:
@@ -182,28 +192,34 @@ class DuplicateStore:
         self.conn.executemany("DELETE FROM duplicates WHERE b_id = ?", ids)
 
     def postings(self, keys: np.ndarray, *, per_key: int, stop_below: int) -> Postings:
-        """The stored postings of these keys: for each key, the ids of (at most ``per_key``, the
-        newest) articles holding it; a key below ``stop_below`` held by ``per_key`` articles or
-        more is only flagged as a stop key. One index seek per key, one statement for the lot."""
+        """The stored postings of these keys: for each key, the ids of the articles holding it
+        (of the big table, at most ``per_key``, the newest; of the recent one, all); a key below
+        ``stop_below`` held by ``per_key`` articles or more is only flagged as a stop key. An index seek per key and table, one statement for the lot."""
         rows = self.conn.execute(
             POSTINGS_SQL, {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
         ).fetchall()
         stop = np.zeros(len(keys), dtype=bool)
-        found = [(idx, ids) for idx, ids in rows if ids != "-"]
-        stop[[idx for idx, ids in rows if ids == "-"]] = True
+        stop[[idx for idx, big, _ in rows if big == "-"]] = True
+        found = [(idx, ids.split(";")) for idx, big, recent in rows if big != "-" for ids in (big, recent) if ids]
         if not found:
-            return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), stop)
-        counts = np.fromiter((ids.count(",") + 1 for _, ids in found), dtype=np.int64, count=len(found))
+            empty = np.empty(0, dtype=np.int64)
+            return Postings(empty, empty, empty, empty, stop)
+        counts = np.fromiter((ids.count(",") + 1 for _, (ids, _) in found), dtype=np.int64, count=len(found))
         key_index = np.repeat(np.fromiter((idx for idx, _ in found), dtype=np.int64, count=len(found)), counts)
-        article_ids = np.array(",".join(ids for _, ids in found).split(","), dtype=np.int64)
-        return Postings(key_index, article_ids, stop)
+        article_ids = _csv_ints(",".join(ids for _, (ids, _) in found))
+        sizes = _csv_ints(",".join(sizes for _, (_, sizes) in found))
+        known = sizes >= 0
+        shingles = np.where(known, sizes >> _SIZE_SHIFT, -1)
+        key_counts = np.where(known, sizes & ((1 << _SIZE_SHIFT) - 1), -1)
+        return Postings(key_index, article_ids, shingles, key_counts, stop)
 
     def fingerprint_sizes(self, article_ids: np.ndarray) -> FingerprintSizes:
-        """Distinct shingles and containment keys kept of these indexed articles (the others are left out)."""
+        """Distinct shingles and containment keys kept of these indexed articles (distinct ids; the
+        articles without a fingerprint are left out)."""
         rows = self.conn.execute(
             """SELECT f.article_id, f.shingles, f.key_count FROM json_each(?) AS q
                JOIN fingerprints f ON f.article_id = q.value ORDER BY f.article_id""",
-            (_json_array(np.unique(article_ids).tolist()),),
+            (_json_array(article_ids.tolist()),),
         )
         table = np.fromiter(chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
         return FingerprintSizes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())

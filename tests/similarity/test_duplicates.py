@@ -219,15 +219,16 @@ def test_postings_are_looked_up_through_the_index(sample_library: Library) -> No
     assert len(empty.article_ids) == 0 and len(empty.stop) == 0
 
 
-def test_postings_come_newest_first_and_stop_keys_only_flagged(library: Library) -> None:
-    rows = [(10, i) for i in range(1, 8)] + [(20, i) for i in range(1, 4)] + [(1 << 62 | 5, i) for i in range(1, 8)]
-    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", rows[::2])
-    library.conn.executemany("INSERT INTO lsh_recent (band_key, article_id) VALUES (?, ?)", rows[1::2])
-    keys = np.array([10, 20, 30, 1 << 62 | 5], dtype=np.int64)
+def test_postings_of_both_tables_the_newest_of_the_big_one_stop_keys_only_flagged(library: Library) -> None:
+    big = [(10, i) for i in range(1, 8)] + [(20, 1), (1 << 62 | 5, 1)] + [(1 << 62 | 9, i) for i in range(1, 8)]
+    recent = [(20, 2), (20, 3), (1 << 62 | 5, 8), (40, 9)]
+    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", big)
+    library.conn.executemany("INSERT INTO lsh_recent (band_key, article_id) VALUES (?, ?)", recent)
+    keys = np.array([10, 20, 30, 40, 1 << 62 | 5, 1 << 62 | 9], dtype=np.int64)
     found = library.postings(keys, per_key=5, stop_below=1 << 62)
-    assert found.stop.tolist() == [True, False, False, False]  # 7 holders of a containment key: a stop key
+    assert found.stop.tolist() == [True, False, False, False, False, False]  # 7 holders of a containment key: a stop key
     by_key = {k: sorted(found.article_ids[found.key_index == i].tolist()) for i, k in enumerate(keys.tolist())}
-    assert by_key == {10: [], 20: [1, 2, 3], 30: [], 1 << 62 | 5: [3, 4, 5, 6, 7]}  # a band key: the newest 5
+    assert by_key == {10: [], 20: [1, 2, 3], 30: [], 40: [9], 1 << 62 | 5: [1, 8], 1 << 62 | 9: [3, 4, 5, 6, 7]}
 
 
 def test_recent_postings_move_to_the_big_table_when_full(library: Library, seeds_dir, monkeypatch) -> None:
@@ -348,3 +349,14 @@ def test_a_page_indexed_without_check_hashes_is_checked_from_its_text(library: L
         library.conn.execute("UPDATE fingerprints SET check_hashes = NULL WHERE article_id = ?", (first,))
     add(library, raw("b", substitute(text, 0.02, random.Random(3))), raw("c", text[: len(text) // 3]))
     assert pairs(library) == {("a", "b", "near"), ("c", "a", "contained"), ("c", "b", "contained")}
+
+
+def test_postings_without_sizes_still_find_copies(library: Library, seeds_dir) -> None:
+    text = body(seeds_dir, "003")
+    add(library, raw("a", text), raw("b", body(seeds_dir, "002")))
+    with library.transaction():  # as if posted before the postings carried sizes (version 8)
+        library.conn.execute("UPDATE lsh_recent SET holder_size = NULL")
+        library.merge_recent_postings()
+    assert library.conn.execute("SELECT count(*) FROM lsh_bands WHERE holder_size IS NULL").fetchone()[0] > 0
+    add(library, raw("c", substitute(text, 0.02, random.Random(7))), raw("d", text[: len(text) // 3]))
+    assert pairs(library) == {("a", "c", "near"), ("d", "a", "contained"), ("d", "c", "contained")}
