@@ -120,30 +120,29 @@ def _json_array(values: Iterable[int]) -> str:
 # postings, instead of one random page each.
 RECENT_POSTINGS = 1 << 17
 
-# For each key: the newest ``per_key`` postings of the big table, through its primary key
-# (band_key, article_id), and all of the recent table's (a key gets no more postings once it
-# has ``per_key``, so few), each as "ids;holder sizes". A key below ``stop_below`` with
-# ``per_key`` postings in the two comes back as '-' instead: the caller skips such a key anyway.
-POSTINGS_SQL = """
-    SELECT idx, big, recent FROM (
-        SELECT q.key AS idx,
-            (SELECT CASE
-                    WHEN q.value < :stop_below
-                         AND count(*) + (SELECT count(*) FROM lsh_recent WHERE band_key = q.value) >= :per_key
-                    THEN '-' ELSE group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1)) END
-               FROM (SELECT article_id, holder_size FROM lsh_bands WHERE band_key = q.value
-                     ORDER BY article_id DESC LIMIT :per_key)
-            ) AS big,
-            (SELECT group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1))
-               FROM lsh_recent WHERE band_key = q.value) AS recent
-        FROM json_each(:keys) AS q)
-    WHERE big IS NOT NULL OR recent IS NOT NULL"""
+# For each key held in the big table: its newest ``per_key`` postings, through the primary key
+# (band_key, article_id), as "ids;holder sizes". A key below ``stop_below`` with ``per_key``
+# postings comes back as '-' instead: the caller skips such a key anyway. The EXISTS test
+# first keeps the aggregate to the keys that are there (most keys of a new article are not).
+BIG_POSTINGS_SQL = """
+    SELECT q.key,
+        (SELECT CASE WHEN q.value < :stop_below AND count(*) >= :per_key
+                THEN '-' ELSE group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1)) END
+           FROM (SELECT article_id, holder_size FROM lsh_bands WHERE band_key = q.value
+                 ORDER BY article_id DESC LIMIT :per_key))
+    FROM json_each(:keys) AS q
+    WHERE EXISTS (SELECT 1 FROM lsh_bands WHERE band_key = q.value)"""
+# Every posting of the recent table for these keys, one row each (a key gets no new postings
+# once the big table holds ``per_key`` of them, and the recent table is small: few rows).
+RECENT_POSTINGS_SQL = """
+    SELECT q.key, lsh_recent.article_id, ifnull(lsh_recent.holder_size, -1)
+    FROM json_each(:keys) AS q JOIN lsh_recent ON lsh_recent.band_key = q.value"""
 _SIZE_SHIFT = 13  # holder_size = (shingles << 13) | key_count; key_count <= 4096 (MAX_CONTAINMENT_KEYS)
 
 
 def _csv_ints(text: str) -> np.ndarray:
     """Comma-separated integers (from group_concat) as an int64 array."""
-    return np.array(text.split(","), dtype=np.int64)
+    return np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
 
 
 class DuplicateStore:
@@ -193,21 +192,30 @@ class DuplicateStore:
 
     def postings(self, keys: np.ndarray, *, per_key: int, stop_below: int) -> Postings:
         """The stored postings of these keys: for each key, the ids of the articles holding it
-        (of the big table, at most ``per_key``, the newest; of the recent one, all); a key below
-        ``stop_below`` held by ``per_key`` articles or more is only flagged as a stop key. An index seek per key and table, one statement for the lot."""
-        rows = self.conn.execute(
-            POSTINGS_SQL, {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
-        ).fetchall()
+        (of the big table, at most ``per_key``, the newest; of the recent one, all), with their
+        sizes; a key below ``stop_below`` held by ``per_key`` articles or more is only flagged as
+        a stop key. An index seek per key and table, two statements."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        params = {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
+        big = cursor.execute(BIG_POSTINGS_SQL, params).fetchall()
         stop = np.zeros(len(keys), dtype=bool)
-        stop[[idx for idx, big, _ in rows if big == "-"]] = True
-        found = [(idx, ids.split(";")) for idx, big, recent in rows if big != "-" for ids in (big, recent) if ids]
-        if not found:
-            empty = np.empty(0, dtype=np.int64)
-            return Postings(empty, empty, empty, empty, stop)
+        stop[[idx for idx, ids in big if ids == "-"]] = True
+        found = [(idx, ids.split(";")) for idx, ids in big if ids != "-"]
         counts = np.fromiter((ids.count(",") + 1 for _, (ids, _) in found), dtype=np.int64, count=len(found))
         key_index = np.repeat(np.fromiter((idx for idx, _ in found), dtype=np.int64, count=len(found)), counts)
         article_ids = _csv_ints(",".join(ids for _, (ids, _) in found))
         sizes = _csv_ints(",".join(sizes for _, (_, sizes) in found))
+        recent = np.fromiter(
+            chain.from_iterable(cursor.execute(RECENT_POSTINGS_SQL, params)), dtype=np.int64
+        ).reshape(-1, 3)
+        recent = recent[~stop[recent[:, 0]]]
+        key_index = np.concatenate((key_index, recent[:, 0]))
+        article_ids = np.concatenate((article_ids, recent[:, 1]))
+        sizes = np.concatenate((sizes, recent[:, 2]))
+        stop |= (np.bincount(key_index, minlength=len(keys)) >= per_key) & (keys < stop_below)  # with the recent ones
+        kept = ~stop[key_index]
+        key_index, article_ids, sizes = key_index[kept], article_ids[kept], sizes[kept]
         known = sizes >= 0
         shingles = np.where(known, sizes >> _SIZE_SHIFT, -1)
         key_counts = np.where(known, sizes & ((1 << _SIZE_SHIFT) - 1), -1)
