@@ -58,7 +58,7 @@ def stop(terminal: Terminal) -> None:
 def open_first_article(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "clusters" in s and "sort: latest" in s, "the cluster list")
     terminal.send("Enter")
-    terminal.wait_for(lambda s: "articles" in s and "·" in s, "an opened story")
+    terminal.wait_for(lambda s: "No article open" not in s and "▾" in s, "an opened story and its first article")
     terminal.send("Tab")
     terminal.wait_for(lambda s: "v Select" in s, "the article pane focused (its keys in the footer)")
 
