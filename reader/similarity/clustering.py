@@ -25,7 +25,7 @@ import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import datetime
 from itertools import chain, islice, repeat
@@ -373,6 +373,7 @@ class WeighedStory:
     vector: dict[str, float]
     norms: dict[str, float]
     query: list[str]
+    stored_ranked: list[int] = field(default_factory=list)  # best candidates among stored clusters
 
 
 class StoryClusterer:
@@ -441,7 +442,8 @@ class StoryClusterer:
         self.postings = library.story_postings({key for s in stories for key in s.query}, per_key=POSTINGS_PER_KEY)
         wanted: set[int] = set()
         for story in stories:
-            wanted.update(self.ranked(story.query, story.vector, self.postings, {}))
+            story.stored_ranked = self.ranked(story.query, story.vector, self.postings, {})
+            wanted.update(story.stored_ranked)
             if story.unit.cluster_id is not None:
                 wanted.add(story.unit.cluster_id)
         self.load_profiles(wanted)
@@ -537,7 +539,11 @@ class StoryClusterer:
 
     def best_cluster(self, story: WeighedStory) -> tuple[int | None, float]:
         unit = story.unit
-        ranked = self.ranked(story.query, story.vector, self.postings, self.overlay)
+        overlay = self.overlay
+        if any(key in overlay for key in story.query):
+            ranked = self.ranked(story.query, story.vector, self.postings, overlay)
+        else:  # no cluster of this batch shares a query key: the stored ranking stands
+            ranked = list(story.stored_ranked)
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)

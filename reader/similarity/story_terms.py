@@ -20,7 +20,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 
 # Words before the cut-off that count; the lead of a news story says what it is about.
 MAX_TOKENS = 1500
@@ -110,7 +111,7 @@ _FOLDED: dict[str, str] = {}
 
 # What a token is, once per distinct token (see _token_kind).
 _SKIP, _NUMBER, _WORD, _CAPITALISED, _ACRONYM = range(5)
-Token = tuple[int, str, str]  # (kind, folded word or number key, stem of a word or "")
+Token = tuple[int, str, str, str]  # (kind, folded word or number key, stem of a word or "", as written)
 _TOKENS: dict[str, Token] = {}
 _PIECES: dict[str, tuple[Token, ...]] = {}
 _PLAIN: dict[str, dict[str, str]] = {}  # per word-key prefix (language)
@@ -136,17 +137,17 @@ def _token_kind(token: str) -> Token:
     if found is not None:
         return found
     if token[0].isdigit():
-        kind: Token = (_NUMBER, number_key(token), "") if len(token) > 1 else (_SKIP, "", "")
+        kind: Token = (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
     else:
         folded = _fold_cached(token)
         if folded in STOPWORDS:
-            kind = (_SKIP, folded, "")
+            kind = (_SKIP, folded, "", token)
         else:
             word_stem = stem(folded) if len(folded) >= 3 else ""
             if not token[0].isupper():
-                kind = (_WORD, folded, word_stem) if word_stem else (_SKIP, folded, "")
+                kind = (_WORD, folded, word_stem, token) if word_stem else (_SKIP, folded, "", token)
             else:
-                kind = (_CAPITALISED if token[1:].islower() else _ACRONYM, folded, word_stem)
+                kind = (_CAPITALISED if token[1:].islower() else _ACRONYM, folded, word_stem, token)
     if len(_TOKENS) > _CACHE_LIMIT:
         _TOKENS.clear()
     _TOKENS[token] = kind
@@ -180,7 +181,7 @@ def _plain_keys(word_prefix: str) -> dict[str, str]:
 
 
 def _plain_key(token: Token, word_prefix: str) -> str:
-    kind, folded, word_stem = token
+    kind, folded, word_stem, _ = token
     if kind == _WORD:
         return word_prefix + word_stem
     return folded if kind == _NUMBER else ""
@@ -230,16 +231,18 @@ def term_counts(
     plain = _plain_keys(word_prefix)
     plain_key = plain.get
     # pieces that are one known word or number: counted by key in C, without a Python loop
-    weights: dict[str, float] = Counter(map(plain_key, titled))
-    weights.update(map(plain_key, body))
+    title_keys_of = list(map(plain_key, titled))
+    body_keys = list(map(plain_key, body))
+    weights: dict[str, float] = Counter(title_keys_of)
+    weights.update(body_keys)
     weights.update(map(plain_key, lead))
     weights.pop(None, None)  # type: ignore[call-overload]
     weights.pop("", None)
     # the others (names, capitalised words, several tokens in one piece, first sightings)
-    body_counts = Counter([p for p in body if plain_key(p) is None])
-    counts = Counter([p for p in titled if plain_key(p) is None])
+    body_counts = Counter(compress(body, map(is_, body_keys, repeat(None))))
+    counts = Counter(compress(titled, map(is_, title_keys_of, repeat(None))))
     counts.update(body_counts)
-    counts.update([p for p in lead if plain_key(p) is None])
+    counts.update(compress(lead, map(is_, body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1), repeat(None))))
     get = weights.get
     capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
     undecided: list[tuple[str, int, str, str]] = []  # capitalised words: a name or not, once names are known
@@ -249,7 +252,7 @@ def term_counts(
             if len(plain) > _CACHE_LIMIT:
                 plain.clear()
             plain[piece] = _plain_key(tokens[0], word_prefix)
-        for kind, folded, word_stem in tokens:
+        for kind, folded, word_stem, written in tokens:
             if kind == _WORD:
                 key = word_prefix + word_stem
             elif kind == _NUMBER:
@@ -257,21 +260,21 @@ def term_counts(
             elif kind >= _CAPITALISED:
                 capitalised[folded] = capitalised.get(folded, 0) + body_counts.get(piece, 0)
                 if kind == _CAPITALISED:
-                    undecided.append((piece, count, folded, word_stem))
+                    undecided.append((written, count, folded, word_stem))
                     continue
                 key = "n:" + folded
                 if surfaces is not None and key not in surfaces:
-                    surfaces[key] = _surface(piece, folded)
+                    surfaces[key] = written
             else:
                 continue
             weights[key] = get(key, 0) + count
     if undecided:
         initial = sentence_initial_capitals(body, body_text)
-        for piece, count, folded, word_stem in undecided:
+        for written, count, folded, word_stem in undecided:
             if capitalised[folded] > initial.get(folded, 0):
                 key = "n:" + folded
                 if surfaces is not None and key not in surfaces:
-                    surfaces[key] = _surface(piece, folded)
+                    surfaces[key] = written
             elif word_stem:
                 key = word_prefix + word_stem
             else:
@@ -294,7 +297,7 @@ def _title_keys(pieces: Sequence[str], word_prefix: str, weights: dict[str, floa
         if key:
             keys[key] = None
             continue
-        for kind, folded, word_stem in _piece_tokens(piece) if key is None else ():
+        for kind, folded, word_stem, _ in _piece_tokens(piece) if key is None else ():
             if kind == _NUMBER or kind == _SKIP:
                 key = folded if kind == _NUMBER else ""
             elif kind >= _CAPITALISED and "n:" + folded in weights:
@@ -306,16 +309,9 @@ def _title_keys(pieces: Sequence[str], word_prefix: str, weights: dict[str, floa
     return [key for key in keys if key in weights]
 
 
-def _surface(piece: str, folded: str) -> str:
-    """The written form of a name inside a piece of text ("(TikTok)," -> "TikTok")."""
-    for token in _TOKEN.findall(piece):
-        if _fold_cached(token) == folded:
-            return token
-    return piece
-
-
-# A story keeps its strongest terms (title, lead, repeated words): enough to say what it is about.
-MAX_STORY_TERMS = 160
+# A story keeps its strongest terms (title, lead, repeated words): enough to say what it is about,
+# and a third more than the clustering's vector keeps once they are weighed by IDF.
+MAX_STORY_TERMS = 128
 # Name keys whose written form is kept, for cluster labels.
 MAX_SURFACES = 12
 
@@ -337,5 +333,5 @@ def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
         # strongest first, ties by key: numbers ("#") and names ("n:") before words ("w:");
         # two sorts in C (by key, then a stable sort by weight) instead of a key function
         weights = dict(sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS])
-    strongest = sorted(surfaces, key=lambda k: -weights.get(k, 0.0))[:MAX_SURFACES]
+    strongest = sorted([k for k in surfaces if k in weights], key=weights.__getitem__, reverse=True)[:MAX_SURFACES]
     return StoryTerms(weights, tuple(title_keys), {k: surfaces[k] for k in strongest})
