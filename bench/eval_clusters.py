@@ -4,8 +4,10 @@
 
 Reads JSONL lines {"id", "title", "text", "cluster", "lang"?, "source"?, "date"?}, imports
 them from scratch into a temporary library through the real pipeline (cleaning, language,
-sections, entities, duplicates, clustering), and prints B-cubed precision / recall / F1 and
-the predicted against the gold number of clusters.
+sections, entities, duplicates, clustering), and prints B-cubed precision / recall / F1,
+the predicted against the gold number of clusters and, when the lines carry a ``topic``, the
+share of pairs of one topic but different gold events (similar but different events, such
+as ECB+'s two halves of a topic) that share a predicted cluster.
 
 In the same run, the peer: TF-IDF cosine + average-linkage agglomerative clustering
 (scikit-learn, the ``bench`` extra), with its distance threshold tuned on the same file —
@@ -120,12 +122,35 @@ def peer_tfidf_agglomerative(rows: Sequence[dict]) -> tuple[dict[str, Hashable],
     return best[2], best[1], time.perf_counter() - started
 
 
-def report(name: str, predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable], extra: str = "") -> None:
+def similar_events_together(predicted: Mapping[str, Hashable], rows: Sequence[dict]) -> tuple[int, int] | None:
+    """Pairs of articles of one topic but different gold events (ECB+'s two halves of a topic:
+    similar but different events) that share a predicted cluster, and all such pairs."""
+    if not all(row.get("topic") for row in rows):
+        return None
+    together = pairs = 0
+    by_topic: dict[Hashable, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_topic[row["topic"]].append(row)
+    for members in by_topic.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a["cluster"] != b["cluster"]:
+                    pairs += 1
+                    together += predicted[str(a["id"])] == predicted[str(b["id"])]
+    return together, pairs
+
+
+def report(
+    name: str, predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable], extra: str = "",
+    rows: Sequence[dict] = (),
+) -> None:
     precision, recall, f1 = bcubed(predicted, gold)
     clusters = len(set(predicted.values()))
+    apart = similar_events_together(predicted, rows) if rows else None
+    mixed = f"  similar events together {apart[0] / apart[1]:.1%} of {apart[1]} pairs" if apart and apart[1] else ""
     print(
         f"{name:<44} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
-        f"clusters {clusters} (gold {len(set(gold.values()))}){extra}"
+        f"clusters {clusters} (gold {len(set(gold.values()))}){mixed}{extra}"
     )
 
 
@@ -145,14 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(max(1, args.runs)):
         predicted, seconds = cluster_with_reader(rows, str(args.file), args.workers)
         times.append(seconds)
-    report("reader (real import pipeline)", predicted, gold, f"  import median {statistics.median(times):.2f}s")
+    report("reader (real import pipeline)", predicted, gold, f"  import median {statistics.median(times):.2f}s", rows)
     if not args.no_peer:
         try:
             peer, threshold, seconds = peer_tfidf_agglomerative(rows)
         except ImportError:
             print("peer: scikit-learn is not installed (pip install 'reader-tui[bench]')", file=sys.stderr)
             return 0
-        report(f"peer TF-IDF + average linkage (t={threshold:.2f})", peer, gold, f"  tuning {seconds:.2f}s")
+        report(f"peer TF-IDF + average linkage (t={threshold:.2f})", peer, gold, f"  tuning {seconds:.2f}s", rows)
     return 0
 
 
