@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import datetime
-from itertools import chain, islice, repeat
-from operator import itemgetter, mul
+from itertools import chain, compress, islice, repeat
+from operator import and_, itemgetter, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.similarity.story_terms import StoryTerms, story_terms_of
@@ -427,13 +427,15 @@ class StoryClusterer:
 
     def weigh(self, unit: StoryUnit, key_weight: dict[str, float], df: dict[str, int]) -> WeighedStory:
         vector = weighted_vector(unit.terms.weights, key_weight)
-        anchors = [weight for key, weight in vector.items() if key[0] != "w"]
+        values = list(vector.values())
+        anchors = list(compress(values, map(not_, map(str.startswith, vector, repeat("w")))))
         anchor_norm = sum(map(mul, anchors, anchors))
-        words_norm = sum(map(mul, vector.values(), vector.values())) - anchor_norm
+        words_norm = sum(map(mul, values, values)) - anchor_norm
         norms = {"": anchor_norm, unit.lang or "xx": max(0.0, words_norm)}
         # keys other stories share, but not so many that they say nothing about which story
-        low, high = 1, self.common_df
-        query = list(islice((key for key in vector if low < df.get(key, 0) <= high), RETRIEVAL_KEYS))
+        counts = list(map(df.get, vector, repeat(0)))
+        shared = map(and_, map((1).__lt__, counts), map(self.common_df.__ge__, counts))
+        query = list(islice(compress(vector, shared), RETRIEVAL_KEYS))
         return WeighedStory(unit, vector, norms, query)
 
     def read_store(self, stories: Sequence[WeighedStory]) -> None:
