@@ -41,8 +41,9 @@ Nothing is kept between batches: the index and the check hashes live in the stor
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,6 +69,7 @@ POSTINGS_PER_KEY = 64
 # inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
 CANDIDATE_KEY_SHARE = 0.3
 MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
+STOP_KEYS_REMEMBERED = 1 << 18  # per open library: stop keys met lately, whose lookups are skipped
 _PAIR_SHIFT = np.int64(32)  # a pair (article, other) is coded as article << 32 | other
 _RUN = np.ones(SHINGLE_WORDS, dtype=np.int8)
 
@@ -194,6 +196,34 @@ class SharedKeys:
     stop_keys: np.ndarray  # int64: the batch's keys that the store holds for POSTINGS_PER_KEY articles already
 
 
+@dataclass
+class StopKeys:
+    """Containment keys lately found held by POSTINGS_PER_KEY articles: later batches skip their
+    lookups. Such a key gets no new postings, so it stays a stop key; if deletions bring one
+    under the bar, it is still skipped until the library is opened again, like boilerplate.
+    A fixed-size cache: when full it starts over."""
+
+    keys: set[int] = field(default_factory=set)
+
+    def held(self, keys: np.ndarray) -> np.ndarray:
+        return np.fromiter((k in self.keys for k in keys.tolist()), dtype=bool, count=len(keys))
+
+    def add(self, keys: np.ndarray) -> None:
+        if len(self.keys) + len(keys) > STOP_KEYS_REMEMBERED:
+            self.keys.clear()
+        self.keys.update(keys.tolist())
+
+
+_stop_keys: weakref.WeakKeyDictionary[Library, StopKeys] = weakref.WeakKeyDictionary()
+
+
+def stop_keys_of(library: Library) -> StopKeys:
+    """The stop keys remembered for this open library."""
+    if library not in _stop_keys:
+        _stop_keys[library] = StopKeys()
+    return _stop_keys[library]
+
+
 def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     """Every pair of a batch article and an article (stored, or in the batch) that shares one
     of its keys, with the number of band and containment keys they share.
@@ -215,15 +245,21 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     keys = entry_keys[order][new_key]
     entry_key = np.empty(len(entry_keys), dtype=np.int64)
     entry_key[order] = np.cumsum(new_key) - 1  # each entry's key, as an index into the sorted distinct keys
-    stored = library.postings(keys, per_key=POSTINGS_PER_KEY, stop_below=BAND_KEY_FLAG)
+    remembered = stop_keys_of(library)
+    stop = remembered.held(keys)
+    looked_up = np.flatnonzero(~stop)
+    stored = library.postings(keys[looked_up], per_key=POSTINGS_PER_KEY, stop_below=BAND_KEY_FLAG)
+    stop[looked_up[stored.stop]] = True
+    remembered.add(keys[looked_up[stored.stop]])
+    stored_key = looked_up[stored.key_index]
 
     holders = np.bincount(entry_key, minlength=len(keys))
-    others = np.bincount(stored.key_index, minlength=len(keys)) + np.where(holders > 1, holders, 0)
+    others = np.bincount(stored_key, minlength=len(keys)) + np.where(holders > 1, holders, 0)
     is_band = keys >= BAND_KEY_FLAG
-    counted = is_band | ((others < POSTINGS_PER_KEY) & ~stored.stop)
+    counted = is_band | ((others < POSTINGS_PER_KEY) & ~stop)
 
     # All postings of a key side by side: sorted by key, each key's run at starts[key].
-    posting_key = np.concatenate((stored.key_index, entry_key))
+    posting_key = np.concatenate((stored_key, entry_key))
     order = np.argsort(posting_key, kind="stable")
     posting_id = np.concatenate((stored.article_ids, entry_owner))[order]
     posting_shingles = np.concatenate((stored.shingles, entry_shingles))[order]
@@ -254,7 +290,7 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     pairs, at = code[run], position[run]
     return SharedKeys(
         pairs >> _PAIR_SHIFT, pairs & np.int64(0xFFFFFFFF), bands, shared,
-        posting_shingles[at], posting_key_counts[at], keys[stored.stop],
+        posting_shingles[at], posting_key_counts[at], keys[stop],
     )
 
 
@@ -404,6 +440,7 @@ def rebuild_duplicates(library: Library, *, batch_size: int = 500, on_progress: 
     """
     with library.transaction():
         library.clear_duplicate_index()
+    stop_keys_of(library).keys.clear()
     done = 0
     last = 0
     while True:

@@ -266,6 +266,14 @@ def test_stop_keys_get_no_new_postings(library: Library, monkeypatch) -> None:
     assert holders and max(count for _, count in holders) == 3  # the shared keys stop at three postings
     assert pairs(library) == set()
 
+    remembered = duplicates.stop_keys_of(library).keys
+    assert remembered and remembered <= {key for key, _ in holders}  # the open library remembers them
+    asked: list[int] = []
+    lookup = library.postings
+    monkeypatch.setattr(library, "postings", lambda keys, **kw: asked.extend(keys.tolist()) or lookup(keys, **kw))
+    add(library, raw("t6", texts[0].replace("alpha", "omega")))
+    assert asked and not remembered & set(asked)  # and skip their lookups
+
 
 def test_each_page_has_its_bands_and_keys_in_the_index(sample_library: Library) -> None:
     pages = [a for a in sample_library.iter_articles() if a.parent_id is None]
