@@ -306,6 +306,7 @@ class RuleBasedRecognizer:
             found = self._decide_waiting(article, found, waiting)
         _unify_within_article(found, text)
         if lang in (None, "en"):
+            _persons_by_context(text, found)
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
@@ -1043,6 +1044,25 @@ def _persons_by_surname(found: list[_Found]) -> dict[str, _Verdict]:
 def _after_place_word(text: str, start: int) -> bool:
     """Whether the word before ``start`` introduces a place ("in Jordan", "to Georgia")."""
     return _word_before(text, start) in lexicon.PLACE_INTRODUCERS
+
+
+# After a lone name, what only a person takes: "Obama, who", "Smith, 45,", "Gupta said he".
+_PERSON_AFTER = re.compile(r"[ \u00a0]?(?:,[ \u00a0]+(?:who\b|\d{1,3}[ \u00a0]?,)|[ \u00a0]+(?:said|says|told|added)[ \u00a0]+(?:that[ \u00a0]+)?(?:he|she)\b)")
+
+
+def _persons_by_context(text: str, found: list[_Found]) -> None:
+    """A lone word typed ORG by default (no cue of any kind) is a person when the text after
+    one of its mentions is what only a person takes (``_PERSON_AFTER``): then all its
+    default-typed mentions in the article are."""
+    persons: set[str] = set()
+    for start, end, verdict in found:
+        if verdict.alone is not None and verdict.type == ORG and verdict.weight <= 0.5 and _PERSON_AFTER.match(text, end):
+            persons.add(verdict.key)
+    if not persons:
+        return
+    for index, (start, end, verdict) in enumerate(found):
+        if verdict.key in persons and verdict.type == ORG and verdict.weight <= 0.5:
+            found[index] = (start, end, _retyped(verdict, PERSON, verdict.key, 1.0, None))
 
 
 def _persons_by_first_name(found: list[_Found]) -> dict[str, _Verdict]:

@@ -298,3 +298,9 @@ def test_a_sentence_opening_name_ending_in_ly_is_still_a_name(recognizer):
     text = "Kelly Houston, 34, of Burlington, was charged. Houston was released. District Attorney Karen Heggen spoke."
     got = [(m.text, m.type) for m in recognizer.recognize(text, "en")]
     assert got == [("Kelly Houston", "PERSON"), ("Burlington", "PLACE"), ("Houston", "PERSON"), ("Karen Heggen", "PERSON")]
+
+
+def test_a_lone_name_followed_by_what_only_people_take_is_a_person(recognizer):
+    text = "Officials met Obama in the morning. Later Obama said he would act, and Acme said it would sue. Crews found Smith, 45, near the river."
+    got = {(m.text, m.type) for m in recognizer.recognize(text, "en")}
+    assert {("Obama", "PERSON"), ("Smith", "PERSON"), ("Acme", "ORG")} <= got
