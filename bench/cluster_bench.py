@@ -19,8 +19,10 @@ For each N, in one run:
    (maximum resident set of this process and of its workers).
 2. **duplicate detection**: reader's own cost on one core, i.e. the fingerprints (timed on
    the same clean texts in this process) plus the duplicate library stage (timed inside the
-   import): articles/s. Recall over the planted pairs: a pair counts when reader stored a
-   relation between the two articles.
+   import): articles/s. Also the stage alone, the part that runs in the single main process
+   (CPU ms per article: overall, the median batch of 500 and the last batch, the library at
+   its largest), and the bytes of the signature each worker ships to it. Recall over the
+   planted pairs: a pair counts when reader stored a relation between the two articles.
 3. **peer**: datasketch ``MinHash(num_perm=128)`` over the word 5-shingles of the same clean
    texts, each queried in and then inserted into ``MinHashLSH(threshold=0.5)``, on one core:
    articles/s, and recall over the same planted pairs (a pair counts when the later article's
@@ -172,6 +174,7 @@ class StageTimer:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}  # wall clock (the workers compete for the cores meanwhile)
         self.cpu: dict[str, float] = {}  # CPU time of this process
+        self.cpu_per_article: dict[str, list[float]] = {}  # each call's CPU seconds per article of its batch
         self.original = list(pipeline.LIBRARY_STAGES)
 
     def __enter__(self) -> Self:
@@ -189,6 +192,7 @@ class StageTimer:
             stage(*args)
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
             self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+            self.cpu_per_article.setdefault(name, []).append((time.process_time() - cpu) / max(1, len(args[1])))  # type: ignore[arg-type]
 
         return timed
 
@@ -215,14 +219,18 @@ def clean_texts(library: Library) -> Iterator[tuple[str, int, str]]:
         last = rows[-1]["id"]
 
 
-def fingerprint_seconds(library: Library) -> float:
-    """CPU seconds to fingerprint every stored clean text once, on one core."""
+def fingerprint_seconds(library: Library) -> tuple[float, float]:
+    """CPU seconds to fingerprint every stored clean text once, on one core, and the mean size
+    of the signature a worker ships to the main process (bytes)."""
     total = 0.0
+    shipped = 0
+    count = 0
     for _, _, text in clean_texts(library):
         start = time.process_time()
-        fingerprint(text).to_bytes()
+        shipped += len(fingerprint(text).to_bytes())
         total += time.process_time() - start
-    return total
+        count += 1
+    return total, shipped / max(1, count)
 
 
 def story_terms_seconds(library: Library) -> float:
@@ -323,19 +331,23 @@ def run(n: int, tmp: Path, peer: bool, workers: int | None) -> None:
         print(f"    stage {name:<28} {1000 * seconds / n:6.3f} ms/article ({1000 * timer.cpu[name] / n:.3f} ms CPU)")
 
     stage = timer.cpu.get("find_duplicates_stage", 0.0)
-    signing = fingerprint_seconds(library)
+    batches = timer.cpu_per_article.get("find_duplicates_stage", [0.0])
+    signing, shipped = fingerprint_seconds(library)
     ours = n / (signing + stage)
     planted = stored_pairs(library, corpus.planted)
     recall = reader_recall(library, planted)
     print(f"  reader duplicates, one core (CPU time): fingerprints {1000 * signing / n:.3f} ms + stage "
           f"{1000 * stage / n:.3f} ms per article = {ours:,.0f} articles/s; {library.duplicate_count():,} relations")
+    print(f"    the stage alone (main process): {1000 * stage / n:.3f} ms CPU per article, median batch "
+          f"{1000 * statistics.median(batches):.3f} ms, last batch {1000 * batches[-1]:.3f} ms = {n / stage:,.0f} "
+          f"articles/s; signature shipped by the workers {shipped:,.0f} bytes per article")
     print(f"    in the pipeline (fingerprints in the workers, the stage in the main process): "
           f"{n / max(stage, signing / (os.cpu_count() or 1)):,.0f} articles/s")
     print("    recall of planted copies: " + ", ".join(f"{k} {v:.4f}" for k, v in recall.items()))
     if peer:
         theirs, peer_recall, _ = datasketch_run(library, planted)
         print(f"  datasketch MinHash(128) + MinHashLSH(0.5), one core: {theirs:,.0f} articles/s "
-              f"(reader: {ours / theirs:.1f}x)")
+              f"(reader on one core: {ours / theirs:.1f}x; reader's main-process stage: {n / stage / theirs:.1f}x)")
         print("    recall of planted copies: " + ", ".join(f"{k} {v:.4f}" for k, v in peer_recall.items()))
     clustering = timer.cpu.get("cluster_stories", 0.0)
     terms = story_terms_seconds(library)
