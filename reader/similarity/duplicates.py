@@ -5,16 +5,20 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
 
 1. **Candidates.** Every key of the batch (its LSH band keys and winnowed containment keys,
    computed in a worker, see ``fingerprint.py``) is looked up in the index, at most
-   ``POSTINGS_PER_KEY`` postings per key, the newest; a containment key held by that many
-   articles is a stock phrase or boilerplate and is not counted. The batch meets itself in
-   memory. An article is a candidate when it shares an LSH band (Jaccard-similar texts:
-   near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys that the smaller text
-   would share if it were inside the other, whatever their sizes (see
+   ``POSTINGS_PER_KEY`` postings per key, the newest, each with its article's size; a
+   containment key held by that many articles is a stock phrase or boilerplate (a *stop
+   key*): it is not counted, gets no more postings, and the open library remembers it so
+   later batches skip its lookup (:class:`StopKeys`, a fixed-size cache). The batch meets
+   itself in memory. An article is a candidate when it shares an LSH band (Jaccard-similar
+   texts: near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys that the smaller
+   text would share if it were inside the other, whatever their sizes (see
    :func:`estimated_key_shares`). The counting is vectorised: postings are arrays, a pair is
    one 64-bit code, and shared keys are counted by sorting the codes; no Python object is
    made per posting or per pair of the count.
-2. **Index.** The batch's keys go into the store, one posting each (``lsh_bands``), and its
-   check hashes (the 32-bit hashes of its shingles in text order) with its fingerprint.
+2. **Index.** The batch's keys go into the store, one posting each (to a small table of
+   recent postings, moved in bulk into the big one when full, see
+   ``reader/store/duplicates.py``), and its check hashes (the 32-bit hashes of its shingles in
+   text order) with its fingerprint.
 3. **Verification.** Each candidate pair is checked exactly on the word shingles of both
    texts: the new article's come with its signature, a stored article's from the store (its
    text is tokenised again only if it was indexed before the store kept them). The measure
@@ -36,7 +40,8 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
 Only pages are indexed, not the sections of multi-story pages: a story that also appears on
 a multi-story page is *contained* in that page.
 
-Nothing is kept between batches: the index and the check hashes live in the store.
+Between batches the main process keeps nothing per article: the index and the check hashes
+live in the store; only the stop keys are remembered, in a cache of fixed size.
 """
 
 from __future__ import annotations
