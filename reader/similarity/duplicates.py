@@ -333,7 +333,7 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     indexed = other_shingles >= 0  # an other without a fingerprint is nobody's copy
     share = estimated_key_shares(
         shared.keys, batch.shingles[article_at], batch.key_counts[article_at], other_shingles, other_keys
-    )
+    ) / countable_share(articles, shared.stop_keys, batch.article_ids)[article_at]
     worth = indexed & ((shared.bands > 0) | (share >= CANDIDATE_KEY_SHARE))
     article, other, score = shared.article_ids[worth], shared.other_ids[worth], shared.bands[worth] + share[worth]
     # The best MAX_CANDIDATES of each article: by score, then by the newer other.
@@ -345,6 +345,20 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     low, high = np.minimum(article[kept], other[kept]), np.maximum(article[kept], other[kept])
     pairs = sorted_unique((low << _PAIR_SHIFT) | high)
     return Candidates(list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist())), shared.stop_keys)
+
+
+def countable_share(articles: Sequence[Indexed], stop_keys: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """For each article (in the order of the ids in ``order``): the share of its containment keys
+    that are not stop keys, the ones a pair can count (at least 1 / keys).
+
+    A passage held by two texts has the same keys in both, so if one is inside the other, the
+    stop keys among the keys expected are about that share of the batch article's."""
+    ids = np.array([a.article_id for a in articles], dtype=np.int64)
+    counts = np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64)
+    keys = np.concatenate([a.fingerprint.containment_keys for a in articles]).astype(np.int64, copy=False)
+    stopped = np.bincount(np.repeat(np.arange(len(articles)), counts), weights=np.isin(keys, stop_keys), minlength=len(articles))
+    share = np.maximum(1, counts - stopped) / np.maximum(1, counts)
+    return share[np.argsort(ids)][np.searchsorted(ids[np.argsort(ids)], order)]
 
 
 def winnow_windows(shingles: np.ndarray) -> np.ndarray:

@@ -370,3 +370,15 @@ def test_postings_without_sizes_still_find_copies(library: Library, seeds_dir) -
     assert library.conn.execute("SELECT count(*) FROM lsh_bands WHERE holder_size IS NULL").fetchone()[0] > 0
     add(library, raw("c", substitute(text, 0.02, random.Random(7))), raw("d", text[: len(text) // 3]))
     assert pairs(library) == {("a", "c", "near"), ("d", "a", "contained"), ("d", "c", "contained")}
+
+
+def test_stop_keys_are_left_out_of_the_keys_a_pair_can_share(seeds_dir) -> None:
+    from reader.similarity.duplicates import Indexed, countable_share
+    from reader.similarity.fingerprint import fingerprint
+
+    page, story = fingerprint(body(seeds_dir, "000")), fingerprint(body(seeds_dir, "003"))
+    articles = [Indexed(7, "p", page), Indexed(3, "s", story)]
+    stop = page.containment_keys[: len(page.containment_keys) // 4]  # a quarter of the page's keys are boilerplate
+    shares = countable_share(articles, stop, np.array([3, 7]))
+    assert shares[0] == 1.0
+    assert shares[1] == pytest.approx(1 - len(stop) / len(page.containment_keys))
