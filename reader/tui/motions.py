@@ -16,6 +16,8 @@ dropped at a wrap, never the newline after a non-empty line).
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.cells import get_character_cell_size
 
 from reader.tui.textlayout import WrappedLines
@@ -26,7 +28,7 @@ SPACE, WORD, PUNCTUATION = 0, 1, 2
 def char_class(ch: str) -> int:
     if ch.isspace():
         return SPACE
-    if ch.isalnum() or ch == "_":
+    if ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M"):  # marks belong to their letter
         return WORD
     return PUNCTUATION
 
@@ -52,10 +54,25 @@ class Motions:
         return max(self.lines.starts[index], self.lines.ends[index] - 1)
 
     def snap(self, position: int) -> int:
-        """The nearest drawn position at or before ``position``, inside the body."""
+        """The nearest drawn position at or before ``position``, inside the body (on the base
+        character when it falls on a combining mark)."""
         position = min(max(position, self.lo), self.hi - 1)
         index = self.lines.line_of(position)
-        return min(position, self.last_on_line(index))
+        return self.base(min(position, self.last_on_line(index)))
+
+    def base(self, position: int) -> int:
+        """The character a zero-width one (a combining accent, say) belongs to."""
+        start = max(self.lo, self.lines.starts[self.lines.line_of(position)])
+        while position > start and get_character_cell_size(self.text[position]) == 0:
+            position -= 1
+        return position
+
+    def cluster_end(self, position: int) -> int:
+        """The last offset of the character at ``position`` with its combining marks."""
+        text, hi = self.text, self.hi
+        while position + 1 < hi and get_character_cell_size(text[position + 1]) == 0 and text[position + 1] != "\n":
+            position += 1
+        return position
 
     def column(self, position: int) -> int:
         """Cells from the start of the position's screen line to the position."""
@@ -66,6 +83,7 @@ class Motions:
 
     def right(self, position: int) -> int:
         index = self.lines.line_of(position)
+        position = self.cluster_end(position)
         if position + 1 < self.lines.ends[index]:
             return position + 1
         if index + 1 < len(self.lines):
@@ -75,7 +93,7 @@ class Motions:
     def left(self, position: int) -> int:
         index = self.lines.line_of(position)
         if position > self.lines.starts[index]:
-            return min(position - 1, self.last_on_line(index))
+            return self.base(min(position - 1, self.last_on_line(index)))
         if index > self.first_line:
             return self.last_on_line(index - 1)
         return position
@@ -102,13 +120,13 @@ class Motions:
         return max(self.lo, self.lines.starts[self.lines.line_of(position)])
 
     def line_end(self, position: int) -> int:
-        return self.last_on_line(self.lines.line_of(position))
+        return self.base(self.last_on_line(self.lines.line_of(position)))
 
     def top(self) -> int:
         return self.lo
 
     def bottom(self) -> int:
-        return self.last_on_line(len(self.lines) - 1)
+        return self.base(self.last_on_line(len(self.lines) - 1))
 
     # -- by word (vim's w, b, e) ---------------------------------------------------------
 
@@ -127,7 +145,7 @@ class Motions:
     def word_end(self, position: int) -> int:
         """The end of this word, or of the next one when already at an end."""
         text, hi = self.text, self.hi
-        i = position + 1
+        i = self.cluster_end(position) + 1
         while i < hi and text[i].isspace():
             i += 1
         if i >= hi:

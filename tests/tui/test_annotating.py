@@ -623,3 +623,23 @@ def test_starred_rows_keep_a_starred_copy_under_a_starred_original_only() -> Non
             ArticleRow(article(3, True)), ArticleRow(article(4, True), 1, "near"), ArticleRow(article(5, False), 1, "near")]
     kept = starred_rows(rows)
     assert [(r.article.id, r.depth, r.relation) for r in kept] == [(2, 0, None), (3, 0, None), (4, 1, "near")]
+
+
+async def test_a_combining_accent_stays_with_its_letter_in_a_highlight(stories) -> None:
+    text = "Cafe\u0301 noir and more words."
+    library = stories.write({"accent": [stories.prepared("accent", text, title="Accents")]})
+    app = make_app(library.path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_article(app, pilot, library.ids["accent"])
+        await pilot.press("v", "e")
+        assert view.cursor == 3 and view.selected_text() == "Cafe\u0301"
+        await pilot.press("e", "b", "h")  # to "noir", back to its start, left onto the space
+        await pilot.press("h")
+        assert view.cursor == 3  # on the "e", never on the accent alone
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        with open_library(library.path) as opened:
+            (made,) = opened.article_annotations(library.ids["accent"])
+        assert made.exact == "Cafe\u0301" and (made.start, made.end) == (0, 5)

@@ -89,3 +89,15 @@ def test_word_at_is_the_run_under_the_position() -> None:
     assert m.word_at(at(m, body.index("'"))) == (at(m, 6), at(m, 7))
     assert m.word_at(at(m, body.index(" "))) is None
     assert m.word_at(m.lo) == (m.lo, at(m, 6))  # never reaches into the title
+
+
+def test_combining_marks_move_with_their_letter() -> None:
+    # "Cafe\u0301 noir": the accent is a character of its own, zero cells wide
+    m = motions("Cafe\u0301 noir", width=80)
+    e = at(m, 3)
+    assert m.right(e) == at(m, 5)  # over the accent to the space
+    assert m.left(at(m, 5)) == e  # back onto the "e", never onto the accent alone
+    assert m.cluster_end(e) == at(m, 4)
+    assert m.snap(at(m, 4)) == e
+    assert m.word_end(m.lo) == at(m, 4) and m.snap(m.word_end(m.lo)) == e  # the accent is part of the word
+    assert m.word_end(e) == len(m.text) - 1  # from the "e" (its accent included) on to the end of "noir"

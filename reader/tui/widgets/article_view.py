@@ -284,7 +284,7 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         if self.article is None or self.raw:
             return layers
         if self._anchor is not None and self._cursor is not None:  # exactly the characters selected
-            first, last = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+            first, last = self._selected_range()
             layers["selection"] = _Layer.of([(first, last + 1, "article--selection")])
         elif self.selection is not None:
             a, b = self.selection
@@ -487,8 +487,14 @@ class ArticleView(KeyboardScrolling, ScrollView, can_focus=True):
         """The selected span of the clean text, ``(start, end)`` with the end exclusive."""
         if self._anchor is None or self._cursor is None:
             return None
-        first, last = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+        first, last = self._selected_range()
         return self.to_clean(first), self.to_clean(last) + 1
+
+    def _selected_range(self) -> tuple[int, int]:
+        """First and last shown offsets selected, the last with its combining marks."""
+        assert self._anchor is not None and self._cursor is not None
+        first, last = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+        return first, self._motions().cluster_end(last)
 
     def selected_text(self) -> str:
         span = self.selected_span()
