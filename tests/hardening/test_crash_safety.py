@@ -28,6 +28,8 @@ def check_library(path: Path) -> int:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
+            return 0  # killed before the first schema version was committed: an empty library
         half_written = conn.execute(HALF_WRITTEN_SQL).fetchone()[0]
         assert half_written == 0
         assert conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
