@@ -166,21 +166,6 @@ def clusters_mentioning(library: Library, entity_id: int) -> tuple[int, ...] | N
     return tuple(sorted(set(ids)))
 
 
-# -- annotations -------------------------------------------------------------------------------
-
-
-def annotation_layer(library: Library, article_id: int) -> list[tuple[int, int, str]]:
-    """The article's highlights as (start, end, component class) over its clean text."""
-    method = getattr(library, "annotation_spans", None)
-    if method is None:
-        return []
-    layer = []
-    for span in method(article_id):
-        other = _field(span, "from_article_id") is not None
-        layer.append((int(_field(span, "start")), int(_field(span, "end")), "article--annotation-other" if other else "article--annotation"))
-    return layer
-
-
 # -- duplicates --------------------------------------------------------------------------------
 
 
