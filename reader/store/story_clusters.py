@@ -138,18 +138,6 @@ class StoryClusterStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_UNITS_META_KEY,)).fetchone()
         return int(row[0]) if row else 0
 
-    def add_story_document_frequencies(self, counts: dict[str, int], units: int) -> None:
-        """Add a batch's per-key story counts and its number of stories."""
-        self.conn.executemany(
-            "INSERT INTO story_df (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-            sorted((term_id(key), count) for key, count in counts.items()),
-        )
-        self.conn.execute(
-            """INSERT INTO meta (key, value) VALUES (?, ?)
-               ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)""",
-            (_UNITS_META_KEY, str(units)),
-        )
-
     def count_story_terms(self, counts: dict[str, int], units: int) -> dict[str, int]:
         """Add a batch's per-key story counts and its number of stories; the keys' new document
         frequencies. One statement per chunk: the upsert returns the counts it leaves."""
@@ -171,45 +159,27 @@ class StoryClusterStore:
         )
         return found
 
-    def story_document_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
-        by_id = {term_id(key): key for key in set(keys)}
-        wanted = sorted(by_id)
-        found: dict[str, int] = {}
-        for chunk in _chunks(wanted):
-            marks = ",".join("?" * len(chunk))
-            for term, df in self.conn.execute(f"SELECT term, df FROM story_df WHERE term IN ({marks})", list(chunk)):
-                found[by_id[term]] = df
-        return found
-
     # -- candidate retrieval and profiles ------------------------------------------------------
 
-    def story_candidates(self, keys: Sequence[str], *, per_key: int) -> dict[int, list[str]]:
-        """Clusters indexed under any of these keys (the most recent ``per_key`` per key), in one query."""
-        hits: dict[int, list[str]] = {}
-        if not keys:
-            return hits
-        one = "SELECT * FROM (SELECT term, cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?)"
-        params: list[object] = []
-        by_id = {term_id(key): key for key in keys}
-        for term in by_id:
-            params.extend((term, per_key))
-        sql = " UNION ALL ".join([one] * len(by_id))
-        for term, cluster_id in self.conn.execute(sql, params):
-            hits.setdefault(cluster_id, []).append(by_id[term])
-        return hits
-
     def story_postings(self, keys: Iterable[str], *, per_key: int) -> dict[str, list[int]]:
-        """The most recent ``per_key`` clusters indexed under each key: {key: cluster ids}."""
-        by_id = {term_id(key): key for key in set(keys)}
+        """The most recent ``per_key`` clusters indexed under each key: {key: cluster ids}.
+
+        One row per key (its clusters joined by commas), a few hundred keys per statement.
+        """
+        wanted = sorted(set(keys))
+        by_id = dict(zip(term_ids(wanted), wanted))
         found: dict[str, list[int]] = {}
-        terms = sorted(by_id)
-        one = "SELECT * FROM (SELECT term, cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?)"
-        for chunk in _chunks(terms, 250):  # under SQLite's limit of 500 terms in a compound SELECT
+        one = (
+            "SELECT ?, (SELECT GROUP_CONCAT(cluster_id) FROM "
+            "(SELECT cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?))"
+        )
+        for chunk in _chunks(sorted(by_id), 250):  # under SQLite's limit of 500 terms in a compound SELECT
             params: list[object] = []
             for term in chunk:
-                params.extend((term, per_key))
-            for term, cluster_id in self.conn.execute(" UNION ALL ".join([one] * len(chunk)), params):
-                found.setdefault(by_id[term], []).append(cluster_id)
+                params.extend((term, term, per_key))
+            for term, listed in self.conn.execute(" UNION ALL ".join([one] * len(chunk)), params):
+                if listed:
+                    found[by_id[term]] = list(map(int, listed.split(",")))
         return found
 
     def copy_partners(self, article_ids: Sequence[int]) -> dict[int, list[int]]:

@@ -115,3 +115,26 @@ def test_names_are_read_through_punctuation_and_possessives() -> None:
 def test_a_capital_seen_only_at_sentence_starts_is_a_word() -> None:
     keys = term_counts("", "Markets fell. Markets rose again. Traders said markets were calm.", "en")
     assert "w:en:market" in keys and "n:markets" not in keys
+
+
+def test_document_frequencies_add_up_across_batches(library: Library) -> None:
+    with library.transaction():
+        assert library.count_story_terms({"n:oracle": 2, "w:en:deal": 1}, 2) == {"n:oracle": 2, "w:en:deal": 1}
+        assert library.count_story_terms({"n:oracle": 1, "#2020": 1}, 1) == {"n:oracle": 3, "#2020": 1}
+    assert library.story_unit_count() == 3
+
+
+def test_postings_list_the_most_recent_clusters_of_each_key(library: Library) -> None:
+    with library.transaction():
+        ids = library.create_clusters([f"cluster {i}" for i in range(5)])
+        library.save_story_profiles(
+            [(StoryProfile(cluster_id=c, members=1, weights={"n:oracle": 1.0}, index_keys=("n:oracle",)), ()) for c in ids]
+        )
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    assert library.story_postings(["n:oracle", "n:absent"], per_key=3) == {"n:oracle": sorted(ids, reverse=True)[:3]}
+    with library.transaction():  # re-indexed under another key: the old posting goes
+        profile = StoryProfile(cluster_id=ids[-1], members=1, weights={"n:tiktok": 1.0}, index_keys=("n:tiktok",))
+        library.save_story_profiles([(profile, ("n:oracle",))])
+    assert library.story_postings(["n:oracle", "n:tiktok"], per_key=3) == {
+        "n:oracle": sorted(ids, reverse=True)[1:4], "n:tiktok": [ids[-1]],
+    }
