@@ -12,12 +12,13 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Literal, NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from reader.model import Article
 from reader.store.articles import _SUMMARY_COLUMNS, row_to_article
+
+if TYPE_CHECKING:  # numpy is imported where the index is used, not when the store is (the TUI starts without it)
+    import numpy as np
 
 Relation = Literal["exact", "near", "contained"]
 RELATIONS: tuple[Relation, ...] = ("exact", "near", "contained")
@@ -142,6 +143,8 @@ _SIZE_SHIFT = 13  # holder_size = (shingles << 13) | key_count; key_count <= 409
 
 def _csv_ints(text: str) -> np.ndarray:
     """Comma-separated integers (from group_concat) as an int64 array."""
+    import numpy as np
+
     return np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
 
 
@@ -195,6 +198,8 @@ class DuplicateStore:
         (of the big table, at most ``per_key``, the newest; of the recent one, all), with their
         sizes; a key below ``stop_below`` held by ``per_key`` articles or more is only flagged as
         a stop key. An index seek per key and table, two statements."""
+        import numpy as np
+
         cursor = self.conn.cursor()
         cursor.row_factory = None
         params = {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
@@ -224,6 +229,8 @@ class DuplicateStore:
     def fingerprint_sizes(self, article_ids: np.ndarray) -> FingerprintSizes:
         """Distinct shingles and containment keys kept of these indexed articles (distinct ids; the
         articles without a fingerprint are left out)."""
+        import numpy as np
+
         rows = self.conn.execute(
             """SELECT f.article_id, f.shingles, f.key_count FROM json_each(?) AS q
                JOIN fingerprints f ON f.article_id = q.value ORDER BY f.article_id""",
