@@ -23,7 +23,7 @@ import heapq
 import math
 import multiprocessing
 import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
@@ -32,6 +32,7 @@ from itertools import chain, compress, islice, repeat
 from operator import and_, itemgetter, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
+from reader.parallel import bounded_imap
 from reader.similarity.story_terms import StoryTerms, story_terms_of
 from reader.store import Library, UpsertResult
 from reader.store.story_clusters import StoredUnit, StoryProfile
@@ -799,13 +800,7 @@ def analysed_pages(library: Library, workers: int) -> Iterator[list[StoryUnit]]:
         yield from map(units_from_store, pages)
         return
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        pending: deque = deque()
-        for page in pages:
-            pending.append(pool.apply_async(units_from_store, (page,)))
-            if len(pending) >= IN_FLIGHT_PAGES:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        yield from bounded_imap(pool, units_from_store, pages, in_flight=IN_FLIGHT_PAGES)
 
 
 def recluster(
