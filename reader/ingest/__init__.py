@@ -81,22 +81,22 @@ def read_source(source: Source, limits: Limits) -> Iterator[RawArticle | IngestP
         if size == 0:
             yield IngestProblem(source.origin, "empty file, nothing to import" if source.data is None else "empty response, nothing to import")
             return
-        if size > limits.max_file_bytes:
-            yield IngestProblem(
-                source.origin,
-                f"file is {human_size(size)}, over the {human_size(limits.max_file_bytes)} limit: skipped "
-                f"(raise it with --max-file-size BYTES, e.g. --max-file-size {size}, or max_file_bytes in the config file)",
-            )
-            return
         head = source.head()
     except OSError as exc:
         yield IngestProblem(source.origin, f"cannot read: {exc.strerror or exc}")
+        return
+    fmt = pick_format(source, head)
+    if size > limits.max_file_bytes and not (fmt is not None and streams(fmt, source)):
+        yield IngestProblem(
+            source.origin,
+            f"file is {human_size(size)}, over the {human_size(limits.max_file_bytes)} limit: skipped "
+            f"(raise it with --max-file-size BYTES, e.g. --max-file-size {size}, or max_file_bytes in the config file)",
+        )
         return
     kind = binary_kind(head)
     if kind:
         yield IngestProblem(source.origin, f"{kind}, not an article: skipped")
         return
-    fmt = pick_format(source, head)
     if fmt is None:
         yield IngestProblem(source.origin, f"unsupported file type {source.suffix or '(no extension)'}: skipped")
         return
@@ -106,6 +106,13 @@ def read_source(source: Source, limits: Limits) -> Iterator[RawArticle | IngestP
         yield IngestProblem(source.origin, "too large to read into memory: skipped")
     except Exception as exc:  # a format bug must not stop the import of everything else
         yield IngestProblem(source.origin, f"could not read as {fmt.name}: {type(exc).__name__}: {exc}")
+
+
+def streams(fmt: InputFormat, source: Source) -> bool:
+    """True when the format reads this source an article at a time (JSON Lines): memory stays
+    bounded by the article limit, so the file-size limit does not apply."""
+    reads_streaming = getattr(fmt, "streams", None)
+    return bool(reads_streaming and reads_streaming(source))
 
 
 def read_inputs(inputs: Iterable[str], limits: Limits) -> Iterator[RawArticle | IngestProblem]:

@@ -78,10 +78,41 @@ def open_text(source: Source, head: bytes) -> TextIO:
 # -- JSON Lines ---------------------------------------------------------------------------------
 
 
+def streams(source: Source) -> bool:
+    """JSON Lines is read a line at a time, each line bounded (see ``read_lines``)."""
+    return source.suffix in LINES_SUFFIXES or media_type(source.content_type) in LINES_MEDIA_TYPES
+
+
+def max_line_chars(limits: Limits) -> int:
+    """The longest line read: an article at its length limit, with room for its other fields
+    and JSON escapes."""
+    return 2 * limits.max_article_chars + 65_536
+
+
+def bounded_lines(text: TextIO, longest: int) -> Iterator[str | None]:
+    """The lines of a text stream; None for a line longer than ``longest`` characters, which
+    is skipped without ever being held whole."""
+    while line := text.readline(longest):
+        if len(line) == longest and not line.endswith("\n"):
+            while (rest := text.readline(longest)) and not rest.endswith("\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
 def read_lines(source: Source, head: bytes, limits: Limits) -> ReadResult:
-    """One article per line; blank lines are skipped, a bad line is reported by number."""
+    """One article per line; blank lines are skipped, a bad or overlong line is reported by number."""
+    longest = max_line_chars(limits)
     with open_text(source, head) as lines:
-        for number, line in enumerate(lines, start=1):
+        for number, line in enumerate(bounded_lines(lines, longest), start=1):
+            if line is None:
+                yield IngestProblem(
+                    source.origin,
+                    f"line longer than {longest:,} characters, skipped (raise --max-article-chars to import it)",
+                    line=number,
+                )
+                continue
             if not line.strip():
                 continue
             try:

@@ -172,6 +172,27 @@ def test_max_file_size_flag_is_honoured(capsys, tmp_path):
     assert "imported 1, updated 0, skipped 0, failed 0" in capsys.readouterr().err
 
 
+def test_json_lines_stream_past_the_file_size_limit_and_an_overlong_line_is_skipped_by_number(library, tmp_path):
+    """JSON Lines is read a line at a time, so a dump larger than the file-size limit imports
+    (memory stays bounded by the per-line limit); a line over that limit is reported by its
+    number, never read whole, and the lines after it still import."""
+    path = tmp_path / "dump.jsonl"
+    limits = Limits(max_file_bytes=2_000, max_article_chars=1_000)
+    longest = 2 * limits.max_article_chars + 65_536
+    lines = [json.dumps({"id": f"a{i}", "title": f"Story {i}", "text": f"The harbour board met on day {i}. " * 8}) for i in range(30)]
+    lines.insert(10, json.dumps({"id": "huge", "title": "Huge", "text": "x" * (longest + 10)}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > limits.max_file_bytes
+    report = import_inputs(library, [str(path)], limits=limits)
+    assert report.imported == 30
+    assert messages(report) == [f"{path}:11: line longer than {longest:,} characters, skipped (raise --max-article-chars to import it)"]
+    # the same size limit still refuses a format that reads its file whole
+    whole = tmp_path / "dump.txt"
+    whole.write_text("Harbour\n\n" + "The harbour board met. " * 200, encoding="utf-8")
+    refused = import_inputs(library, [str(whole)], limits=limits)
+    assert refused.imported == 0 and "over the" in messages(refused)[0]
+
+
 def test_cli_mixed_folder_reports_each_bad_file_and_imports_the_rest(capsys, tmp_path, make_rss):
     folder = tmp_path / "pile"
     folder.mkdir()
