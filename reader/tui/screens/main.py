@@ -8,14 +8,15 @@ mark-read timer) and sends writes to the app's writer thread.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from reader.model import Article, ClusterRow
 from reader.store import Library
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
+
+PanelT = TypeVar("PanelT", bound=Widget)
 
 FIRST_FRAME_WAIT = 0.3  # seconds the first frame may wait for the library to open
 
@@ -114,37 +117,39 @@ class MainScreen(Screen[None]):
     def article_view(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    def _side_panel(self, panel_type: type[PanelT]) -> PanelT | None:
+        """The side panel of this type, if it is mounted (side panels are mounted on first use)."""
+        found = self.query(panel_type)
+        return found.first() if found else None
+
+    async def _ensure_side_panel(self, panel_type: type[PanelT], panel_id: str) -> PanelT:
+        panel = self._side_panel(panel_type)
+        if panel is None:
+            panel = panel_type(id=panel_id)
+            await self.query_one("#panes").mount(panel)
+        return panel
+
     @property
     def entity_panel(self) -> "EntityPanel | None":
         from reader.tui.widgets.entity_panel import EntityPanel
 
-        found = self.query(EntityPanel)
-        return found.first() if found else None
+        return self._side_panel(EntityPanel)
 
     async def ensure_entity_panel(self) -> "EntityPanel":
-        panel = self.entity_panel
-        if panel is None:
-            from reader.tui.widgets.entity_panel import EntityPanel
+        from reader.tui.widgets.entity_panel import EntityPanel
 
-            panel = EntityPanel(id="entities")
-            await self.query_one("#panes").mount(panel)
-        return panel
+        return await self._ensure_side_panel(EntityPanel, "entities")
 
     @property
     def annotation_panel(self) -> "AnnotationPanel | None":
         from reader.tui.widgets.annotation_panel import AnnotationPanel
 
-        found = self.query(AnnotationPanel)
-        return found.first() if found else None
+        return self._side_panel(AnnotationPanel)
 
     async def ensure_annotation_panel(self) -> "AnnotationPanel":
-        panel = self.annotation_panel
-        if panel is None:
-            from reader.tui.widgets.annotation_panel import AnnotationPanel
+        from reader.tui.widgets.annotation_panel import AnnotationPanel
 
-            panel = AnnotationPanel(id="notes")
-            await self.query_one("#panes").mount(panel)
-        return panel
+        return await self._ensure_side_panel(AnnotationPanel, "notes")
 
     @property
     def find_bar(self) -> "FindBar | None":
