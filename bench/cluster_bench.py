@@ -56,7 +56,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
-from corpus import sentence_pools
+from corpus import weighted_pools
 from eval_duplicates import BOILERPLATE, add_boilerplate, delete_words, substitute_words
 
 from reader import pipeline
@@ -139,11 +139,7 @@ def copy_of(i: int, original: dict, kind: str, rng: random.Random, recent: list[
 def write_corpus(path: Path, n: int, seed: int = 11, *, first_id: int = 0, originals: list[dict] | None = None) -> Corpus:
     """n articles as JSON Lines; copies of earlier ones planted at COPY_RATE."""
     rng = random.Random(seed)
-    pools = sentence_pools()
-    if not pools:
-        raise SystemExit("no source text: ../shared/corpora is missing")
-    langs = sorted(pools)
-    weights = [0.7 if lang == "en" else 0.3 / max(1, len(langs) - 1) for lang in langs]
+    pools, langs, weights = weighted_pools()
     vocabularies = {lang: [w for s in pool for w in s.split() if w.isalpha()] for lang, pool in pools.items()}
     vocabulary = vocabularies["en"] if "en" in vocabularies else next(iter(vocabularies.values()))
     corpus = Corpus(path, n, originals=list(originals or []))

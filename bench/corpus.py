@@ -66,6 +66,17 @@ def sentence_pools() -> dict[str, list[str]]:
     return {k: v for k, v in pools.items() if len(v) >= 20}
 
 
+def weighted_pools() -> tuple[dict[str, list[str]], list[str], list[float]]:
+    """The sentence pools, their languages, and how often to draw each: English 70%, the
+    others sharing the rest."""
+    pools = sentence_pools()
+    if not pools:
+        raise SystemExit("no source text: ../shared/corpora is missing")
+    langs = sorted(pools)
+    weights = [0.7 if lang == "en" else 0.3 / max(1, len(langs) - 1) for lang in langs]
+    return pools, langs, weights
+
+
 def _mutate(sentence: str, rng: random.Random) -> str:
     words = sentence.split()
     for _ in range(rng.randint(0, 3)):
@@ -83,11 +94,7 @@ def _mutate(sentence: str, rng: random.Random) -> str:
 def generate(n: int, seed: int = 7, copy_rate: float = 0.15) -> Iterator[dict]:
     """Yield n article dicts (the JSONL import format), about copy_rate of them planted copies."""
     rng = random.Random(seed)
-    pools = sentence_pools()
-    if not pools:
-        raise SystemExit("no source text: ../shared/corpora is missing")
-    langs = sorted(pools)
-    weights = [0.7 if lang == "en" else 0.3 / max(1, len(langs) - 1) for lang in langs]
+    pools, langs, weights = weighted_pools()
     recent: list[dict] = []
     sources = [f"outlet-{i}" for i in range(60)]
     for i in range(n):
