@@ -173,7 +173,7 @@ PLACE_HEADS: frozenset[str] = _words(
     mountains mountain peninsula canal coast port street avenue road square bridge park
     province county district region city town township village borough hill hills heights beach falls
     springs creek harbor harbour glacier pass point grove ridge canyon forest woods plateau range
-    lane drive boulevard highway route interstate trail hut
+    lane drive boulevard highway route interstate trail hut corridor zone
     theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
@@ -198,6 +198,10 @@ ORG_SUFFIXES: frozenset[str] = _words(
     board alliance coalition movement organisation organization watch cross crescent fleet
     battalion regiment bros bros.
     worldwide
+    advisors advisers associates consultants consulting financial distribution logistics insurance
+    investments ventures enterprises pharmaceuticals
+    reporter chronicle observer examiner inquirer courier dispatch bulletin sentinel recorder magazine
+    newswire
     groupe société banque compagnie presse journal ministère conseil assemblée université
     gruppe bank zeitung verlag partei ministerium
     grupo banco compañía partido ministerio
@@ -215,6 +219,19 @@ PERSON_SUFFIXES: frozenset[str] = _words("jr jr. sr sr. ii iii iv")
 
 # Prefixes of ship names ("INS Sukanya", "USS Enterprise"): the name is typed OTHER.
 VESSEL_PREFIXES: frozenset[str] = _words("ins uss hms hmas mv ms rms ss fs")
+
+# First words of named events ("Hurricane Katrina", "Operation Desert Storm"): typed OTHER.
+EVENT_PREFIXES: frozenset[str] = _words("hurricane typhoon cyclone operation ouragan typhon cyclone opération")
+
+# Religions, ethnic and political groups, and words derived from them, alone ("Jews",
+# "Islamist insurgents", "Republicans"): typed OTHER, like nationality words.
+GROUP_WORDS: frozenset[str] = _words(
+    """muslim muslims christian christians jew jews jewish islamic islamist islamists catholic catholics
+    protestant protestants evangelical evangelicals hindu hindus buddhist buddhists sikh sikhs sunni
+    sunnis shia shiite shiites arab arabs kurd kurds kurdish latino latinos latina latinas hispanic
+    hispanics democrat democrats republican republicans communist communists socialist socialists
+    musulman musulmans musulmane musulmanes chrétien chrétiens juif juifs juive catholique catholiques"""
+)
 
 # Honorifics and roles: before a name they make it a PERSON and are not part of the span.
 PERSON_TITLES: frozenset[str] = _words(
@@ -234,7 +251,10 @@ PERSON_TITLES: frozenset[str] = _words(
     ministerin bürgermeister bürgermeisterin
     sr. sra. sr sra don doña presidente presidenta ministro ministra alcalde alcaldesa senador
     senadora diputado diputada prefeito prefeita deputado deputada
-    sig. sig.ra signor signora onorevole sindaco"""
+    sig. sig.ra signor signora onorevole sindaco
+    undersheriff treasurer ambassador envoy congressman congresswoman councilman councilwoman
+    councillor councilor assemblyman assemblywoman rabbi imam pastor sheikh emir sultan ayatollah
+    ambassadeur ambassadrice"""
 )
 
 # Lowercase nouns for people: before a capitalised name they make it a person
@@ -339,7 +359,7 @@ CONTEST_LINKS: dict[str, frozenset[str]] = {
 # Words right after a place that make it a contestant ("Cleveland beat ...", "Toronto rallied").
 CONTEST_AFTER: frozenset[str] = _words(
     """beat beats defeated edged edges routed trounced topped downed blanked rallied clinched
-    outscored swept won lost leads led trailed trails tied"""
+    outscored swept won lost leads led trailed trails tied host hosts visit visits"""
 )
 
 # A player's or a team's roles right after a place or its possessive ("Minnesota's coach",

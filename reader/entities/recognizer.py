@@ -247,10 +247,15 @@ def _line_kind(line: str) -> str:
         return "prose"
     words = [w for w in stripped.split() if w[0].isalpha()]
     if 3 <= len(words) <= 25:
-        lowercase_words = sum(1 for w in words if w[0].islower())
+        # Title Case leaves its short function words lowercase ("Shooting at Accounting Firm
+        # Leaves Woman Dead and 2 Hurt"): they do not count against it
+        lowercase_words = sum(1 for w in words if w[0].islower() and w not in _TITLE_CASE_MINOR_WORDS)
         if lowercase_words <= len(words) // 5 and len(words) - lowercase_words >= 3:
             return "title"
     return "prose"
+
+
+_TITLE_CASE_MINOR_WORDS = frozenset("a an the and or but nor at by for in of on to up as vs via with from into".split())
 
 
 def _is_sentence_start(text: str, start: int) -> bool:
@@ -307,6 +312,8 @@ class RuleBasedRecognizer:
         _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
+            if _ROAD_NUMBER_CUE.search(text):
+                _numbered_roads(text, found)
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
@@ -346,8 +353,8 @@ class RuleBasedRecognizer:
                         initial = previous in _SENTENCE_END or (previous not in ",&/" and _is_sentence_start(text, start))
                 elif before in _SENTENCE_END:
                     initial = True
-                elif before.isalnum() or before == "_":
-                    continue  # inside a word ("iPhone", "e-Learning")
+                elif before.isalnum() or before in "_@#":
+                    continue  # inside a word ("iPhone", "e-Learning"), a handle or a hashtag
                 else:
                     initial = _is_sentence_start(text, start)
             else:
@@ -598,7 +605,8 @@ class RuleBasedRecognizer:
                     lower == "on" and previous in _ON_HEADS
                 ):
                     current.append((start, end, word))
-                    has_of = True
+                    # "Department of Arts and Sciences" goes on after "and"; "Gulf of Aden and ..." does not
+                    has_of = previous in lexicon.ORG_HEADS or previous in _ON_HEADS
                 elif lower == "the" and previous in ("of", "for", "on", "at"):
                     current.append((start, end, word))
                 elif lower == "&" or (lower == "and" and has_of):
@@ -617,8 +625,14 @@ class RuleBasedRecognizer:
             if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (lower in lexicon.COMMON_ACRONYMS and _is_acronym(word))):
                 # "President Donald Trump", "Academy President Boone Isaacs": the role cues what
                 # follows and is part of no name (in a headline it may be a verb: "To Host Oscars")
-                if len(current) == 1 and current[0][2].lower() in lexicon.PORTFOLIO_WORDS:
-                    current = []  # "Interior Minister", "Foreign Secretary": the portfolio is part of the role
+                while current and current[-1][2].lower() in lexicon.PORTFOLIO_WORDS and (
+                    len(current) == 1 or current[-1][2].lower() not in lexicon.PLACE_HEADS
+                ):
+                    # "Interior Minister", "Troy Police Chief": the portfolio is part of the role
+                    # (but "Oakland County Prosecutor" keeps its county)
+                    current.pop()
+                if current:
+                    cue = ""  # "Assistant Oakland County Prosecutor": a name between two roles qualifies the second
                 close()
                 cue = "" if headline else PERSON
                 continue
@@ -626,9 +640,12 @@ class RuleBasedRecognizer:
                 index + 1 < len(words) and gaz.lookup(f"{word} {words[index + 1][2]}") is not None
             ):
                 continue  # "The Wall Street Journal"; but "Los Angeles", "Le Havre"
+            if "-" in word and _is_compound_adjective(word):
+                close()  # "Ethiopian-flagged", "Soviet-era", "Oscar-hosting": a modifier, not a name
+                continue
             if len(current) == 1 and not has_of and gaz.demonym(current[0][2]) is not None:
-                if not (_is_org_word(lower) or lower in lexicon.PLACE_HEADS):
-                    close()  # "Chinese ByteDance" -> nationality + name
+                if not (_is_org_word(lower) or lower in lexicon.PLACE_HEADS or gaz.demonym(word) is not None):
+                    close()  # "Chinese ByteDance" -> nationality + name (but "African American" is one)
             current.append((start, end, word))
             if len(current) >= MAX_NAME_WORDS:
                 close()
@@ -649,7 +666,7 @@ class RuleBasedRecognizer:
             return len(rest) > 1
         if article.seen_lowercase(word):
             return False
-        if article.gaz.lookup(word) is not None or article.gaz.demonym(word) is not None:
+        if article.gaz.lookup(word) is not None or article.gaz.demonym(word) is not None or lower in lexicon.GROUP_WORDS:
             return True
         if _is_camel(word):
             return True
@@ -717,8 +734,8 @@ class RuleBasedRecognizer:
             return _Candidate(start, end, words, "?", name_key(surface))
         if cue == PERSON or (not single and last in lexicon.PERSON_SUFFIXES):
             kind, weight = PERSON, 3.0
-        elif not single and first_lower in lexicon.VESSEL_PREFIXES:
-            kind, weight = OTHER, 2.0  # "INS Sukanya"
+        elif not single and (first_lower in lexicon.VESSEL_PREFIXES or first_lower in lexicon.EVENT_PREFIXES):
+            kind, weight = OTHER, 2.0  # "INS Sukanya", "Hurricane Katrina"
         elif last in lexicon.ORG_SUFFIXES and not single:
             kind, weight = ORG, 3.0
         elif (last in lexicon.OTHER_SUFFIXES and not single) or last in lexicon.AWARD_NAMES:
@@ -731,6 +748,10 @@ class RuleBasedRecognizer:
             kind, weight = PLACE, 1.5  # "Aoraki Mount Cook"
         elif single and (country := gaz.demonym(first)) is not None:
             return _Candidate(start, end, words, OTHER, nationality_key(country.key), 2.0)
+        elif single and first_lower in lexicon.GROUP_WORDS:
+            kind, weight = OTHER, 2.0  # "Jews", "Islamist", "Republicans"
+        elif not single and all(gaz.demonym(n) is not None for n in names):
+            kind, weight = OTHER, 2.0  # "African American"
         elif not single and _is_city(gaz.lookup(" ".join(names[:-1]))) and (names[-1][0].isdigit() or names[-1].endswith("s")):
             kind, weight = ORG, 2.0  # "San Diego Chargers", "Philadelphia 76ers"
         elif single and adjective and not acronym and first_lower.endswith(_ADJECTIVE_ENDINGS):
@@ -949,6 +970,12 @@ def _initials_and_name(names: list[str]) -> bool:
     return all(_INITIALS.match(n) or (n[:1].isupper() and not _is_acronym(n)) for n in names[:-1])
 
 
+def _is_compound_adjective(word: str) -> bool:
+    """"Ethiopian-flagged", "Western-backed", "Oscar-hosting": a name, a hyphen, then a lowercase word."""
+    tail = word.rsplit("-", 1)[1].rstrip(".")
+    return len(tail) >= 2 and tail.isalpha() and tail.islower()
+
+
 def _is_camel(word: str) -> bool:
     """"TikTok", "ByteDance", "YouTube": an inner capital after a lowercase letter."""
     if word[1:].islower() or word.isupper():
@@ -983,6 +1010,7 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
     alone: dict[str, int] = {}
     weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
     weak_places: list[int] = []  # runs of several words typed PLACE only by a preposition before ("in")
+    vessels: list[_Verdict] = []  # ships named with their prefix ("INS Mysore")
     for index, (_, _, verdict) in enumerate(found):
         word = verdict.alone
         if word is not None:
@@ -992,11 +1020,15 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
             weak_runs.append(index)
         elif verdict.type == PLACE and verdict.place is None and verdict.weight <= _PLACE_BEFORE_WEIGHT:
             weak_places.append(index)
+        elif verdict.type == OTHER and verdict.lowered[0] in lexicon.VESSEL_PREFIXES:
+            vessels.append(verdict)
         if verdict.type == PERSON:
             # the surname of a multi-word person points to the longest such person of the article
             best = person_of_surname.get(verdict.last_fold)
             if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
                 person_of_surname[verdict.last_fold] = verdict
+    if vessels and alone:
+        _ships_by_name(found, vessels, text)
     if weak_places and alone and _persons_named_after_preposition(found, alone, weak_places):
         person_of_surname = _persons_by_surname(found)
     if weak_runs and alone and _split_adjacent_names(found, alone, weak_runs):
@@ -1028,6 +1060,16 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
             contested = True  # most articles give each key one type: then there is nothing to vote on
     if contested:
         _vote_types(found)
+
+
+def _ships_by_name(found: list[_Found], vessels: list[_Verdict], text: str) -> None:
+    """A lone word that names a ship of the article ("Mysore" for "INS Mysore") is that ship,
+    even where a place bears the name, unless a place word introduces it ("in Mysore")."""
+    ship_of_name = {vessel.last_fold: vessel for vessel in vessels if len(vessel.words) == 2}
+    for index, (start, end, verdict) in enumerate(found):
+        vessel = ship_of_name.get(verdict.last_fold) if verdict.alone is not None else None
+        if vessel is not None and verdict.type != OTHER and not _after_place_word(text, start):
+            found[index] = (start, end, _retyped(verdict, OTHER, vessel.key, 2.0, None))
 
 
 def _persons_by_surname(found: list[_Found]) -> dict[str, _Verdict]:
@@ -1063,6 +1105,23 @@ def _persons_by_context(text: str, found: list[_Found]) -> None:
     for index, (start, end, verdict) in enumerate(found):
         if verdict.key in persons and verdict.type == ORG and verdict.weight <= 0.5:
             found[index] = (start, end, _retyped(verdict, PERSON, verdict.key, 1.0, None))
+
+
+# A road named by a word and a number: "Interstate 75", "Highway 101", "Route 66".
+_ROAD_WORDS = frozenset("interstate highway route".split())
+_ROAD_NUMBER_CUE = re.compile(r"(?:Interstate|Highway|Route)[ \u00a0]\d")
+_NUMBER_AFTER = re.compile(r"[ \u00a0](\d{1,4})\b")
+
+
+def _numbered_roads(text: str, found: list[_Found]) -> None:
+    """A run ending with a road word and followed by a number takes the number in: a place."""
+    for index, (start, end, verdict) in enumerate(found):
+        if verdict.lowered[-1] in _ROAD_WORDS:
+            number = _NUMBER_AFTER.match(text, end)
+            if number is not None:
+                surface = text[start : number.end()]
+                words = [(start + s, start + e, w) for s, e, w in verdict.words] + [(number.start(1), number.end(), number.group(1))]
+                found[index] = (start, number.end(), _verdict(PLACE, name_key(surface), 2.0, None, surface, words, start))
 
 
 def _persons_by_first_name(found: list[_Found]) -> dict[str, _Verdict]:

@@ -304,3 +304,31 @@ def test_a_lone_name_followed_by_what_only_people_take_is_a_person(recognizer):
     text = "Officials met Obama in the morning. Later Obama said he would act, and Acme said it would sue. Crews found Smith, 45, near the river."
     got = {(m.text, m.type) for m in recognizer.recognize(text, "en")}
     assert {("Obama", "PERSON"), ("Smith", "PERSON"), ("Acme", "ORG")} <= got
+
+
+def test_typing_cues_of_news_text(recognizer):
+    text = (
+        "Police chased Anthony Smith on Interstate 75 near Flint, Genesee County Undersheriff James Gage said. "
+        "Troy Police Chief Charles Craft said the firm, Gordon Advisors, had let him go, the Detroit Free Press "
+        "and The Hollywood Reporter wrote. Jews and Islamist insurgents were mentioned after Hurricane Katrina, "
+        "and the first African American woman spoke. The Ethiopian-flagged MV Gibe sailed in the Gulf of Aden "
+        "and Indian Ocean. Earlier INS Mysore closed in; Mysore then stopped the boats. Follow @TheAcademy and #Oscars."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Interstate 75"] == "PLACE"  # a road word and its number
+    assert got["James Gage"] == "PERSON" and got["Genesee County"] == "PLACE"  # the role is out of both
+    assert got["Troy"] == "PLACE" and got["Charles Craft"] == "PERSON"  # "Police Chief" is the role
+    assert got["Gordon Advisors"] == "ORG" and got["Detroit Free Press"] == "ORG" and got["Hollywood Reporter"] == "ORG"
+    assert got["Jews"] == "OTHER" and got["Islamist"] == "OTHER" and got["Hurricane Katrina"] == "OTHER"
+    assert got["African American"] == "OTHER"  # two nationality words are one
+    assert got["MV Gibe"] == "OTHER" and "Ethiopian-flagged" not in got  # a modifier, not a name
+    assert got["Gulf of Aden"] == "PLACE" and got["Indian Ocean"] == "PLACE"  # "and" does not extend a place
+    mysore = [m.type for m in recognizer.recognize(text, "en") if m.text == "Mysore"]
+    assert mysore == ["OTHER"]  # the ship of the article, not the city
+    assert not any(name in got for name in ("TheAcademy", "Oscars", "@TheAcademy"))  # handles and hashtags
+
+
+def test_title_case_headline_with_lowercase_function_words(recognizer):
+    text = "Shooting at Accounting Firm Leaves Woman Dead and 2 Hurt\nA man shot three people in Troy on Monday, police said."
+    got = found(recognizer, text, "en")
+    assert got == {"Troy": "PLACE"}
