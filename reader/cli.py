@@ -20,6 +20,7 @@ from reader import __version__
 from reader.config import Limits, load_settings, resolve_library_path
 from reader.model import IngestProblem
 from reader.store import Library, StoreError, open_library
+from reader.text.snippets import plain_snippet, snippet_text
 from reader.text.terminal_safety import safe_line, strip_terminal_controls, terminal_safe_json
 
 out = Console(highlight=False, soft_wrap=True)
@@ -219,27 +220,14 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
 def cmd_search(args: argparse.Namespace, library: Library) -> int:
     hits = library.search(" ".join(args.query), limit=args.limit)
     if args.json:
-        print_json([dict(hit.article.to_json(), snippet=hit.snippet.replace("\x01", "").replace("\x02", "")) for hit in hits])
+        print_json([dict(hit.article.to_json(), snippet=plain_snippet(hit.snippet)) for hit in hits])
         return 0
     if not hits:
         err.print("no match")
         return 1
     table = Table("id", "date", "source", "title", "match", box=None, pad_edge=False)
     for hit in hits:
-        snippet = Text()
-        # rebuild the snippet with the matched words in bold, never parsing markup
-        raw = strip_terminal_controls(hit.snippet)
-        bold = False
-        buf = ""
-        for ch in raw.replace("\n", " "):
-            if ch in "\x01\x02":
-                snippet.append(buf, style="bold" if bold else "")
-                buf = ""
-                bold = ch == "\x01"
-            else:
-                buf += ch
-        snippet.append(buf, style="bold" if bold else "")
-        table.add_row(str(hit.article.id), cell((hit.article.date or "")[:10]), cell(hit.article.source, 20), cell(hit.article.title, 60), snippet)
+        table.add_row(str(hit.article.id), cell((hit.article.date or "")[:10]), cell(hit.article.source, 20), cell(hit.article.title, 60), snippet_text(hit.snippet))
     out.print(table)
     return 0
 

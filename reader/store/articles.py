@@ -11,6 +11,7 @@ from typing import Literal
 
 from reader.model import Article, PreparedArticle
 from reader.store.connection import utc_now
+from reader.text.snippets import MATCH_END, MATCH_START
 
 UpsertStatus = Literal["inserted", "updated", "unchanged"]
 
@@ -315,11 +316,11 @@ class ArticleStore:
             return []
         rows = self.conn.execute(
             f"""SELECT {', '.join('a.' + c.strip() for c in _SUMMARY_COLUMNS.split(','))},
-                       snippet(articles_fts, 1, '\x01', '\x02', ' … ', 12) AS snippet,
+                       snippet(articles_fts, 1, ?, ?, ' … ', 12) AS snippet,
                        bm25(articles_fts, 5.0, 1.0) AS score
                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
                 WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
-            (match, limit),
+            (MATCH_START, MATCH_END, match, limit),
         ).fetchall()
         return [SearchHit(row_to_article(r), r["snippet"], float(r["score"])) for r in rows]
 

@@ -22,27 +22,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reader.store import SearchHit, open_library
-from reader.text.terminal_safety import safe_line, strip_terminal_controls
+from reader.text.snippets import snippet_text
+from reader.text.terminal_safety import safe_line
 
 RESULT_LIMIT = 100
-
-
-def snippet_text(snippet: str, width: int | None = None) -> Text:
-    """A search snippet with the matched words in bold; controls stripped, no markup."""
-    text = Text(end="")
-    bold = False
-    buffer = ""
-    for ch in " ".join(strip_terminal_controls(snippet).split()):
-        if ch in "\x01\x02":
-            text.append(buffer, style="bold" if bold else "")
-            buffer = ""
-            bold = ch == "\x01"
-        else:
-            buffer += ch
-    text.append(buffer, style="bold" if bold else "")
-    if width is not None:
-        text.truncate(width, overflow="ellipsis")
-    return text
 
 
 def hit_prompt(hit: SearchHit, width: int = 80) -> Text:
