@@ -31,7 +31,8 @@ RESULT_LIMIT = 100
 def hit_prompt(hit: SearchHit, width: int = 80) -> Text:
     """Three lines, each cut to the width: title, where and when, the matching words."""
     article = hit.article
-    prompt = Text(safe_line(article.title, width) or "(untitled)", style="bold", end="")
+    prompt = Text(end="")  # no base style: it would cover the snippet too
+    prompt.append(safe_line(article.title, width) or "(untitled)", style="bold")
     meta = " · ".join(p for p in (safe_line(article.source), (article.date or "")[:10], safe_line(article.lang)) if p)
     prompt.append("\n" + safe_line(meta, width), style="dim")
     prompt.append("\n")
