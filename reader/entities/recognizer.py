@@ -184,7 +184,9 @@ def _verdict(
         return _Verdict(kind, key, weight, place, text, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word))
     lowered = tuple([w.lower() for _, _, w in words])
     relative = tuple([(s - start, e - start, w) for s, e, w in words])
-    return _Verdict(kind, key, weight, place, text, relative, lowered, None, fold(words[-1][2]))
+    # the surname of "Anthony LaCalamita III" is LaCalamita
+    surname = words[-2][2] if lowered[-1].rstrip(".") in lexicon.PERSON_SUFFIXES else words[-1][2]
+    return _Verdict(kind, key, weight, place, text, relative, lowered, None, fold(surname))
 
 
 def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place | None) -> _Verdict:
@@ -315,6 +317,8 @@ class RuleBasedRecognizer:
             if _ROAD_NUMBER_CUE.search(text):
                 _numbered_roads(text, found)
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
+        if any(verdict.type == ORG and verdict.alone is None and verdict.words[-1][2][0].isdigit() for _, _, verdict in found):
+            _names_starting_with_digits(text, found)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
 
@@ -1105,6 +1109,25 @@ def _persons_by_context(text: str, found: list[_Found]) -> None:
     for index, (start, end, verdict) in enumerate(found):
         if verdict.key in persons and verdict.type == ORG and verdict.weight <= 0.5:
             found[index] = (start, end, _retyped(verdict, PERSON, verdict.key, 1.0, None))
+
+
+def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
+    """"the 76ers" after "Philadelphia 76ers": the last word of an organisation's name, when it
+    starts with digits (which no capitalised run does), is that organisation alone too."""
+    added: list[_Found] = []
+    taken = {(start, end) for start, end, _ in found}
+    for _, _, verdict in found:
+        word = verdict.words[-1][2]
+        if verdict.type != ORG or verdict.alone is not None or not word[0].isdigit() or not any(ch.isalpha() for ch in word):
+            continue
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
+            span = (match.start(), match.end())
+            if span not in taken and not any(s <= span[0] < e for s, e, _ in found):
+                taken.add(span)
+                added.append((span[0], span[1], _verdict(ORG, verdict.key, 2.0, None, word, [(span[0], span[1], word)], span[0])))
+    if added:
+        found.extend(added)
+        found.sort(key=lambda item: item[0])
 
 
 # A road named by a word and a number: "Interstate 75", "Highway 101", "Route 66".

@@ -332,3 +332,17 @@ def test_title_case_headline_with_lowercase_function_words(recognizer):
     text = "Shooting at Accounting Firm Leaves Woman Dead and 2 Hurt\nA man shot three people in Troy on Monday, police said."
     got = found(recognizer, text, "en")
     assert got == {"Troy": "PLACE"}
+
+
+def test_surname_after_a_generational_suffix_and_names_starting_with_digits(recognizer):
+    text = (
+        "Anthony LaCalamita III was found guilty. His lawyer said LaCalamita was ill. "
+        "The Philadelphia 76ers fired their coach; the 76ers had lost nine games."
+    )
+    mentions = recognizer.recognize(text, "en")
+    got = [(m.text, m.type) for m in mentions]
+    assert ("LaCalamita", "PERSON") in got
+    keys = {m.text: m.key for m in mentions}
+    assert keys["LaCalamita"] == keys["Anthony LaCalamita III"]
+    assert [m.type for m in mentions if m.text == "76ers"] == ["ORG"]
+    assert keys["76ers"] == keys["Philadelphia 76ers"]
