@@ -137,6 +137,26 @@ CALENDAR_WORDS: frozenset[str] = _words(
     febbraio aprile maggio giugno luglio settembre ottobre dicembre"""
 )
 
+
+
+@lru_cache(maxsize=32)
+def calendar_words(lang: str | None) -> frozenset[str]:
+    """The days and months of a language and of English (all languages when unknown): "Mayo" is
+    a month in Spanish, not in "the Mayo Clinic"; "Domingo" a day, not in "Placido Domingo"."""
+    if not lang or lang not in COMMON_WORDS:
+        return CALENDAR_WORDS
+    return frozenset(w for w in CALENDAR_WORDS if w in COMMON_WORDS[lang] or w in COMMON_WORDS["en"] or w in _ENGLISH_CALENDAR)
+
+
+_ENGLISH_CALENDAR = _words("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+
+# First words of places named by a direction or a description ("Southern Alps", "Old Trafford",
+# "North Shore"): a name they open, with no other cue, is a place rather than a person.
+PLACE_OPENERS: frozenset[str] = _words(
+    """north south east west northern southern eastern western central upper lower greater old great grand
+    fort port mount mt. lake saint st. st san santa nord sud est ouest"""
+)
+
 # Lowercase particles that may sit inside a personal or place name between two capitalised
 # words ("Charles de Gaulle", "Ludwig van Beethoven", "Porte de Versailles").
 NAME_PARTICLES: frozenset[str] = _words(
@@ -173,7 +193,8 @@ PLACE_HEADS: frozenset[str] = _words(
     mountains mountain peninsula canal coast port street avenue road square bridge park
     province county district region city town township village borough hill hills heights beach falls
     springs creek harbor harbour glacier pass point grove ridge canyon forest woods plateau range
-    lane drive boulevard highway route interstate trail hut corridor zone
+    lane drive boulevard highway route interstate trail hut corridor zone expressway freeway parkway
+    motorway turnpike tunnel
     theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
@@ -187,7 +208,7 @@ PLACE_HEADS: frozenset[str] = _words(
 ORG_SUFFIXES: frozenset[str] = _words(
     """inc inc. corp corp. corporation co co. ltd ltd. llc plc ag gmbh sa s.a. sas sarl nv bv spa
     s.p.a. group holdings holding company companies partners capital securities bank bancorp
-    airlines airways motors industries technologies technology systems labs laboratories software
+    airlines airways motor motors industries technologies technology systems labs laboratories software
     networks network media news times post journal herald tribune gazette telegraph guardian
     press agency associated broadcasting television radio records studios entertainment pictures
     foundation institute university college school academy association society union federation

@@ -583,6 +583,7 @@ class RuleBasedRecognizer:
         has_of = False
         gaz = article.gaz
         determiners = _DETERMINERS.get(article.lang or "", _DETERMINERS["en"])
+        calendar = lexicon.calendar_words(article.lang)
         # "General Motors", "Chief Executives Board": a run that ends like an organisation keeps its roles
         org_run = len(words) > 1 and words[-1][2].lower().rstrip(".") in lexicon.ORG_SUFFIXES
 
@@ -623,7 +624,7 @@ class RuleBasedRecognizer:
                 if not backed:
                     close()
                     continue
-            if lower.rstrip(".") in lexicon.CALENDAR_WORDS:
+            if lower.rstrip(".") in calendar:
                 close()  # "Cleveland Friday", "Maurice Cheeks Saturday"
                 continue
             if not org_run and (lower in lexicon.ROLE_WORDS or _is_role(lower) or (lower in lexicon.COMMON_ACRONYMS and _is_acronym(word))):
@@ -705,7 +706,7 @@ class RuleBasedRecognizer:
     ) -> _Candidate | None:
         while words and words[-1][2].lower() in _CONNECTORS:
             words.pop()
-        while len(words) > 1 and words[0][2].lower().rstrip(".") in lexicon.CALENDAR_WORDS:
+        while len(words) > 1 and words[0][2].lower().rstrip(".") in lexicon.calendar_words(article.lang):
             words = words[1:]  # "Saturday September 19th"
         if not words:
             return None
@@ -764,6 +765,8 @@ class RuleBasedRecognizer:
             kind, weight = ORG, 1.0 if acronym or _is_camel(first) else 0.5
         elif _initials_and_name(names) and gaz.lookup(names[0]) is None:
             kind, weight = PERSON, 1.0  # "P.J. Carlesimo", "J. K. Rowling", "George W. Bush"
+        elif first_lower in lexicon.PLACE_OPENERS and not any(_is_acronym(n) for n in names):
+            kind, weight = PLACE, 1.0  # "Southern Alps", "Old Trafford"
         elif any(_is_acronym(n) for n in names) or _has_connector(names):
             kind, weight = ORG, 0.8
         else:

@@ -346,3 +346,14 @@ def test_surname_after_a_generational_suffix_and_names_starting_with_digits(reco
     assert keys["LaCalamita"] == keys["Anthony LaCalamita III"]
     assert [m.type for m in mentions if m.text == "76ers"] == ["ORG"]
     assert keys["76ers"] == keys["Philadelphia 76ers"]
+
+
+def test_calendar_words_of_other_languages_and_place_openers(recognizer):
+    text = "Doctors at the Mayo Clinic met Placido Domingo. The final was at Old Trafford. Toyota Motor and the Long Island Expressway."
+    got = found(recognizer, text, "en")
+    assert got["Mayo Clinic"] == "ORG"  # "mayo" is a month in Spanish only
+    assert got["Placido Domingo"] == "PERSON"  # "domingo" a day in Spanish only
+    assert got["Old Trafford"] == "PLACE"
+    assert got["Toyota Motor"] == "ORG" and got["Long Island Expressway"] == "PLACE"
+    spanish = found(recognizer, "El 3 de Mayo, Pedro Sánchez habló en Madrid.", "es")
+    assert "Mayo" not in spanish and spanish["Pedro Sánchez"] == "PERSON"
