@@ -23,13 +23,13 @@ import heapq
 import math
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import datetime
 from itertools import chain, compress, islice, repeat
-from operator import and_, itemgetter, mul, not_
+from operator import add, and_, itemgetter, methodcaller, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
@@ -135,9 +135,10 @@ def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start
 
 def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
     """IDF of each key, anchors weighted up: what a term frequency is multiplied by."""
-    log = math.log
-    kind = KIND_WEIGHTS.get
-    return {key: (log((units + 1) / (count + 1)) + 1.0) * kind(key[0], ANCHOR_WEIGHT) for key, count in df.items()}
+    # (ln((units + 1) / (count + 1)) + 1) * the kind's weight, in C
+    idf = map((1.0).__add__, map(math.log, map(float(units + 1).__truediv__, map((1).__add__, df.values()))))
+    kinds = map(KIND_WEIGHTS.get, map(itemgetter(0), df), repeat(ANCHOR_WEIGHT))
+    return dict(zip(df, map(mul, idf, kinds)))
 
 
 def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> dict[str, float]:
@@ -168,7 +169,7 @@ def square_norms(weights: dict[str, float], langs: Iterable[str | None] = ()) ->
     the rest of the total.
     """
     known = {lang or "xx" for lang in langs}
-    anchors = [weight for key, weight in weights.items() if key[0] != "w"]
+    anchors = list(compress(weights.values(), map(not_, map(str.startswith, weights, repeat("w")))))
     anchor_norm = sum(map(mul, anchors, anchors))
     if len(known) == 1:
         total = sum(map(mul, weights.values(), weights.values()))
@@ -258,18 +259,15 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         norms = profile_norms(profile)
         factor = 1.0 / (profile.scale * members)
         weights = profile.weights
-        get = weights.get
-        anchors = words = 0.0
-        for key, weight in vector.items():
-            step = weight * factor
-            before = get(key, 0.0)
-            weights[key] = before + step
-            if key[0] == "w":
-                words += step * (before + before + step)
-            else:
-                anchors += step * (before + before + step)
-        norms[""] = norms.get("", 0.0) + anchors
-        norms[language] = norms.get(language, 0.0) + words
+        # weights[key] += step for each of the member's keys, and the change of each key's
+        # square, step * (2 * before + step), all in C
+        before = list(map(weights.get, vector, repeat(0.0)))
+        steps = list(map(factor.__mul__, vector.values()))
+        weights.update(zip(vector, map(add, before, steps)))
+        changes = list(map(mul, steps, map(add, map(add, before, before), steps)))
+        is_word = list(map(str.startswith, vector, repeat("w")))
+        norms[""] = norms.get("", 0.0) + sum(compress(changes, map(not_, is_word)))
+        norms[language] = norms.get(language, 0.0) + sum(compress(changes, is_word))
         profile.scale *= members / (members + 1)
     profile.members = members + 1
     profile.langs.add(language)
@@ -288,12 +286,14 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
 def finish_profile(profile: StoryProfile) -> None:
     """The profile as stored: the mean vector's strongest terms, strongest first, its index keys
     and the written forms of the names a label may show."""
-    strongest = sorted(profile.weights.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
-    scale = profile.scale
-    profile.weights = {key: weight * scale for key, weight in strongest}
-    profile.scale = 1.0
-    profile.norms = None
-    profile.index_keys = tuple(key for key, _ in strongest[:INDEX_KEYS])
+    if profile.members > 1 or profile.scale != 1.0 or len(profile.weights) > PROFILE_TERMS:
+        # (one story's vector is already cut to its strongest terms, strongest first)
+        strongest = sorted(profile.weights.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
+        scale = profile.scale
+        profile.weights = dict(zip(map(itemgetter(0), strongest), map(scale.__mul__, map(itemgetter(1), strongest))))
+        profile.scale = 1.0
+        profile.norms = None
+    profile.index_keys = tuple(islice(profile.weights, INDEX_KEYS))
     names = strongest_names(profile)
     profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}
 
@@ -483,11 +483,12 @@ class StoryClusterer:
         if listed is None:
             listed = self.overlay_keys[cluster_id] = set()
             keys = chain(profile.index_keys, keys)
-        overlay = self.overlay
-        for key in keys:
-            if key not in listed:
-                listed.add(key)
-                overlay.setdefault(key, []).append(cluster_id)
+        new = set(keys)
+        new -= listed
+        if new:
+            listed |= new
+            # overlay.setdefault(key, []).append(cluster_id) for each new key, in C
+            deque(map(methodcaller("append", cluster_id), map(self.overlay.setdefault, new, iter(list, None))), maxlen=0)
 
     def profile(self, cluster_id: int) -> StoryProfile:
         if cluster_id not in self.profiles:
@@ -529,13 +530,12 @@ class StoryClusterer:
         mass: dict[int, float] = {}
         get = mass.get
         for key in query:
-            weight = weights[key]
-            listed = set(stored.get(key, ()))
+            listed: Iterable[int] = stored.get(key, ())  # a stored posting list holds each cluster once
             in_batch = batch.get(key)
             if in_batch:
-                listed.update(in_batch[-POSTINGS_PER_KEY:])
-            for cluster_id in listed:
-                mass[cluster_id] = get(cluster_id, 0.0) + weight
+                listed = {*listed, *in_batch[-POSTINGS_PER_KEY:]}
+            # mass[c] += weight for each listed cluster, in C (each cluster once per key)
+            mass.update(zip(listed, map(weights[key].__add__, map(get, listed, repeat(0.0)))))
         for cluster_id in exclude:
             mass.pop(cluster_id, None)
         return sorted(mass, key=mass.__getitem__, reverse=True)[:SCORED_CANDIDATES]
