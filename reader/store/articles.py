@@ -100,6 +100,7 @@ class ArticleStore:
         """
         now = utc_now()
         results: list[UpsertResult] = []
+        new_rows: list[tuple[int, str, str]] = []  # (id, title, text) for the full-text index
         stored = self._stored_by_external_id([p.raw.external_id for p in batch])
         same_texts = self._pages_by_content_hash([p.content_hash for p in batch if p.raw.external_id not in stored])
         for prepared in batch:
@@ -140,12 +141,14 @@ class ArticleStore:
                     values,
                 )
                 article_id = int(cur.lastrowid)
+                new_rows.append((article_id, raw.title, prepared.text))
                 status: UpsertStatus = "inserted"
                 stored[raw.external_id] = {"id": article_id, "content_hash": prepared.content_hash, "title": raw.title}
                 same_texts.setdefault((prepared.content_hash, raw.title, raw.source), article_id)
             else:
                 article_id = int(existing["id"])
                 values["id"] = article_id
+                self._index_new_rows(new_rows)  # first: the update trigger may meet a row of this batch
                 self.conn.execute(
                     """UPDATE articles SET title = :title, text = :text, raw_text = :raw_text,
                            content_hash = :content_hash, lang = :lang, lang_prob = :lang_prob, source = :source,
@@ -159,9 +162,21 @@ class ArticleStore:
             if status == "inserted" and len(prepared.sections) <= 1:
                 section_ids: tuple[int, ...] = ()  # a new single-story page: no sections, old or new
             else:
-                section_ids = self._replace_sections(article_id, prepared, is_sample=is_sample, now=now)
+                section_ids = self._replace_sections(article_id, prepared, is_sample=is_sample, now=now, new_rows=new_rows)
             results.append(UpsertResult(status, article_id, section_ids))
+        self._index_new_rows(new_rows)
         return results
+
+    def _index_new_rows(self, rows: list[tuple[int, str, str]]) -> None:
+        """Add new articles to the full-text index, and empty ``rows``.
+
+        Updates and deletes are indexed by triggers, so this must run before any update or
+        delete that may touch these rows. One statement for many rows: FTS5 keeps the terms
+        pending until the transaction ends, where a trigger per row flushed a segment per
+        article (see migration 11)."""
+        if rows:
+            self.conn.executemany("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", rows)
+            rows.clear()
 
     def _stored_by_external_id(self, external_ids: Sequence[str]) -> dict[str, dict[str, object]]:
         """id, content_hash and title of the stored articles among these external ids."""
@@ -192,7 +207,9 @@ class ArticleStore:
                 found[(row["content_hash"], row["title"], row["source"])] = row["id"]
         return found
 
-    def _replace_sections(self, page_id: int, prepared: PreparedArticle, *, is_sample: bool, now: str) -> tuple[int, ...]:
+    def _replace_sections(
+        self, page_id: int, prepared: PreparedArticle, *, is_sample: bool, now: str, new_rows: list[tuple[int, str, str]]
+    ) -> tuple[int, ...]:
         """Store each story of a multi-story page as a child article ``<page external_id>#N``."""
         raw = prepared.raw
         wanted = {f"{raw.external_id}#{s.index}": s for s in prepared.sections} if len(prepared.sections) > 1 else {}
@@ -201,6 +218,8 @@ class ArticleStore:
             for row in self.conn.execute("SELECT id, external_id FROM articles WHERE parent_id = ?", (page_id,))
             if row["external_id"] not in wanted
         ]
+        if stale:
+            self._index_new_rows(new_rows)  # first: the delete trigger may meet a row of this batch
         for article_id in stale:
             self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         ids: list[int] = []
@@ -220,7 +239,9 @@ class ArticleStore:
                     values,
                 )
                 ids.append(int(cur.lastrowid))
+                new_rows.append((int(cur.lastrowid), section.title, text))
             else:
+                self._index_new_rows(new_rows)
                 self.conn.execute(
                     """UPDATE articles SET external_id = ?, parent_id = ?, section = ?, title = ?, text = ?, content_hash = ?,
                            lang = ?, lang_prob = ?, source = ?, url = ?, author = ?, date = ?, date_origin = ?,
