@@ -189,6 +189,7 @@ def import_records(
     use_pool = workers > 1 and len(head) >= POOL_THRESHOLD
 
     pending: list[PreparedArticle] = []
+    pending_ids: set[str] = set()
     processed = 0
 
     def flush(*, final: bool = False) -> None:
@@ -197,6 +198,7 @@ def import_records(
             batch = pending[:batch_size]
             counter.count(store_batch(library, batch, is_sample=is_sample))
             del pending[: len(batch)]
+            pending_ids.difference_update(p.raw.external_id for p in batch)
             processed += len(batch)
             if on_progress:
                 on_progress(processed)
@@ -206,8 +208,11 @@ def import_records(
             for item in chunk:
                 if isinstance(item, IngestProblem):
                     note(item)
-                else:
-                    pending.append(item)
+                    continue
+                if item.raw.external_id in pending_ids:
+                    flush(final=True)  # an id met twice: the first lands, the second updates it in a later batch
+                pending.append(item)
+                pending_ids.add(item.raw.external_id)
             flush()
         flush(final=True)
 
