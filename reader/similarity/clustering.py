@@ -616,6 +616,7 @@ class StoryClusterer:
         for cluster_id in kept:
             if cluster_id not in self.finished:
                 finish_profile(self.profiles[cluster_id])
+            profile_norms(self.profiles[cluster_id])  # stored with the profile
         created = [c for c in kept if c < 0]
         new_ids = self.library.create_clusters([cluster_label(self.profiles[c]) for c in created])
         for cluster_id, new_id in zip(created, new_ids):

@@ -7,16 +7,24 @@ same in a library of 100 articles as in one of 100,000.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from reader.store.connection import utc_now
 
 _UNITS_META_KEY = "story_units"
+# Written with every save of profiles: the profiles a connection remembers are the stored ones
+# while the library still holds the token it wrote last (see StoryClusterStore.story_profiles).
+_PROFILES_TOKEN_KEY = "story_profiles_token"
+# Profiles a connection remembers, as it last wrote them: a batch's candidate clusters are
+# mostly the ones the last few batches made or changed (postings list the most recent first).
+PROFILE_CACHE_SIZE = 4096
 
 
 def term_id(key: str) -> int:
@@ -60,14 +68,29 @@ class StoryProfile:
     langs: set[str] = field(default_factory=set)
     weights: dict[str, float] = field(default_factory=dict)
     index_keys: tuple[str, ...] = ()  # the keys under which story_keys lists this cluster
-    surfaces: dict[str, str] = field(default_factory=dict)
     best_article: int | None = None
     best_title: str = ""
     best_score: float = 0.0
-    norms: dict[str, float] | None = field(default=None, compare=False)  # cache, never stored
+    # squared norms of the language-neutral keys (under "") and of each language's words
+    # (see clustering.square_norms); None until worked out
+    norms: dict[str, float] | None = field(default=None, compare=False)
     # In memory, ``weights`` times ``scale`` is the mean vector: adding a member then touches
     # only the member's keys. Stored profiles are the mean itself (scale 1).
     scale: float = field(default=1.0, compare=False)
+    # the written forms of name keys, for labels: read from their stored JSON on first use
+    # (most profiles read are candidates that nothing joins)
+    surfaces_json: str = field(default="{}", repr=False, compare=False)
+    _surfaces: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def surfaces(self) -> dict[str, str]:
+        if self._surfaces is None:
+            self._surfaces = json.loads(self.surfaces_json)
+        return self._surfaces
+
+    @surfaces.setter
+    def surfaces(self, surfaces: dict[str, str]) -> None:
+        self._surfaces = surfaces
 
 
 @dataclass(frozen=True)
@@ -108,20 +131,66 @@ def _unpack_weights(terms: str, blob: bytes) -> dict[str, float]:
     return dict(zip(terms.split(_SEP), values))
 
 
+def _pack_norms(norms: dict[str, float] | None, langs: Sequence[str]) -> bytes | None:
+    """The language-neutral squared norm, then each language's (in ``langs`` order), float64."""
+    if norms is None:
+        return None
+    values = array("d", [norms.get("", 0.0), *map(norms.get, langs, repeat(0.0))])
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values.tobytes()
+
+
+def _unpack_norms(blob: bytes | None, langs: Sequence[str]) -> dict[str, float] | None:
+    if blob is None:
+        return None
+    values = array("d")
+    values.frombytes(blob)
+    if sys.byteorder != "little":
+        values.byteswap()
+    if len(values) != len(langs) + 1:
+        return None
+    return dict(zip(("", *langs), values))
+
+
 def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
+    langs = [x for x in row["langs"].split(",") if x]
     return StoryProfile(
         cluster_id=row["cluster_id"],
         members=row["members"],
         first_day=row["first_day"],
         last_day=row["last_day"],
-        langs={x for x in row["langs"].split(",") if x},
+        langs=set(langs),
         weights=_unpack_weights(row["terms"], row["weights"]),
         index_keys=tuple(row["index_keys"].split(_SEP)) if row["index_keys"] else (),
-        surfaces=json.loads(row["surfaces"]),
+        surfaces_json=row["surfaces"],
         best_article=row["best_article"],
         best_title=row["best_title"],
         best_score=row["best_score"],
+        norms=_unpack_norms(row["norms"], langs),
     )
+
+
+def _copy_profile(profile: StoryProfile) -> StoryProfile:
+    """A profile to change freely: its own weights, languages, norms and surfaces."""
+    copy = StoryProfile(
+        cluster_id=profile.cluster_id,
+        members=profile.members,
+        first_day=profile.first_day,
+        last_day=profile.last_day,
+        langs=set(profile.langs),
+        weights=dict(profile.weights),
+        index_keys=profile.index_keys,
+        best_article=profile.best_article,
+        best_title=profile.best_title,
+        best_score=profile.best_score,
+        norms=dict(profile.norms) if profile.norms is not None else None,
+        scale=profile.scale,
+        surfaces_json=profile.surfaces_json,
+    )
+    if profile._surfaces is not None:
+        copy.surfaces = dict(profile._surfaces)
+    return copy
 
 
 def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[object]]:
@@ -131,6 +200,24 @@ def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[objec
 
 class StoryClusterStore:
     conn: sqlite3.Connection
+    _profile_cache: dict[int, StoryProfile] | None = None  # oldest write first
+    _profile_cache_token: str | None = None
+
+    def _remembered_profiles(self) -> dict[int, StoryProfile]:
+        """The profiles this connection wrote lately, if the library still holds them: emptied
+        when the last token written is not the library's (that batch was rolled back, or
+        another connection has saved profiles since)."""
+        if self._profile_cache is None:
+            self._profile_cache = {}
+        if self._profile_cache:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_PROFILES_TOKEN_KEY,)).fetchone()
+            if row is None or row[0] != self._profile_cache_token:
+                self._profile_cache.clear()
+        return self._profile_cache
+
+    def _forget_profiles(self) -> None:
+        self._profile_cache = None
+        self._profile_cache_token = None
 
     # -- document frequencies ------------------------------------------------------------------
 
@@ -201,8 +288,16 @@ class StoryClusterStore:
         return {mine: [other for *_, other in sorted(rows)] for mine, rows in found.items()}
 
     def story_profiles(self, cluster_ids: Iterable[int]) -> dict[int, StoryProfile]:
-        wanted = list(set(cluster_ids))
+        """The stored profiles of these clusters (the ones that have one), each a fresh copy."""
+        remembered = self._remembered_profiles()
         found: dict[int, StoryProfile] = {}
+        wanted: list[int] = []
+        for cluster_id in set(cluster_ids):
+            profile = remembered.get(cluster_id)
+            if profile is None:
+                wanted.append(cluster_id)
+            else:
+                found[cluster_id] = _copy_profile(profile)
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM story_profiles WHERE cluster_id IN ({marks})", list(chunk)):
@@ -216,36 +311,56 @@ class StoryClusterStore:
     def save_story_profiles(self, profiles: Sequence[tuple[StoryProfile, Sequence[str]]]) -> None:
         """Write profiles (each with the keys it was indexed under before) and bring their key
         postings in line with their ``index_keys``: three statements however many profiles."""
+        remembered = self._remembered_profiles()
         removed: list[tuple[int, int]] = []
         added: list[tuple[int, int]] = []
+        rows = []
         for profile, indexed_before in profiles:
+            cluster_id = profile.cluster_id
             before = set(indexed_before)
             after = set(profile.index_keys)
-            removed.extend((term_id(k), profile.cluster_id) for k in before - after)
-            added.extend((term_id(k), profile.cluster_id) for k in after - before)
+            if before != after:
+                removed.extend(zip(term_ids(list(before - after)), repeat(cluster_id)))
+                added.extend(zip(term_ids(list(after - before)), repeat(cluster_id)))
+            langs = sorted(profile.langs)
+            surfaces = (
+                profile.surfaces_json if profile._surfaces is None
+                else json.dumps(profile._surfaces, ensure_ascii=False, separators=(",", ":"))
+            )
+            rows.append(
+                (
+                    cluster_id, profile.members, profile.first_day, profile.last_day,
+                    ",".join(langs), *_pack_weights(profile.weights), _SEP.join(profile.index_keys), surfaces,
+                    profile.best_article, profile.best_title, profile.best_score, _pack_norms(profile.norms, langs),
+                )
+            )
+            remembered.pop(cluster_id, None)
+            remembered[cluster_id] = stored = _copy_profile(profile)
+            # as stored (float32 weights); keys interned, so that the profiles remembered share their words
+            stored.weights = dict(zip(map(sys.intern, profile.weights), array("f", profile.weights.values())))
+            stored.surfaces_json, stored._surfaces = surfaces, None
         self.conn.executemany(
             """INSERT INTO story_profiles (cluster_id, members, first_day, last_day, langs, terms, weights, index_keys,
-                   surfaces, best_article, best_title, best_score)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   surfaces, best_article, best_title, best_score, norms)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (cluster_id) DO UPDATE SET members = excluded.members, first_day = excluded.first_day,
                    last_day = excluded.last_day, langs = excluded.langs, terms = excluded.terms, weights = excluded.weights,
                    index_keys = excluded.index_keys, surfaces = excluded.surfaces,
                    best_article = excluded.best_article, best_title = excluded.best_title,
-                   best_score = excluded.best_score""",
-            [
-                (
-                    profile.cluster_id, profile.members, profile.first_day, profile.last_day,
-                    ",".join(sorted(profile.langs)), *_pack_weights(profile.weights), _SEP.join(profile.index_keys),
-                    json.dumps(profile.surfaces, ensure_ascii=False, separators=(",", ":")),
-                    profile.best_article, profile.best_title, profile.best_score,
-                )
-                for profile, _ in profiles
-            ],
+                   best_score = excluded.best_score, norms = excluded.norms""",
+            rows,
         )
         if removed:
             self.conn.executemany("DELETE FROM story_keys WHERE term = ? AND cluster_id = ?", sorted(removed))
         if added:
             self.conn.executemany("INSERT OR IGNORE INTO story_keys (term, cluster_id) VALUES (?, ?)", sorted(added))
+        while len(remembered) > PROFILE_CACHE_SIZE:
+            del remembered[next(iter(remembered))]
+        self._profile_cache_token = os.urandom(8).hex()
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (_PROFILES_TOKEN_KEY, self._profile_cache_token),
+        )
 
     # -- members ---------------------------------------------------------------------------------
 
@@ -331,6 +446,7 @@ class StoryClusterStore:
         self.conn.execute("CREATE INDEX temp.story_old_by_article ON story_old_members (article_id)")
         self.conn.execute("DROP TABLE IF EXISTS temp.story_old_clusters")
         self.conn.execute("CREATE TEMP TABLE story_old_clusters AS SELECT id FROM clusters")
+        self._forget_profiles()
         self.conn.execute("DELETE FROM story_keys")
         self.conn.execute("DELETE FROM story_profiles")
         self.conn.execute("DELETE FROM story_df")
@@ -355,6 +471,7 @@ class StoryClusterStore:
 
     def move_cluster(self, from_id: int, to_id: int) -> None:
         """Give cluster ``from_id``'s members and index to the (empty) cluster ``to_id``; drop ``from_id``."""
+        self._forget_profiles()
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (to_id, from_id))
         self.conn.execute("DELETE FROM story_profiles WHERE cluster_id = ?", (to_id,))
         self.conn.execute("UPDATE story_profiles SET cluster_id = ? WHERE cluster_id = ?", (to_id, from_id))

@@ -16,7 +16,7 @@ from reader.similarity.clustering import (
     square_norms,
 )
 from reader.similarity.story_terms import StoryTerms, term_counts
-from reader.store import Library
+from reader.store import Library, open_library
 from reader.store.story_clusters import StoryProfile
 
 
@@ -138,3 +138,43 @@ def test_postings_list_the_most_recent_clusters_of_each_key(library: Library) ->
     assert library.story_postings(["n:oracle", "n:tiktok"], per_key=3) == {
         "n:oracle": sorted(ids, reverse=True)[1:4], "n:tiktok": [ids[-1]],
     }
+
+
+def test_remembered_profiles_follow_rollbacks_and_other_connections(library: Library) -> None:
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["oracle"])
+        library.save_story_profiles([(StoryProfile(cluster_id=cluster_id, members=1, weights={"n:oracle": 1.0}), ())])
+    try:
+        with library.transaction():  # a batch that fails after saving its profiles
+            grown = StoryProfile(cluster_id=cluster_id, members=2, weights={"n:oracle": 0.5, "n:tiktok": 0.5})
+            library.save_story_profiles([(grown, ())])
+            raise RuntimeError("the batch fails")
+    except RuntimeError:
+        pass
+    assert library.story_profiles([cluster_id])[cluster_id].weights == {"n:oracle": 1.0}
+    other = library.reopen()
+    try:
+        with other.transaction():
+            other.save_story_profiles([(StoryProfile(cluster_id=cluster_id, members=3, weights={"n:bytedance": 1.0}), ())])
+    finally:
+        other.close()
+    profile = library.story_profiles([cluster_id])[cluster_id]
+    assert (profile.members, profile.weights) == (3, {"n:bytedance": 1.0})
+    profile.weights["n:changed"] = 1.0  # a copy: what the library hands out is the caller's to change
+    assert library.story_profiles([cluster_id])[cluster_id].weights == {"n:bytedance": 1.0}
+
+
+def test_a_profile_is_stored_with_its_norms(library: Library) -> None:
+    norms = {"": 0.5, "en": 0.25, "fr": 0.25}
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["deal"])
+        profile = StoryProfile(
+            cluster_id=cluster_id, members=2, langs={"en", "fr"}, norms=norms,
+            weights={"n:oracle": math.sqrt(0.5), "w:en:deal": 0.5, "w:fr:accord": 0.5},
+        )
+        library.save_story_profiles([(profile, ())])
+    fresh = open_library(library.path)
+    try:
+        assert fresh.story_profiles([cluster_id])[cluster_id].norms == norms
+    finally:
+        fresh.close()
