@@ -60,11 +60,13 @@ from reader.similarity.fingerprint import (
     WINNOW_WINDOW,
     Fingerprint,
     check_sequence,
+    check_set,
     fingerprint,
+    inverse_dtype,
     sorted_unique,
 )
 from reader.store import Library, UpsertResult
-from reader.store.duplicates import FingerprintSizes, IndexEntry, RelationRow
+from reader.store.duplicates import CheckMaterial, FingerprintSizes, IndexEntry, RelationRow
 
 MIN_SHINGLES = 16  # about 20 words
 NEAR_COVERAGE = 0.75
@@ -74,6 +76,7 @@ POSTINGS_PER_KEY = 64
 # inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
 CANDIDATE_KEY_SHARE = 0.3
 MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
+CHECK_CHUNK = 1 << 22  # the exact check of many pairs goes by chunks of about this many hashes and words
 STOP_KEYS_REMEMBERED = 1 << 18  # per open library: stop keys met lately, whose lookups are skipped
 _PAIR_SHIFT = np.int64(32)  # a pair (article, other) is coded as article << 32 | other
 _RUN = np.ones(SHINGLE_WORDS, dtype=np.int8)
@@ -108,57 +111,167 @@ def fingerprint_of(prepared: PreparedArticle) -> Fingerprint:
 
 @dataclass(frozen=True)
 class Shingled:
-    """A text as the verification sees it: the check hashes of its shingles in order and as a
-    sorted set."""
+    """A text as the verification sees it: its word count and its check hashes as a sorted set
+    with, for each shingle in text order, the index of its hash in the set."""
 
     words: int
-    sequence: np.ndarray  # uint32
-    distinct: np.ndarray
+    distinct: np.ndarray  # uint32, sorted
+    inverse: np.ndarray  # unsigned integers: distinct[inverse] is the text's check hashes in order
+
+    @property
+    def sequence(self) -> np.ndarray:
+        return self.distinct[self.inverse]
 
     @classmethod
     def of(cls, text: str) -> Shingled:
         words, sequence = check_sequence(text)
-        return cls(words, sequence, sorted_unique(sequence))
+        return cls(words, *check_set(sequence))
 
     @classmethod
     def of_fingerprint(cls, fp: Fingerprint) -> Shingled:
         """From the check hashes a worker already computed (the fingerprint carries them)."""
-        return cls(fp.words, fp.sequence, sorted_unique(fp.sequence))
+        return cls(fp.words, fp.check_distinct, fp.check_inverse)
 
     @classmethod
-    def of_stored(cls, check_hashes: bytes) -> Shingled:
-        """From the check hashes the store keeps for an indexed article. Indexed texts have at
-        least MIN_SHINGLES shingles, so each word starts a shingle but the last four."""
-        sequence = np.frombuffer(check_hashes, dtype="<u4").astype(np.uint32, copy=False)
-        return cls(len(sequence) + SHINGLE_WORDS - 1, sequence, sorted_unique(sequence))
+    def of_stored(cls, material: CheckMaterial) -> Shingled:
+        """From the check hashes the store keeps for an indexed article (it has at least
+        MIN_SHINGLES shingles, so each word starts a shingle but the last four)."""
+        if material.check_distinct is not None and material.check_inverse is not None:
+            distinct = np.frombuffer(material.check_distinct, dtype="<u4")
+            inverse = np.frombuffer(material.check_inverse, dtype=inverse_dtype(len(distinct)))
+        else:  # indexed before the store kept the set: the check hashes in text order
+            distinct, inverse = check_set(np.frombuffer(material.check_hashes or b"", dtype="<u4"))
+        return cls(len(inverse) + SHINGLE_WORDS - 1, distinct, inverse)
 
 
-def shared_shingles(text: Shingled, other: Shingled) -> np.ndarray:
-    """For each shingle of the text, in order: is it also in the other text?"""
-    if len(other.distinct) == 0 or len(text.sequence) == 0:
-        return np.zeros(len(text.sequence), dtype=bool)
-    found = np.searchsorted(other.distinct, text.sequence)
-    found[found == len(other.distinct)] = 0
-    return other.distinct[found] == text.sequence
+@dataclass(frozen=True)
+class ShingledTexts:
+    """Many texts' check hashes side by side, as the check of many pairs reads them: text t's
+    distinct hashes are ``distinct[distinct_starts[t]:][:distinct_lengths[t]]``, and likewise
+    for its indexes in text order (``inverse``)."""
+
+    distinct: np.ndarray  # int64 (32-bit hashes)
+    distinct_starts: np.ndarray  # int64, one per text
+    distinct_lengths: np.ndarray
+    inverse: np.ndarray  # int64
+    inverse_starts: np.ndarray
+    inverse_lengths: np.ndarray
+    words: np.ndarray  # int64, one per text
+
+    @classmethod
+    def of(cls, texts: Sequence[Shingled]) -> ShingledTexts:
+        distinct_lengths = np.array([len(t.distinct) for t in texts], dtype=np.int64)
+        inverse_lengths = np.array([len(t.inverse) for t in texts], dtype=np.int64)
+        return cls(  # as int64 once, not once per pair that reads them
+            np.concatenate([t.distinct for t in texts] or [np.empty(0, np.uint32)]).astype(np.int64),
+            np.cumsum(distinct_lengths) - distinct_lengths, distinct_lengths,
+            np.concatenate([t.inverse for t in texts] or [np.empty(0, np.uint32)]).astype(np.int64),
+            np.cumsum(inverse_lengths) - inverse_lengths, inverse_lengths,
+            np.array([t.words for t in texts], dtype=np.int64),
+        )
 
 
-def covered_share(shared: np.ndarray, words: int) -> float:
-    """The share of a text's words inside at least one of its shingles marked shared (shingle
-    j covers words j .. j + SHINGLE_WORDS - 1: a running sum over SHINGLE_WORDS shingles)."""
-    if words == 0:
-        return 0.0
-    if len(shared) == 1:  # a text shorter than one shingle
-        return float(shared[0])
-    covered = np.count_nonzero(np.convolve(shared.view(np.int8), _RUN))  # len(shared) + SHINGLE_WORDS - 1 words
-    return covered / words
+def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)])``, without the loop."""
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+
+
+def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
+    """Texts taken two by two (blocks 2p and 2p + 1 are pair p): for each shingle of each block,
+    in text order, whether the other text of its pair has it too (bool, the blocks concatenated).
+
+    One merge for all pairs: every pair's two sorted sets, tagged with the pair's number, are
+    runs of one array that a stable sort merges; a hash in both texts of a pair comes out twice
+    in a row. The text-order indexes carry that back to each shingle."""
+    lengths = texts.distinct_lengths[blocks]
+    pair = np.repeat(np.arange(len(blocks), dtype=np.int64) >> 1, lengths)
+    codes = (pair << _PAIR_SHIFT) | texts.distinct[concatenated_ranges(texts.distinct_starts[blocks], lengths)]
+    order = np.argsort(codes, kind="stable")  # timsort: the runs are merged, not sorted again
+    ordered = codes[order]
+    twice = ordered[1:] == ordered[:-1]
+    in_both_ordered = np.zeros(len(codes), dtype=bool)
+    in_both_ordered[1:] = twice
+    in_both_ordered[:-1] |= twice
+    in_both = np.empty(len(codes), dtype=bool)
+    in_both[order] = in_both_ordered
+    shingles = texts.inverse_lengths[blocks]
+    at = texts.inverse[concatenated_ranges(texts.inverse_starts[blocks], shingles)]
+    at += np.repeat(np.cumsum(lengths) - lengths, shingles)
+    return in_both[at]
+
+
+def covered_words(shared: np.ndarray, shingles: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """For blocks of shingle flags laid end to end (``shingles`` of each, at least one): how many
+    of each block's ``words`` lie in at least one shared shingle (shingle j holds words j to
+    j + SHINGLE_WORDS - 1; a text shorter than one shingle has one, which holds all its words)."""
+    starts = np.cumsum(shingles) - shingles
+    ends = starts + shingles
+    # Word j < shingles is covered when one of shingles j - 4 .. j is shared: the flags ORed
+    # with themselves shifted by 1 to 4, then each block's first four words done again alone
+    # (the shifts carried the block before into them).
+    covered = shared.copy()
+    for shift in range(1, SHINGLE_WORDS):
+        covered[shift:] |= shared[:-shift]
+    head = starts[:, None] + np.arange(SHINGLE_WORDS - 1)
+    inside = head < ends[:, None]
+    head = np.minimum(head, len(shared) - 1)
+    covered[head[inside]] = np.logical_or.accumulate(shared[head] & inside, axis=1)[inside]
+    body = np.add.reduceat(covered, starts, dtype=np.int64)
+    # The last four words: word shingles + i is covered when one of the last 4 - i shingles is
+    # shared, i.e. as many of them as 4 minus the distance of the last shared one from the end.
+    tail_at = ends[:, None] - SHINGLE_WORDS + 1 + np.arange(SHINGLE_WORDS - 1)
+    tail = shared[np.maximum(tail_at, 0)] & (tail_at >= starts[:, None])
+    last = (tail * np.arange(1, SHINGLE_WORDS)).max(axis=1)
+    return np.minimum(body + last, words)
+
+
+def pair_coverages(texts: ShingledTexts, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair of texts (indexes into ``texts``): the coverage of a by b and of b by a.
+
+    Coverage is the share of a text's words that lie in a run of SHINGLE_WORDS words also found
+    in the other text: how much of it is copied text. Scattered word edits barely lower it
+    (each changed word leaves its neighbours covered by other runs), while independently
+    written text on the same subject stays low (it shares words, not runs of five).
+    Vectorised over all pairs, in chunks of about CHECK_CHUNK hashes and words."""
+    a_share, b_share = np.zeros(len(a)), np.zeros(len(b))
+    if len(a) == 0:
+        return a_share, b_share
+    size = np.cumsum(texts.distinct_lengths[a] + texts.distinct_lengths[b] + texts.words[a] + texts.words[b])
+    cuts = np.searchsorted(size, np.arange(CHECK_CHUNK, int(size[-1]), CHECK_CHUNK), side="right")
+    bounds = np.unique(np.r_[0, cuts, len(a)])
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        blocks = np.column_stack((a[start:end], b[start:end])).ravel()  # pair p: blocks 2p (a) and 2p + 1 (b)
+        words = texts.words[blocks]
+        covered = covered_words(shared_flags(texts, blocks), texts.inverse_lengths[blocks], words)
+        share = covered / np.maximum(1, words)
+        a_share[start:end], b_share[start:end] = share[0::2], share[1::2]
+    return a_share, b_share
 
 
 def coverage(text: Shingled, other: Shingled) -> float:
-    """The share of the text's words that lie in a run of SHINGLE_WORDS words also found in
-    the other text: how much of it is copied text. Scattered word edits barely lower it
-    (each changed word leaves its neighbours covered by other runs), while independently
-    written text on the same subject stays low (it shares words, not runs of five)."""
-    return covered_share(shared_shingles(text, other), text.words)
+    """The coverage of one text by another (see :func:`pair_coverages`)."""
+    copied, _ = pair_coverages(ShingledTexts.of([text, other]), np.array([0]), np.array([1]))
+    return float(copied[0])
+
+
+def verdicts(
+    a_ids: np.ndarray, b_ids: np.ndarray, a_copied: np.ndarray, b_copied: np.ndarray
+) -> list[Verdict]:
+    """The relations of pairs from their coverages (None where there is none)."""
+    near = np.minimum(a_copied, b_copied) >= NEAR_COVERAGE
+    a_inside = ~near & (a_copied >= CONTAINED_COVERAGE) & (a_copied >= b_copied)
+    b_inside = ~near & ~a_inside & (b_copied >= CONTAINED_COVERAGE)
+    found: list[Verdict] = []
+    for i in np.flatnonzero(near | a_inside | b_inside).tolist():
+        a_id, b_id = int(a_ids[i]), int(b_ids[i])
+        if near[i]:
+            found.append(Verdict("near", float(min(a_copied[i], b_copied[i])), min(a_id, b_id), max(a_id, b_id)))
+        elif a_inside[i]:
+            found.append(Verdict("contained", float(a_copied[i]), a_id, b_id))
+        else:
+            found.append(Verdict("contained", float(b_copied[i]), b_id, a_id))
+    return found
 
 
 def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled, b_hash: str) -> Verdict | None:
@@ -167,21 +280,9 @@ def relation_between(a_id: int, a: Shingled, a_hash: str, b_id: int, b: Shingled
         return None
     if a_hash == b_hash:
         return Verdict("exact", 1.0, min(a_id, b_id), max(a_id, b_id))
-    a_shared = shared_shingles(a, b)
-    # A cheap bound first: n shared shingles cover at most n * SHINGLE_WORDS words, so a pair
-    # that shares too few cannot reach the smaller text's threshold (nor the larger's).
-    reachable = int(np.count_nonzero(a_shared)) * SHINGLE_WORDS
-    if reachable < min(NEAR_COVERAGE, CONTAINED_COVERAGE) * min(a.words, b.words):
-        return None
-    a_copied = covered_share(a_shared, a.words)
-    b_copied = coverage(b, a)
-    if min(a_copied, b_copied) >= NEAR_COVERAGE:
-        return Verdict("near", min(a_copied, b_copied), min(a_id, b_id), max(a_id, b_id))
-    if a_copied >= CONTAINED_COVERAGE and a_copied >= b_copied:
-        return Verdict("contained", a_copied, a_id, b_id)
-    if b_copied >= CONTAINED_COVERAGE:
-        return Verdict("contained", b_copied, b_id, a_id)
-    return None
+    a_copied, b_copied = pair_coverages(ShingledTexts.of([a, b]), np.array([0]), np.array([1]))
+    found = verdicts(np.array([a_id]), np.array([b_id]), a_copied, b_copied)
+    return found[0] if found else None
 
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -388,32 +489,40 @@ def estimated_key_shares(
 
 
 def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[tuple[int, int]]) -> list[RelationRow]:
+    """The relations among candidate pairs, each checked exactly (all pairs at once, see
+    :func:`pair_coverages`)."""
     batch = {a.article_id: a for a in articles}
     stored = library.check_material({i for pair in pairs for i in pair if i not in batch})
-    unchecked = [i for i, (_, hashes) in stored.items() if hashes is None]  # indexed before the store kept them
-    texts = library.hashes_and_texts(unchecked) if unchecked else {}
-    shingled: dict[int, Shingled] = {}
-
-    def shingles(article_id: int) -> Shingled:
-        if article_id not in shingled:
-            if article_id in batch:
-                shingled[article_id] = Shingled.of_fingerprint(batch[article_id].fingerprint)
-            elif article_id in texts:
-                shingled[article_id] = Shingled.of(texts[article_id][1])
-            else:
-                shingled[article_id] = Shingled.of_stored(stored[article_id][1])  # type: ignore[arg-type]
-        return shingled[article_id]
-
-    def text_hash(article_id: int) -> str:
-        return batch[article_id].content_hash if article_id in batch else stored[article_id][0]
-
-    relations: list[RelationRow] = []
-    for a_id, b_id in pairs:
-        if (a_id not in batch and a_id not in stored) or (b_id not in batch and b_id not in stored):
+    unchecked = [i for i, m in stored.items() if m.check_distinct is None and m.check_hashes is None]
+    texts = library.hashes_and_texts(unchecked) if unchecked else {}  # indexed before the store kept check hashes
+    index: dict[int, int] = {}
+    shingled: list[Shingled] = []
+    hashes: list[str] = []
+    for article_id in dict.fromkeys(i for pair in pairs for i in pair):
+        if article_id in batch:
+            text, content_hash = Shingled.of_fingerprint(batch[article_id].fingerprint), batch[article_id].content_hash
+        elif article_id in texts:
+            text, content_hash = Shingled.of(texts[article_id][1]), stored[article_id].content_hash
+        elif article_id in stored:
+            text, content_hash = Shingled.of_stored(stored[article_id]), stored[article_id].content_hash
+        else:  # deleted meanwhile
             continue
-        verdict = relation_between(a_id, shingles(a_id), text_hash(a_id), b_id, shingles(b_id), text_hash(b_id))
-        if verdict is not None:
-            relations.append(RelationRow(verdict.inside, verdict.container, verdict.relation, round(verdict.score, 6)))  # type: ignore[arg-type]
+        index[article_id] = len(shingled)
+        shingled.append(text)
+        hashes.append(content_hash)
+    known = [(a, b) for a, b in pairs if a in index and b in index]
+    if not known:
+        return []
+    ids = np.array(known, dtype=np.int64).reshape(-1, 2)
+    at = np.array([(index[a], index[b]) for a, b in known], dtype=np.int64).reshape(-1, 2)
+    all_texts = ShingledTexts.of(shingled)
+    big_enough = np.minimum(all_texts.distinct_lengths[at[:, 0]], all_texts.distinct_lengths[at[:, 1]]) >= MIN_SHINGLES
+    same = np.array([hashes[i] == hashes[j] for i, j in at.tolist()], dtype=bool)
+    relations = [RelationRow(int(a), int(b), "exact", 1.0) for a, b in ids[big_enough & same].tolist()]
+    checked = big_enough & ~same
+    a_copied, b_copied = pair_coverages(all_texts, at[checked, 0], at[checked, 1])
+    for verdict in verdicts(ids[checked, 0], ids[checked, 1], a_copied, b_copied):
+        relations.append(RelationRow(verdict.inside, verdict.container, verdict.relation, round(verdict.score, 6)))  # type: ignore[arg-type]
     return relations
 
 
@@ -427,7 +536,8 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
         [
             IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.band_keys.tolist(),
                        a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
-                       a.fingerprint.sequence.astype("<u4", copy=False).tobytes())
+                       a.fingerprint.check_distinct.astype("<u4", copy=False).tobytes(),
+                       a.fingerprint.check_inverse.astype(inverse_dtype(len(a.fingerprint.check_distinct)), copy=False).tobytes())
             for a in indexable
         ],
         unposted=candidates.stop_keys.tolist(),  # a lookup skips them: their postings would only cost

@@ -77,7 +77,8 @@ class IndexEntry:
     band_keys: Sequence[int]
     containment_keys: Sequence[int]
     key_cut: int
-    check_hashes: bytes | None = None  # the shingles' check hashes in text order (little-endian uint32)
+    check_distinct: bytes | None = None  # the distinct check hashes, sorted (little-endian uint32)
+    check_inverse: bytes | None = None  # for each shingle in text order, the index of its hash among them
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ class FingerprintSizes:
     article_ids: np.ndarray  # int64, sorted
     shingles: np.ndarray  # int64: distinct shingles
     key_counts: np.ndarray  # int64: containment keys kept
+
+
+class CheckMaterial(NamedTuple):
+    """What the exact check needs of a stored article (see :meth:`DuplicateStore.check_material`)."""
+
+    content_hash: str
+    check_distinct: bytes | None  # sorted distinct check hashes (see IndexEntry)
+    check_inverse: bytes | None
+    check_hashes: bytes | None  # articles indexed before version 10: the check hashes in text order
 
 
 @dataclass(frozen=True)
@@ -160,11 +170,12 @@ class DuplicateStore:
         get no new postings. Postings go to the recent table, which moves into the big one
         when it is full."""
         self.conn.executemany(
-            """INSERT OR REPLACE INTO fingerprints (article_id, shingles, key_count, key_cut, keys, check_hashes)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+            """INSERT OR REPLACE INTO fingerprints
+                   (article_id, shingles, key_count, key_cut, keys, check_distinct, check_inverse)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
             [
                 (e.article_id, e.shingles, len(e.containment_keys), e.key_cut,
-                 _json_array([*e.band_keys, *e.containment_keys]), e.check_hashes)
+                 _json_array([*e.band_keys, *e.containment_keys]), e.check_distinct, e.check_inverse)
                 for e in entries
             ],
         )
@@ -239,14 +250,16 @@ class DuplicateStore:
         table = np.fromiter(chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
         return FingerprintSizes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
 
-    def check_material(self, article_ids: Iterable[int]) -> dict[int, tuple[str, bytes | None]]:
-        """{id: (content_hash, stored check hashes or None)} for the exact check of candidates."""
-        rows = self.conn.execute(
-            """SELECT a.id, a.content_hash, f.check_hashes FROM json_each(?) AS q
+    def check_material(self, article_ids: Iterable[int]) -> dict[int, CheckMaterial]:
+        """{id: content hash and stored check hashes} for the exact check of candidates."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(
+            """SELECT a.id, a.content_hash, f.check_distinct, f.check_inverse, f.check_hashes FROM json_each(?) AS q
                JOIN articles a ON a.id = q.value LEFT JOIN fingerprints f ON f.article_id = a.id""",
             (_json_array(set(article_ids)),),
         )
-        return {row[0]: (row[1], row[2]) for row in rows}
+        return {row[0]: CheckMaterial(*row[1:]) for row in rows}
 
     def hashes_and_texts(self, article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """{id: (content_hash, clean text)} for the verification of candidates."""

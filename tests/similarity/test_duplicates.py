@@ -345,18 +345,40 @@ def test_article_text_is_never_markup(library: Library, capsys: pytest.CaptureFi
 
 def test_the_store_keeps_the_check_hashes_of_indexed_pages(library: Library, seeds_dir) -> None:
     from reader.similarity.duplicates import Shingled
+    from reader.store.duplicates import CheckMaterial
 
     text = body(seeds_dir, "003")
     (first,) = add(library, raw("a", text))
-    stored = fingerprint_row(library, first)["check_hashes"]
-    assert np.array_equal(Shingled.of_stored(stored).sequence, Shingled.of(library.get_article(first).text).sequence)
+    row = fingerprint_row(library, first)
+    stored = Shingled.of_stored(CheckMaterial("h", row["check_distinct"], row["check_inverse"], None))
+    fresh = Shingled.of(library.get_article(first).text)
+    assert np.array_equal(stored.sequence, fresh.sequence) and np.array_equal(stored.distinct, fresh.distinct)
+    assert list(stored.distinct) == sorted(set(stored.sequence.tolist()))
+
+
+def test_a_page_indexed_with_check_hashes_in_text_order_is_checked_from_them(library: Library, seeds_dir) -> None:
+    from reader.similarity.fingerprint import check_sequence
+
+    text = body(seeds_dir, "003")
+    (first,) = add(library, raw("a", text))
+    sequence = check_sequence(library.get_article(first).text)[1].astype("<u4").tobytes()
+    with library.transaction():  # as if indexed before the store kept the sorted set (version 9)
+        library.conn.execute(
+            "UPDATE fingerprints SET check_distinct = NULL, check_inverse = NULL, check_hashes = ? WHERE article_id = ?",
+            (sequence, first),
+        )
+    add(library, raw("b", substitute(text, 0.02, random.Random(3))), raw("c", text[: len(text) // 3]))
+    assert pairs(library) == {("a", "b", "near"), ("c", "a", "contained"), ("c", "b", "contained")}
 
 
 def test_a_page_indexed_without_check_hashes_is_checked_from_its_text(library: Library, seeds_dir) -> None:
     text = body(seeds_dir, "003")
     (first,) = add(library, raw("a", text))
     with library.transaction():  # as if indexed before the store kept check hashes (version 5)
-        library.conn.execute("UPDATE fingerprints SET check_hashes = NULL WHERE article_id = ?", (first,))
+        library.conn.execute(
+            "UPDATE fingerprints SET check_distinct = NULL, check_inverse = NULL, check_hashes = NULL WHERE article_id = ?",
+            (first,),
+        )
     add(library, raw("b", substitute(text, 0.02, random.Random(3))), raw("c", text[: len(text) // 3]))
     assert pairs(library) == {("a", "b", "near"), ("c", "a", "contained"), ("c", "b", "contained")}
 

@@ -84,7 +84,10 @@ def test_signature_round_trip(seeds_dir) -> None:
     for name in ("band_keys", "containment_keys", "sequence"):
         assert np.array_equal(getattr(again, name), getattr(original, name))
     assert len(again.minhash) == 0  # the band keys are what the index needs of the MinHash values
-    assert again.sequence.dtype == np.uint32 and len(original.to_bytes()) < 8 * 48 + 4 * len(original.sequence)
+    assert np.array_equal(again.sequence, fp.check_hashes(fp.shingle_sequence(fp.word_hashes(seed_text(seeds_dir, "003")))))
+    assert again.sequence.dtype == np.uint32 and again.check_inverse.dtype == np.uint16
+    # 8 bytes a key, 4 a distinct check hash, 2 a shingle in text order
+    assert len(original.to_bytes()) < 8 * 48 + 4 * len(original.check_distinct) + 2 * len(original.sequence) + 64
     with pytest.raises(ValueError):
         fp.Fingerprint.from_bytes(b"XYZ" + original.to_bytes()[3:])
 
@@ -151,8 +154,11 @@ def test_one_megabyte_stays_bounded() -> None:
     assert len(f.band_keys) == fp.BANDS
     assert len(f.containment_keys) == fp.MAX_CONTAINMENT_KEYS
     assert f.containment_cut < fp.NO_CUT and max(f.containment_keys.tolist()) <= f.containment_cut
-    # what the index stores is bounded; the signature also carries the check hashes (4 bytes a shingle)
-    assert len(f.to_bytes()) < 8 * (fp.BANDS + fp.MAX_CONTAINMENT_KEYS) + 4 * len(f.sequence) + 64
+    # what the index stores is bounded; the signature also carries the check hashes (4 bytes a
+    # distinct one, and 4 a shingle in text order: there are more than 65,536 distinct ones)
+    assert f.check_inverse.dtype == np.uint32 and len(f.check_distinct) > 1 << 16
+    assert np.array_equal(fp.Fingerprint.from_bytes(f.to_bytes()).sequence, f.sequence)
+    assert len(f.to_bytes()) < 8 * (fp.BANDS + fp.MAX_CONTAINMENT_KEYS) + 4 * len(f.check_distinct) + 4 * len(f.sequence) + 64
 
 
 @pytest.mark.parametrize("text", ["", "   ", "word", "⠁⠃⠉ ⠙⠑ ⠋⠛"])
@@ -175,3 +181,38 @@ def test_coverage_shrugs_off_scattered_edits_but_not_other_text(seeds_dir) -> No
     inner = Shingled.of(" ".join(words[:80]))
     assert coverage(inner, original) == 1.0
     assert coverage(original, inner) == pytest.approx(80 / len(words), abs=0.02)
+
+
+def reference_coverage(text: list[str], other: list[str]) -> float:
+    """Coverage by its definition, word by word: the share of the text's words inside a run of
+    five words that the other text also has (a text shorter than that is one run)."""
+    width, other_width = min(fp.SHINGLE_WORDS, len(text)), min(fp.SHINGLE_WORDS, len(other))
+    runs = {tuple(other[i : i + other_width]) for i in range(max(1, len(other) - other_width + 1))}
+    covered = set()
+    for i in range(max(1, len(text) - width + 1)):
+        if text and tuple(text[i : i + width]) in runs:
+            covered.update(range(i, i + width))
+    return len(covered) / len(text) if text else 0.0
+
+
+def test_many_pairs_at_once_have_the_coverage_of_each_pair_alone(monkeypatch) -> None:
+    from reader.similarity import duplicates
+
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(200)]
+    base = [rng.choice(vocabulary) for _ in range(300)]
+    texts = []
+    for _ in range(40):
+        length = rng.choice([1, 2, 4, 5, 6, 9, 17, 60, 300])
+        words = base[rng.randrange(20) :][:length] if rng.random() < 0.6 else rng.choices(vocabulary, k=length)
+        if rng.random() < 0.3:
+            words = words + words[: len(words) // 2]  # repeated passages: shingles met twice
+        texts.append([w if rng.random() > 0.05 else "edit" for w in words])
+    shingled = duplicates.ShingledTexts.of([Shingled.of(" ".join(t)) for t in texts])
+    a, b = np.divmod(np.arange(len(texts) ** 2), len(texts))
+    expected = np.array([reference_coverage(texts[i], texts[j]) for i, j in zip(a.tolist(), b.tolist())])
+    assert (expected == 1).sum() > 40 and ((expected > 0) & (expected < 1)).sum() > 40
+    a_covered, b_covered = duplicates.pair_coverages(shingled, a, b)
+    assert np.allclose(a_covered, expected) and np.allclose(b_covered, expected.reshape(40, 40).T.ravel())
+    monkeypatch.setattr(duplicates, "CHECK_CHUNK", 500)  # many small chunks: the same figures
+    assert np.array_equal(duplicates.pair_coverages(shingled, a, b)[0], a_covered)
