@@ -19,7 +19,8 @@ the page's mentions that fall inside them, shifted to their own text.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from itertools import chain
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -73,6 +74,7 @@ def _place_named(surfaces: Counter[str]) -> str | None:
 def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], results: Sequence) -> None:  # type: ignore[no-untyped-def]
     """LIBRARY_STAGE: link the batch's mentions to canonical entities and store them."""
     work: list[tuple[int, Sequence[EntityMention]]] = []
+    fresh: set[int] = set()  # rows inserted by this batch: they have no stored mentions to replace
     for prepared, result in zip(prepared_batch, results):
         if result.status == "unchanged":
             continue
@@ -80,20 +82,24 @@ def link_entities_stage(library, prepared_batch: Sequence[PreparedArticle], resu
         sections = prepared.sections if len(prepared.sections) > 1 else ()
         for section, section_id in zip(sections, result.section_ids):
             work.append((section_id, section_mentions(prepared.mentions, section.start, section.end)))
-    link_mentions(library, work)
+        if result.status == "inserted":
+            fresh.add(result.article_id)
+            fresh.update(result.section_ids)
+    link_mentions(library, work, fresh=fresh)
 
 
-def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) -> None:  # type: ignore[no-untyped-def]
-    """Store each article's mentions (replacing any it had), linked to canonical entities.
+def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], *, fresh: Collection[int] = ()) -> None:  # type: ignore[no-untyped-def]
+    """Store each article's mentions (replacing any it had, unless its id is in ``fresh``: new
+    rows have none), linked to canonical entities.
 
     The batch's mentions are counted once per distinct (key, type, text): a name repeats
     within and across articles, so resolving, typing and aliasing work on those few.
     """
     if not work:
         return
-    readings: Counter[tuple[str, str, str]] = Counter()
-    for _, mentions in work:
-        readings.update([(m.key, m.type, m.text) for m in mentions])
+    # each mention's reading, built once: counted for the batch, then looked up per mention
+    readings_of = [[(m.key, m.type, m.text) for m in mentions] for _, mentions in work]
+    readings: Counter[tuple[str, str, str]] = Counter(chain.from_iterable(readings_of))
     entity_of = resolve_keys(library, readings)
     stored_as: dict[tuple[str, str, str], tuple[int, int]] = {}
     aliases: Counter[tuple[int, str]] = Counter()
@@ -107,19 +113,24 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]]) 
         stored_as[reading] = (entity.id, TYPE_CODES.get(kind, TYPE_CODES[OTHER]))
         aliases[(entity.id, text)] += count
     packed: list[PackedMentions] = []
-    for article_id, mentions in work:
+    stored_of = stored_as.get
+    for (article_id, mentions), article_readings in zip(work, readings_of):
         values: list[int] = []
-        entity_ids: list[int] = []
+        per_entity: dict[int, int] = {}
         seen_starts: set[int] = set()
-        for mention in mentions:
-            stored = stored_as.get((mention.key, mention.type, mention.text))
-            if stored is None or mention.start in seen_starts:
+        for mention, reading in zip(mentions, article_readings):
+            stored = stored_of(reading)
+            if stored is None:
                 continue
-            seen_starts.add(mention.start)
-            values += (mention.start, mention.end, *stored)
-            entity_ids.append(stored[0])
-        packed.append(PackedMentions(article_id, pack_values(values), Counter(entity_ids)))
-    library.store_packed_mentions(packed, replace=[article_id for article_id, _ in work])
+            start = mention.start
+            if start in seen_starts:
+                continue
+            seen_starts.add(start)
+            entity_id, code = stored
+            values += (start, mention.end, entity_id, code)
+            per_entity[entity_id] = per_entity.get(entity_id, 0) + 1
+        packed.append(PackedMentions(article_id, pack_values(values), per_entity))
+    library.store_packed_mentions(packed, replace=[article_id for article_id, _ in work if article_id not in fresh])
     library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items())
 
 
@@ -132,7 +143,8 @@ def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) ->
 
 def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
     """Map every mention key of the batch (its (key, type, text) readings, counted) to an
-    entity, creating the new ones. Most keys are known: one indexed look-up per 500 of them.
+    entity, creating the new ones. Most keys are known: one indexed look-up per 500 of them;
+    the aliases the new ones may have are read in one more per 500 (``_Known``).
 
     Full names go first, so a surname in the same batch finds its person by alias.
     """
@@ -146,12 +158,15 @@ def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, 
             info = infos[key] = _KeyInfo(key)
         info.types[kind] += count
         info.surfaces[text] += count
+    if not infos:
+        return resolved
     pending = sorted(infos, key=lambda k: (" " not in infos[k].name, k))
+    known = _Known.fetch(library, infos)
     for key in pending:
         info = infos[key]
-        entity = _by_alias(library, key, info) or _by_fuzzy(library, key, info)
+        entity = _by_alias(known, key, info) or _by_fuzzy(library, key, info)
         if entity is None:
-            entity, merged_id = _create(library, key, info)
+            entity, merged_id = _create(library, known, key, info)
             if merged_id is not None:
                 for other, ref in list(resolved.items()):
                     if ref.id == merged_id:
@@ -160,17 +175,74 @@ def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, 
     return resolved
 
 
+def _surname_key(info: _KeyInfo) -> str | None:
+    """The surname key a new multi-word person would get as an alias (see ``_create``)."""
+    words = info.name.split()
+    if info.type != PERSON or len(words) < 2:
+        return None
+    surname = name_key(words[-1])
+    return surname if surname and surname != info.key else None
+
+
+@dataclass
+class _Known:
+    """The aliases and entities that resolving one batch reads, fetched up front in a few
+    batched queries and kept current as the batch creates and merges entities (so every
+    look-up answers as the library would at that moment)."""
+
+    names: dict[str, list[EntityRef]]  # alias key -> entities with that name alias
+    surnames: dict[str, list[EntityRef]]  # alias key -> persons with that surname
+    by_key: dict[str, EntityRef]  # canonical key -> entity, for the surname keys of new persons
+    moved: dict[int, EntityRef] = field(default_factory=dict)  # merged entity id -> the entity it became
+
+    @classmethod
+    def fetch(cls, library, infos: dict[str, _KeyInfo]) -> _Known:  # type: ignore[no-untyped-def]
+        surname_keys = {s for s in map(_surname_key, infos.values()) if s}
+        alias_keys = set(infos) | surname_keys
+        return cls(
+            names=library.entities_by_alias_keys(infos.keys(), kind="name"),
+            surnames=library.entities_by_alias_keys(alias_keys, kind="surname"),
+            by_key=library.entities_by_keys(surname_keys) if surname_keys else {},
+        )
+
+    def _current(self, refs: list[EntityRef]) -> list[EntityRef]:
+        if not self.moved:
+            return refs
+        out: dict[int, EntityRef] = {}
+        for ref in refs:
+            while ref.id in self.moved:
+                ref = self.moved[ref.id]
+            out.setdefault(ref.id, ref)
+        return list(out.values())
+
+    def with_name(self, alias_key: str) -> list[EntityRef]:
+        return self._current(self.names.get(alias_key, []))
+
+    def with_surname(self, alias_key: str) -> list[EntityRef]:
+        return self._current(self.surnames.get(alias_key, []))
+
+    def created(self, entity: EntityRef, surname: str | None) -> None:
+        self.by_key[entity.key] = entity
+        if surname:
+            self.surnames.setdefault(surname, []).append(entity)
+
+    def merged(self, source: EntityRef, target: EntityRef) -> None:
+        self.moved[source.id] = target
+        if self.by_key.get(source.key) == source:
+            del self.by_key[source.key]
+
+
 def _compatible(a: str, b: str) -> bool:
     return a == b or "OTHER" in (a, b)
 
 
-def _by_alias(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
-    found = [e for e in library.entities_by_alias(key) if _compatible(e.type, info.type)]
+def _by_alias(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
+    found = [e for e in known.with_name(key) if _compatible(e.type, info.type)]
     if len(found) == 1:
         return found[0]
     if info.type in (PERSON, ORG) and all(" " not in s for s in info.surfaces):
         # a lone capitalised word is typed ORG by default; a person's surname is the better reading
-        persons = library.entities_by_alias(key, kind="surname")
+        persons = known.with_surname(key)
         if len(persons) == 1:
             return persons[0]
     return None
@@ -191,27 +263,27 @@ def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: i
     return candidates[best[2]] if best else None
 
 
-def _create(library, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]:  # type: ignore[no-untyped-def]
+def _create(library, known: _Known, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]:  # type: ignore[no-untyped-def]
     """A new entity; returns it and the id of a surname-only entity it absorbed, if any."""
     name = info.name
     entity_id = library.create_entity(name, info.type, key)
     entity = EntityRef(entity_id, key, info.type, name)
-    words = name.split()
+    surname = _surname_key(info)
+    known.created(entity, surname)
     merged: int | None = None
-    if info.type == PERSON and len(words) > 1:
-        surname = name_key(words[-1])
-        if surname and surname != key:
-            library.add_entity_aliases([(entity_id, words[-1], surname, "surname", 0)])
-            # an earlier surname-only entity of a person becomes this one when no other person claims it
-            alone = library.entities_by_keys([surname]).get(surname)
-            if (
-                alone is not None
-                and alone.type in (PERSON, ORG)
-                and " " not in alone.name
-                and len(library.entities_by_alias(surname, kind="surname")) == 1
-            ):
-                library.merge_entity(alone.id, entity_id)
-                merged = alone.id
+    if surname:
+        library.add_entity_aliases([(entity_id, name.split()[-1], surname, "surname", 0)])
+        # an earlier surname-only entity of a person becomes this one when no other person claims it
+        alone = known.by_key.get(surname)
+        if (
+            alone is not None
+            and alone.type in (PERSON, ORG)
+            and " " not in alone.name
+            and len(known.with_surname(surname)) == 1
+        ):
+            library.merge_entity(alone.id, entity_id)
+            known.merged(alone, entity)
+            merged = alone.id
     return entity, merged
 
 

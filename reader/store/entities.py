@@ -128,6 +128,23 @@ class EntityStore:
         ).fetchall()
         return [EntityRef(r["id"], r["key"], r["type"], r["name"]) for r in rows]
 
+    def entities_by_alias_keys(self, alias_keys: Iterable[str], *, kind: str = "name") -> dict[str, list[EntityRef]]:
+        """``entities_by_alias`` for many alias keys at once: one index range per key, 500 keys a query."""
+        found: dict[str, dict[int, EntityRef]] = {}
+        keys = list(alias_keys)
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        for chunk_start in range(0, len(keys), 500):
+            chunk = keys[chunk_start : chunk_start + 500]
+            rows = cursor.execute(
+                f"""SELECT a.alias_key, e.id, e.key, e.type, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+                    WHERE a.alias_key IN ({",".join("?" * len(chunk))}) AND a.kind = ?""",
+                (*chunk, kind),
+            )
+            for alias_key, *entity in rows:
+                found.setdefault(alias_key, {}).setdefault(entity[0], EntityRef._make(entity))
+        return {key: list(by_id.values()) for key, by_id in found.items()}
+
     def fuzzy_candidates(self, key: str) -> list[EntityRef]:
         """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick."""
         head, tail = entity_blocks(key)
@@ -183,10 +200,9 @@ class EntityStore:
         self.conn.executemany(
             "INSERT INTO entity_spans (article_id, spans) VALUES (?, ?)", [(a.article_id, a.spans) for a in articles if a.spans]
         )
-        self.conn.executemany(
-            "INSERT INTO entity_articles (entity_id, article_id, mentions) VALUES (?, ?, ?)",
-            [(entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items()],
-        )
+        pairs = [(entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items()]
+        pairs.sort()  # in key order: each insert lands next to the one before in the table's B-tree
+        self.conn.executemany("INSERT INTO entity_articles (entity_id, article_id, mentions) VALUES (?, ?, ?)", pairs)
         mentions: Counter[int] = Counter()
         articles_of: Counter[int] = Counter()
         for a in articles:

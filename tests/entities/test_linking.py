@@ -247,3 +247,21 @@ def test_moving_an_entity_rewrites_only_its_id_fields():
     spans = [MentionRow(7, 12, 7, "PERSON"), MentionRow(20, 7 + 20, 3, "ORG"), MentionRow(30, 35, 7, "PLACE")]
     moved = unpack_spans(respan_entity(pack_spans(spans), 7, 9))
     assert moved == [MentionRow(7, 12, 9, "PERSON"), MentionRow(20, 27, 3, "ORG"), MentionRow(30, 35, 9, "PLACE")]
+
+
+def test_surnames_link_across_batches_and_stay_apart_when_two_persons_share_them(library):
+    (first,) = add(library, raw("a", "Officials met Zorblat on Monday. Zorblat agreed."))
+    (second,) = add(library, raw("b", "Senator Anna Zorblat signed the bill on Tuesday, and Zorblat then left."))
+    (third,) = add(library, raw("c", "Critics said Zorblat had changed her mind. Zorblat denied it."))
+    ids = {span.entity_id for i in (first, second, third) for span in library.entity_spans(i)}
+    assert len(ids) == 1  # the surname-only entity was absorbed, and the later lone surname found it
+    anna = library.get_entity(ids.pop())
+    assert anna.name == "Anna Zorblat" and anna.type == "PERSON" and anna.article_count == 3
+    add(library, raw("d", "Professor Boris Zorblat, her brother, spoke in Paris."))
+    (fifth,) = add(library, raw("e", "Zorblat was not available for comment."))
+    lone = {span.entity_id for span in library.entity_spans(fifth)}
+    assert anna.id not in lone  # two persons now bear the surname: a lone one is neither
+    by_batch = library.entities_by_alias_keys(["zorblat", "annazorblat", "nobody"], kind="surname")
+    assert {key: sorted(e.id for e in refs) for key, refs in by_batch.items()} == {
+        "zorblat": sorted(e.id for e in library.entities_by_alias("zorblat", kind="surname"))
+    }
