@@ -311,13 +311,13 @@ class RuleBasedRecognizer:
         found, waiting = self._scan(article)
         if waiting:
             found = self._decide_waiting(article, found, waiting)
-        _unify_within_article(found, text)
+        digit_names = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
-            if _ROAD_NUMBER_CUE.search(text):
+            if "Interstate " in text or "Highway " in text or "Route " in text:
                 _numbered_roads(text, found)
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
-        if any(verdict.type == ORG and verdict.alone is None and verdict.words[-1][2][0].isdigit() for _, _, verdict in found):
+        if digit_names:
             _names_starting_with_digits(text, found)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
@@ -1006,8 +1006,9 @@ def _has_connector(names: list[str]) -> bool:
     return any(n.lower() in lexicon.HEAD_CONNECTORS for n in names[1:-1])
 
 
-def _unify_within_article(found: list[_Found], text: str) -> None:
+def _unify_within_article(found: list[_Found], text: str) -> bool:
     """One key, one type: surnames take the full name's key, votes decide each key's type.
+    Whether a name of several words ends with a word starting with digits ("Philadelphia 76ers").
 
     Two passes over the article's mentions (plus rare extra work): the first counts lone words
     and finds the full names of persons, the second points surnames at them and sees whether
@@ -1018,11 +1019,14 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
     weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
     weak_places: list[int] = []  # runs of several words typed PLACE only by a preposition before ("in")
     vessels: list[_Verdict] = []  # ships named with their prefix ("INS Mysore")
+    digit_names = False
     for index, (_, _, verdict) in enumerate(found):
         word = verdict.alone
         if word is not None:
             alone[word] = alone.get(word, 0) + 1
             continue
+        if verdict.words[-1][2][0].isdigit():
+            digit_names = True
         if verdict.weight <= 1.0:
             weak_runs.append(index)
         elif verdict.type == PLACE and verdict.place is None and verdict.weight <= _PLACE_BEFORE_WEIGHT:
@@ -1067,6 +1071,7 @@ def _unify_within_article(found: list[_Found], text: str) -> None:
             contested = True  # most articles give each key one type: then there is nothing to vote on
     if contested:
         _vote_types(found)
+    return digit_names
 
 
 def _ships_by_name(found: list[_Found], vessels: list[_Verdict], text: str) -> None:
@@ -1121,7 +1126,7 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
     taken = {(start, end) for start, end, _ in found}
     for _, _, verdict in found:
         word = verdict.words[-1][2]
-        if verdict.type != ORG or verdict.alone is not None or not word[0].isdigit() or not any(ch.isalpha() for ch in word):
+        if verdict.type != ORG or verdict.alone is not None or not word[0].isdigit() or not any(ch.isalpha() for ch in word):  # "76ers"
             continue
         for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
             span = (match.start(), match.end())
@@ -1135,7 +1140,6 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
 
 # A road named by a word and a number: "Interstate 75", "Highway 101", "Route 66".
 _ROAD_WORDS = frozenset("interstate highway route".split())
-_ROAD_NUMBER_CUE = re.compile(r"(?:Interstate|Highway|Route)[ \u00a0]\d")
 _NUMBER_AFTER = re.compile(r"[ \u00a0](\d{1,4})\b")
 
 
