@@ -14,7 +14,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 
 from reader.store.connection import utc_now
 
@@ -111,6 +111,7 @@ class StoredUnit:
 
 
 _SEP = "\x1f"
+_SURFACES_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one per call
 
 
 def _pack_weights(weights: dict[str, float]) -> tuple[str, bytes]:
@@ -261,9 +262,7 @@ class StoryClusterStore:
             "(SELECT cluster_id FROM story_keys WHERE term = ? ORDER BY cluster_id DESC LIMIT ?))"
         )
         for chunk in _chunks(sorted(by_id), 250):  # under SQLite's limit of 500 terms in a compound SELECT
-            params: list[object] = []
-            for term in chunk:
-                params.extend((term, term, per_key))
+            params = list(chain.from_iterable(zip(chunk, chunk, repeat(per_key))))
             for term, listed in self.conn.execute(" UNION ALL ".join([one] * len(chunk)), params):
                 if listed:
                     found[by_id[term]] = list(map(int, listed.split(",")))
@@ -323,10 +322,7 @@ class StoryClusterStore:
                 removed.extend(zip(term_ids(list(before - after)), repeat(cluster_id)))
                 added.extend(zip(term_ids(list(after - before)), repeat(cluster_id)))
             langs = sorted(profile.langs)
-            surfaces = (
-                profile.surfaces_json if profile._surfaces is None
-                else json.dumps(profile._surfaces, ensure_ascii=False, separators=(",", ":"))
-            )
+            surfaces = profile.surfaces_json if profile._surfaces is None else _SURFACES_JSON.encode(profile._surfaces)
             rows.append(
                 (
                     cluster_id, profile.members, profile.first_day, profile.last_day,
