@@ -393,6 +393,32 @@ SPORTS_ROLES: frozenset[str] = _words(
     spokesman spokeswoman boss"""
 )
 
+# Appositives and possessives that type the name before them (English): "Gordon Advisors, a
+# public accounting firm", "Troy, a Detroit suburb", "Jackson's wife", "Acme's shares".
+APPOSITIVE_ORG_NOUNS: frozenset[str] = _words(
+    """company firm group maker manufacturer producer agency organization organisation network chain
+    retailer supplier startup start-up bank airline carrier newspaper magazine website charity nonprofit
+    non-profit university college school hospital clinic club team band party union association
+    foundation institute distributor provider operator developer publisher broadcaster studio label
+    brand subsidiary conglomerate insurer lender outlet"""
+)
+APPOSITIVE_PLACE_NOUNS: frozenset[str] = _words(
+    """city town village suburb county state province region country island neighborhood neighbourhood
+    district municipality township borough capital port community hamlet"""
+)
+APPOSITIVE_PERSON_NOUNS: frozenset[str] = PERSON_NOUNS | _words(
+    """man woman boy girl teenager teen resident native mother father veteran executive founder
+    chairman chairwoman president senator governor mayor minister star"""
+)
+POSSESSED_BY_PERSONS: frozenset[str] = _words(
+    """wife husband son sons daughter daughters mother father brother sister parents children family
+    girlfriend boyfriend fiancée fiancé widow lawyer attorney agent career death funeral birthday"""
+)
+POSSESSED_BY_ORGS: frozenset[str] = _words(
+    """shares stock headquarters subsidiary subsidiaries shareholders employees customers revenue
+    revenues profit profits earnings"""
+)
+
 # Words that are capitalised in German prose as nouns: German capitalises every noun, so a
 # capitalised word there is a much weaker name signal (handled by the recognizer).
 NOUN_CAPITALISING_LANGS: frozenset[str] = frozenset({"de", "lb"})

@@ -311,6 +311,8 @@ class RuleBasedRecognizer:
         found, waiting = self._scan(article)
         if waiting:
             found = self._decide_waiting(article, found, waiting)
+        if lang in (None, "en"):
+            _types_by_appositive(text, found)
         digit_names = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
@@ -1117,6 +1119,47 @@ def _persons_by_context(text: str, found: list[_Found]) -> None:
     for index, (start, end, verdict) in enumerate(found):
         if verdict.key in persons and verdict.type == ORG and verdict.weight <= 0.5:
             found[index] = (start, end, _retyped(verdict, PERSON, verdict.key, 1.0, None))
+
+
+# After a name: ", a public accounting firm", ", the Detroit suburb", "'s wife" (English).
+_APPOSITIVE = re.compile(r"[ \u00a0]?,[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’-]+[ \u00a0]+){0,4}?([a-z][\w-]*)\b(?![ \u00a0]?['’]|[ \u00a0]+(?:of|for)\b)")
+_POSSESSIVE = re.compile(r"[ \u00a0]?['’]s?[ \u00a0]+([a-z]+)\b")
+
+
+def _types_by_appositive(text: str, found: list[_Found]) -> None:
+    """A name typed by default (no cue, no gazetteer) takes the type its appositive or a
+    possessive after it tells: "Gordon Advisors, a public accounting firm" (ORG), "Troy, a Detroit
+    suburb" (PLACE), "Zadan, a producer" (PERSON), "Jackson's wife" (PERSON), "Acme's shares"
+    (ORG). Then all its default-typed mentions in the article take it."""
+    typed: dict[str, str] = {}
+    for _, end, verdict in found:
+        if verdict.weight > 1.0 or verdict.place is not None or verdict.type not in (ORG, PERSON) or verdict.key in typed:
+            continue
+        following = text[end : end + 2].lstrip(" \u00a0")[:1]  # tokenised text: "Advisors , a"
+        if following == ",":
+            match = _APPOSITIVE.match(text, end)
+            if match is not None:
+                noun = match.group(1)
+                if noun in lexicon.APPOSITIVE_ORG_NOUNS:
+                    typed[verdict.key] = ORG
+                elif noun in lexicon.APPOSITIVE_PLACE_NOUNS:
+                    typed[verdict.key] = PLACE
+                elif noun in lexicon.APPOSITIVE_PERSON_NOUNS:
+                    typed[verdict.key] = PERSON
+        elif following in ("'", "’"):
+            match = _POSSESSIVE.match(text, end)
+            if match is not None:
+                noun = match.group(1)
+                if noun in lexicon.POSSESSED_BY_PERSONS:
+                    typed[verdict.key] = PERSON
+                elif noun in lexicon.POSSESSED_BY_ORGS:
+                    typed[verdict.key] = ORG
+    if not typed:
+        return
+    for index, (start, end, verdict) in enumerate(found):
+        kind = typed.get(verdict.key)
+        if kind is not None and kind != verdict.type and verdict.weight <= 1.5 and verdict.place is None:
+            found[index] = (start, end, _retyped(verdict, kind, verdict.key, 1.5, None))
 
 
 def _names_starting_with_digits(text: str, found: list[_Found]) -> None:

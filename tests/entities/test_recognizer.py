@@ -357,3 +357,22 @@ def test_calendar_words_of_other_languages_and_place_openers(recognizer):
     assert got["Toyota Motor"] == "ORG" and got["Long Island Expressway"] == "PLACE"
     spanish = found(recognizer, "El 3 de Mayo, Pedro Sánchez habló en Madrid.", "es")
     assert "Mayo" not in spanish and spanish["Pedro Sánchez"] == "PERSON"
+
+
+def test_appositives_and_possessives_type_names_without_other_cues(recognizer):
+    text = (
+        "Shares of Zorblex, a Delaware software company, rose on Monday. Analysts said Zorblex would grow. "
+        "The crash happened near Pemberton Heights, a quiet suburb. Jorvik Malden, a local teacher, saw it. "
+        "Officials at Krandle, the state's largest insurer, agreed. Later Malden's wife spoke to Quorvane Tellis, "
+        "the team's general manager."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Zorblex"] == "ORG"
+    assert got["Pemberton Heights"] == "PLACE"
+    assert got["Jorvik Malden"] == "PERSON" and got["Malden"] == "PERSON"
+    assert got["Krandle"] == "ORG"  # "the state's ... insurer": the head noun, not the possessor
+    assert got["Quorvane Tellis"] == "PERSON"  # "the team's general manager" is no organisation
+    lone = found(recognizer, "Investors watched Brellix, a Boston firm. Brellix declined to comment.", "en")
+    assert lone == {"Brellix": "ORG", "Boston": "PLACE"}
+    person = found(recognizer, "Fans cheered Torvald, a singer from Oslo. Torvald waved.", "en")
+    assert person["Torvald"] == "PERSON"
