@@ -747,6 +747,8 @@ class RuleBasedRecognizer:
             kind, weight = ORG, 3.0
         elif (last in lexicon.OTHER_SUFFIXES and not single) or last in lexicon.AWARD_NAMES:
             kind, weight = OTHER, 2.0 if single else 3.0  # "Nobel Prize", "Primetime Emmy", "the Oscars"
+            if not single and last in lexicon.AWARD_NAMES and _is_city(gaz.lookup(" ".join(names[:-1]))):
+                kind = ORG  # a city's newspaper ("Boston Globe"), not an award
         elif not single and (last in lexicon.PLACE_HEADS or first_lower in lexicon.PLACE_HEADS):
             kind, weight = PLACE, 2.0
         elif not single and _is_org_word(first_lower):

@@ -376,3 +376,8 @@ def test_appositives_and_possessives_type_names_without_other_cues(recognizer):
     assert lone == {"Brellix": "ORG", "Boston": "PLACE"}
     person = found(recognizer, "Fans cheered Torvald, a singer from Oslo. Torvald waved.", "en")
     assert person["Torvald"] == "PERSON"
+
+
+def test_a_city_newspaper_is_no_award(recognizer):
+    got = found(recognizer, "The Boston Globe reported that she won a Golden Globe and two Emmys.", "en")
+    assert got == {"Boston Globe": "ORG", "Golden Globe": "OTHER", "Emmys": "OTHER"}
