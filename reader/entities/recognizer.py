@@ -383,7 +383,7 @@ class RuleBasedRecognizer:
                     kind = _line_kind(line)
             prose = kind == _PROSE
             if run.pieces:  # "... Americans. Oracle ...": a sentence may end inside the run
-                self._scan_pieces(article, group, start, initial, kind, found, waiting)
+                self._scan_pieces(article, run, start, initial, kind, found, waiting)
                 continue
             group = run.surface
             end = start + len(group)
@@ -421,28 +421,19 @@ class RuleBasedRecognizer:
         return found, waiting
 
     def _scan_pieces(
-        self, article: _Article, group: str, start: int, initial: bool, kind: str, found: list[_Found], waiting: list[_Waiting]
+        self, article: _Article, run: _Run, start: int, initial: bool, kind: str, found: list[_Found], waiting: list[_Waiting]
     ) -> None:
-        """A run with dots inside: cut it where a sentence ended, then as ``_scan`` for each piece."""
-        common = article.common
+        """A run with dots inside, cut where a sentence ended (``_Run.pieces``), then as ``_scan`` for each piece."""
         mid = article.mid_capitals
         context_free = article.lang in lexicon.NOUN_CAPITALISING_LANGS
-        words = _word_spans(start, group.split())
-        piece_start = 0
-        count = len(words)
-        for index in range(1, count + 1):
-            if index < count:
-                previous = words[index - 1][2]
-                if previous[-1] != "." or not (_strip_dot(previous) or words[index][2].lower() in common):
-                    continue
-            # "... Americans. Oracle ...", "Oracle Corp. The ...": a sentence ended there
-            piece = words[piece_start:index]
-            piece_initial = initial if piece_start == 0 else True
-            piece_start = index
-            last_start, last_end, last = piece[-1]
-            if last[-1] == "." and _strip_dot(last):
-                piece[-1] = (last_start, last_end - 1, last[:-1])
-            if kind == _PROSE:
+        text = article.text
+        prose = kind == _PROSE
+        for number, (relative_words, opener) in enumerate(run.pieces):
+            piece_initial = initial if number == 0 else True
+            if piece_initial and opener:
+                continue  # "... in Paris. The ...": a common word opening the next sentence is never a name
+            piece = [(start + word_start, start + word_end, word) for word_start, word_end, word in relative_words]
+            if prose:
                 for position, (_, _, word) in enumerate(piece):
                     if (position or not piece_initial) and word[0].isupper():
                         mid.add(word)
@@ -450,12 +441,12 @@ class RuleBasedRecognizer:
                     found.extend(self._prose_found(article, piece, None, context_free))
                     continue
             piece_start_at, piece_end = piece[0][0], piece[-1][1]
-            surface = article.text[piece_start_at:piece_end]
-            names = tuple(word for _, _, word in piece) if len(piece) > 1 else None
-            if kind != _PROSE:
+            surface = text[piece_start_at:piece_end]
+            names = tuple([word for _, _, word in piece]) if len(piece) > 1 else None
+            if not prose:
                 flags = -1
             else:
-                flags = 0 if context_free else _context_flags(article.text, piece_start_at, piece_end, "" if names else surface)
+                flags = 0 if context_free else _context_flags(text, piece_start_at, piece_end, "" if names else surface)
             waiting.append((len(found), piece_start_at, piece_end, surface, names, piece_initial, kind, flags))
 
     # -- pass 2: the runs that needed the whole article ------------------------------------------
@@ -862,7 +853,9 @@ class _Run:
 
     surface: str  # the run without a final dot that ends the sentence rather than the word
     names: tuple[str, ...] | None  # its words, when more than one
-    pieces: bool  # a sentence may end inside: cut it into pieces (_scan_pieces)
+    # where a sentence ends inside the run: its pieces, each (words relative to the run's start,
+    # whether it is one common word); empty when none may (see _scan_pieces)
+    pieces: tuple[tuple[tuple[tuple[int, int, str], ...], bool], ...]
     opener: bool  # one common word ("The", "However"): not a name when it opens a sentence
     common: bool  # one common word, no acronym ("Monday"): never a name alone
     capitals: tuple[str, ...]  # the words that start with a capital (mid-sentence capitals)
@@ -889,11 +882,11 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
         surface = group[:-1] if group[-1] == "." and _strip_dot(group) else group
         lower = surface.lower()
         run = _Run(
-            surface, None, False, opener, lower in common and not _is_acronym(surface), (surface,), (),
+            surface, None, (), opener, lower in common and not _is_acronym(surface), (surface,), (),
             lower.endswith(_ADJECTIVE_ENDINGS),
         )
     elif ". " in group or ".\u00a0" in group:
-        run = _Run(group, None, True, opener, False, (), (), False)
+        run = _Run(group, None, _pieces(group, common), opener, False, (), (), False)
     else:
         names = group.split()  # words are one space (or no-break space) apart
         surface = group
@@ -902,11 +895,35 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
             surface = group[:-1]
         capitals = tuple(word for word in names if word[0].isupper())
         later = tuple(word for word in names[1:] if word[0].isupper())
-        run = _Run(surface, tuple(names), False, opener, False, capitals, later, False)
+        run = _Run(surface, tuple(names), (), opener, False, capitals, later, False)
     if len(runs) >= _RUNS_SIZE:
         _forget_older_half(runs)
     runs[group] = run
     return run
+
+
+def _pieces(group: str, common: frozenset[str]) -> tuple[tuple[tuple[tuple[int, int, str], ...], bool], ...]:
+    """The pieces of a run with dots inside, cut where a sentence ended ("... Americans. Oracle ...",
+    "Oracle Corp. The ..."): each piece's words (start, end, word) relative to the run, a final dot
+    that ends the sentence left out, and whether the piece is one common word ("The")."""
+    words = _word_spans(0, group.split())
+    pieces = []
+    piece_start = 0
+    count = len(words)
+    for index in range(1, count + 1):
+        if index < count:
+            previous = words[index - 1][2]
+            if previous[-1] != "." or not (_strip_dot(previous) or words[index][2].lower() in common):
+                continue
+        piece = words[piece_start:index]
+        piece_start = index
+        last_start, last_end, last = piece[-1]
+        if last[-1] == "." and _strip_dot(last):
+            piece[-1] = (last_start, last_end - 1, last[:-1])
+        word = piece[0][2]
+        opener = len(piece) == 1 and word.lower() in common and not word.isupper()
+        pieces.append((tuple(piece), opener))
+    return tuple(pieces)
 
 
 def _forget_older_half(cache: dict[Any, Any]) -> None:
