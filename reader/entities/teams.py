@@ -45,8 +45,8 @@ def teams_named_by_place(
     """
     sports: bool | None = None  # whether the article is about sport: read once, when first needed
     for index, (start, end, verdict) in enumerate(found):
-        if verdict.type == org or not _may_name_team(verdict, place_type):
-            continue
+        if verdict.type != place_type or not _may_name_team(verdict, place_type):
+            continue  # only places name teams (a verdict with a gazetteer place is typed a place)
         following = found[index + 1] if index + 1 < len(found) else None
         preceding = found[index - 1] if index else None
         if not _contest_around(text, start, end, following, person) and not _affiliation(text, start, end, preceding, person):
