@@ -153,7 +153,7 @@ class ShingledTexts:
     distinct: np.ndarray  # int64 (32-bit hashes)
     distinct_starts: np.ndarray  # int64, one per text
     distinct_lengths: np.ndarray
-    inverse: np.ndarray  # int64
+    inverse: np.ndarray  # int32 (a text has fewer than 2**31 shingles)
     inverse_starts: np.ndarray
     inverse_lengths: np.ndarray
     words: np.ndarray  # int64, one per text
@@ -165,16 +165,22 @@ class ShingledTexts:
         return cls(  # as int64 once, not once per pair that reads them
             np.concatenate([t.distinct for t in texts] or [np.empty(0, np.uint32)]).astype(np.int64),
             np.cumsum(distinct_lengths) - distinct_lengths, distinct_lengths,
-            np.concatenate([t.inverse for t in texts] or [np.empty(0, np.uint32)]).astype(np.int64),
+            np.concatenate([t.inverse for t in texts] or [np.empty(0, np.uint32)]).astype(np.int32),
             np.cumsum(inverse_lengths) - inverse_lengths, inverse_lengths,
             np.array([t.words for t in texts], dtype=np.int64),
         )
 
 
-def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray, dtype: type = np.int64) -> np.ndarray:
     """``np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)])``, without the loop."""
-    total = int(lengths.sum())
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    lengths = lengths.astype(dtype, copy=False)
+    offsets = starts.astype(dtype, copy=False) - (np.cumsum(lengths, dtype=dtype) - lengths)
+    return np.arange(int(lengths.sum()), dtype=dtype) + np.repeat(offsets, lengths)
+
+
+def index_type(size: int) -> type:
+    """The narrowest integer type for indexes into this many items (half the memory traffic)."""
+    return np.int32 if size < 1 << 31 else np.int64
 
 
 def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
@@ -185,8 +191,9 @@ def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
     runs of one array that a stable sort merges; a hash in both texts of a pair comes out twice
     in a row. The text-order indexes carry that back to each shingle."""
     lengths = texts.distinct_lengths[blocks]
+    at = index_type(max(len(texts.distinct), len(texts.inverse), int(lengths.sum())))
     pair = np.repeat(np.arange(len(blocks), dtype=np.int64) >> 1, lengths)
-    codes = (pair << _PAIR_SHIFT) | texts.distinct[concatenated_ranges(texts.distinct_starts[blocks], lengths)]
+    codes = (pair << _PAIR_SHIFT) | texts.distinct[concatenated_ranges(texts.distinct_starts[blocks], lengths, at)]
     order = np.argsort(codes, kind="stable")  # timsort: the runs are merged, not sorted again
     ordered = codes[order]
     twice = ordered[1:] == ordered[:-1]
@@ -195,10 +202,10 @@ def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
     in_both_ordered[:-1] |= twice
     in_both = np.empty(len(codes), dtype=bool)
     in_both[order] = in_both_ordered
-    shingles = texts.inverse_lengths[blocks]
-    at = texts.inverse[concatenated_ranges(texts.inverse_starts[blocks], shingles)]
-    at += np.repeat(np.cumsum(lengths) - lengths, shingles)
-    return in_both[at]
+    shingles = texts.inverse_lengths[blocks].astype(at)
+    found = texts.inverse[concatenated_ranges(texts.inverse_starts[blocks], shingles, at)].astype(at, copy=False)
+    found += np.repeat((np.cumsum(lengths) - lengths).astype(at), shingles)
+    return in_both[found]
 
 
 def covered_words(shared: np.ndarray, shingles: np.ndarray, words: np.ndarray) -> np.ndarray:

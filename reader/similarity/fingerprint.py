@@ -257,21 +257,29 @@ def inverse_dtype(distinct: int) -> str:
 def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A text's check hashes (in text order) as its distinct ones, sorted, and for each of its
     shingles the index of its hash among them: ``distinct[inverse] == sequence``."""
-    order = np.argsort(sequence, kind="stable")
-    ordered = sequence[order]
+    order = np.argsort(sequence)
+    return check_set_of_sorted(sequence[order], order)
+
+
+def check_set_of_sorted(ordered: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`check_set` from the check hashes sorted (``ordered``) and the order that sorts them.
+
+    The 64-bit shingle hashes sorted are their check hashes (the high halves) sorted too, so a
+    fingerprint sorts once for its MinHash and its check set."""
     new = np.empty(len(ordered), dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inverse = np.empty(len(sequence), dtype=inverse_dtype(int(np.count_nonzero(new))))
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
+    distinct = ordered[new]
+    inverse = np.empty(len(ordered), dtype=inverse_dtype(len(distinct)))
+    inverse[order] = np.cumsum(new, dtype=inverse.dtype) - 1  # equal hashes get one index, in any order
+    return distinct, inverse
 
 
 # -- MinHash, bands and containment keys -----------------------------------------------------------
 
 
 def one_permutation_minhash(distinct: np.ndarray) -> np.ndarray:
-    """MINHASH_BINS values from sorted distinct shingle hashes (empty input: empty output)."""
+    """MINHASH_BINS values from sorted shingle hashes (repeats do no harm; empty input: empty output)."""
     if len(distinct) == 0:
         return np.empty(0, dtype=np.uint32)
     bins = ((distinct >> np.uint64(32)) * np.uint64(MINHASH_BINS)) >> np.uint64(32)
@@ -348,11 +356,13 @@ def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a text; it carries the check hashes of its shingles too."""
     hashes = word_hashes(text)
     sequence = shingle_sequence(hashes)
-    distinct = sorted_unique(sequence)
-    minhash = one_permutation_minhash(distinct)
+    order = np.argsort(sequence)
+    ordered = sequence[order]
+    distinct = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1 if len(ordered) else 0
+    minhash = one_permutation_minhash(ordered)
     keys, cut = containment_keys(sequence)
-    check_distinct, check_inverse = check_set(check_hashes(sequence))
-    return Fingerprint(len(distinct), band_keys(minhash), keys, cut, minhash, len(hashes), check_distinct, check_inverse)
+    check_distinct, check_inverse = check_set_of_sorted(check_hashes(ordered), order)
+    return Fingerprint(distinct, band_keys(minhash), keys, cut, minhash, len(hashes), check_distinct, check_inverse)
 
 
 def add_signature(prepared: PreparedArticle) -> PreparedArticle:
