@@ -232,7 +232,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
 # Last words that make a capitalised sequence an event, award or work (typed OTHER).
 OTHER_SUFFIXES: frozenset[str] = _words(
     """awards award prize cup championship championships games olympics festival expo show summit war
-    act treaty accord agreement prix coupe festival salon traité loi"""
+    act treaty accord agreement prix coupe festival salon traité loi bowl marathon derby olympiad"""
 )
 
 # Name suffixes of people ("Anthony LaCalamita III", "Martin Luther King Jr.").
@@ -412,7 +412,8 @@ APPOSITIVE_PERSON_NOUNS: frozenset[str] = PERSON_NOUNS | _words(
 )
 POSSESSED_BY_PERSONS: frozenset[str] = _words(
     """wife husband son sons daughter daughters mother father brother sister parents children family
-    girlfriend boyfriend fiancée fiancé widow lawyer attorney agent career death funeral birthday"""
+    girlfriend boyfriend fiancée fiancé widow lawyer attorney agent career death funeral birthday
+    administration campaign nomination arrest"""
 )
 POSSESSED_BY_ORGS: frozenset[str] = _words(
     """shares stock headquarters subsidiary subsidiaries shareholders employees customers revenue

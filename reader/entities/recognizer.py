@@ -1121,8 +1121,12 @@ def _after_place_word(text: str, start: int) -> bool:
     return _word_before(text, start) in lexicon.PLACE_INTRODUCERS
 
 
-# After a lone name, what only a person takes: "Obama, who", "Smith, 45,", "Gupta said he".
-_PERSON_AFTER = re.compile(r"[ \u00a0]?(?:,[ \u00a0]+(?:who\b|\d{1,3}[ \u00a0]?,)|[ \u00a0]+(?:said|says|told|added)[ \u00a0]+(?:that[ \u00a0]+)?(?:he|she)\b)")
+# After a lone name, what only a person takes: "Obama, who", "Smith, 45,", "Gupta said he",
+# "the Obama administration".
+_PERSON_AFTER = re.compile(
+    r"[ \u00a0]?(?:,[ \u00a0]+(?:who\b|\d{1,3}[ \u00a0]?,)|[ \u00a0]+(?:said|says|told|added)[ \u00a0]+(?:that[ \u00a0]+)?(?:he|she)\b"
+    r"|[ \u00a0]+administration\b)"  # "the Obama administration"
+)
 
 
 def _persons_by_context(text: str, found: list[_Found]) -> None:

@@ -381,3 +381,8 @@ def test_appositives_and_possessives_type_names_without_other_cues(recognizer):
 def test_a_city_newspaper_is_no_award(recognizer):
     got = found(recognizer, "The Boston Globe reported that she won a Golden Globe and two Emmys.", "en")
     assert got == {"Boston Globe": "ORG", "Golden Globe": "OTHER", "Emmys": "OTHER"}
+
+
+def test_administrations_campaigns_and_sports_events(recognizer):
+    got = found(recognizer, "Critics of the Zorblat administration said Quentar's campaign was over before the Super Bowl.", "en")
+    assert got == {"Zorblat": "PERSON", "Quentar": "PERSON", "Super Bowl": "OTHER"}
