@@ -68,7 +68,14 @@ IRREGULAR_DEMONYMS: dict[str, str] = {
     "Czech": "CZ", "Slovak": "SK", "Norwegian": "NO", "Icelandic": "IS", "Belgian": "BE",
     "Argentine": "AR", "Colombian": "CO", "Chilean": "CL", "Mexican": "MX", "Canadian": "CA",
     "Ukrainian": "UA", "Russian": "RU", "Russians": "RU", "Israeli": "IL", "Israelis": "IL",
-    "Palestinian": "PS", "Palestinians": "PS", "New Zealander": "NZ",
+    "Palestinian": "PS", "Palestinians": "PS", "New Zealander": "NZ", "New Zealanders": "NZ",
+    # plurals and everyday forms the regular ones miss
+    "Filipinos": "PH", "Filipina": "PH", "Filipinas": "PH", "Frenchman": "FR", "Frenchmen": "FR",
+    "Frenchwoman": "FR", "Englishman": "GB", "Englishmen": "GB", "Scots": "GB",
+    "Brit": "GB", "Brits": "GB", "Irishman": "IE", "Dutchman": "NL", "Aussie": "AU", "Aussies": "AU",
+    "Kiwi": "NZ", "Kiwis": "NZ", "Argentines": "AR", "Thais": "TH", "Afghans": "AF", "Czechs": "CZ",
+    "Danes": "DK", "Swedes": "SE", "Finns": "FI", "Poles": "PL", "Turks": "TR", "Greeks": "GR",
+    "Spaniards": "ES", "Swiss": "CH",
 }
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-"})
@@ -330,7 +337,7 @@ def _demonyms(countries: dict[str, Place], continents: list[Place], places: dict
 
 
 # Bump when the way the gazetteer is built changes, so cached copies are rebuilt.
-GAZETTEER_FORMAT = 3
+GAZETTEER_FORMAT = 5
 
 
 @lru_cache(maxsize=1)

@@ -750,8 +750,10 @@ class RuleBasedRecognizer:
             return _Candidate(start, end, words, OTHER, nationality_key(country.key), 2.0)
         elif single and first_lower in lexicon.GROUP_WORDS:
             kind, weight = OTHER, 2.0  # "Jews", "Islamist", "Republicans"
-        elif not single and all(gaz.demonym(n) is not None for n in names):
-            kind, weight = OTHER, 2.0  # "African American"
+        elif not single and (
+            (last.endswith(_DEMONYM_ENDINGS) and gaz.demonym(names[-1]) is not None) or gaz.demonym(surface) is not None
+        ):
+            kind, weight = OTHER, 2.0  # "African American", "Native American"
         elif not single and _is_city(gaz.lookup(" ".join(names[:-1]))) and (names[-1][0].isdigit() or names[-1].endswith("s")):
             kind, weight = ORG, 2.0  # "San Diego Chargers", "Philadelphia 76ers"
         elif single and adjective and not acronym and first_lower.endswith(_ADJECTIVE_ENDINGS):
@@ -975,6 +977,7 @@ _DETERMINERS: dict[str, frozenset[str]] = {
 }
 _ON_HEADS = frozenset("council committee commission conference board".split())
 _ADJECTIVE_ENDINGS = ("ican", "ian", "ic", "ese", "ish")
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ic", "ch")  # "Native American", not "Willie Green"
 _NEXT_WORD = re.compile(r"[\w'’-]+")
 
 

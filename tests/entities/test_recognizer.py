@@ -386,3 +386,11 @@ def test_a_city_newspaper_is_no_award(recognizer):
 def test_administrations_campaigns_and_sports_events(recognizer):
     got = found(recognizer, "Critics of the Zorblat administration said Quentar's campaign was over before the Super Bowl.", "en")
     assert got == {"Zorblat": "PERSON", "Quentar": "PERSON", "Super Bowl": "OTHER"}
+
+
+def test_everyday_and_compound_nationality_words(recognizer):
+    text = "Aussies, Kiwis and Frenchmen met New Zealanders. A Native American and a Latin American spoke with Willie Green."
+    got = found(recognizer, text, "en")
+    for word in ("Aussies", "Kiwis", "Frenchmen", "New Zealanders", "Native American", "Latin American"):
+        assert got[word] == "OTHER", word
+    assert got["Willie Green"] == "PERSON"  # a surname that a nationality form happens to match
