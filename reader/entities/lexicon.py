@@ -294,6 +294,12 @@ PERSON_NOUNS: frozenset[str] = _words(
     esposa marido filho filha irmão irmã mãe pai"""
 )
 
+# Verbs of travel before "to": "flew to Wanaka", "was airlifted to Dunedin" (a place follows).
+TRAVEL_VERBS: frozenset[str] = _words(
+    """flew flown flying travelled traveled traveling travelling drove driven driving airlifted evacuated
+    sailed deported extradited relocated"""
+)
+
 # Prepositions after which a capitalised word of unknown kind is most often a place.
 PLACE_PREPOSITIONS: frozenset[str] = _words("in near outside across throughout dans près en im nahe cerca perto vicino")
 

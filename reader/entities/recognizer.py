@@ -409,6 +409,8 @@ class RuleBasedRecognizer:
                 flags = _CUE_FLAGS.get(cue, 0)
                 if not flags and not cue.isalpha():
                     flags = _CUE_FLAGS.get(_word_before(text, start), 0)
+                if flags == _TO:
+                    flags = _travel_to(text, start)
                 if run.adjective_ending and _lowercase_noun_after(text, end):
                     flags |= _ADJECTIVE
             else:
@@ -642,7 +644,7 @@ class RuleBasedRecognizer:
                 close()  # "Ethiopian-flagged", "Soviet-era", "Oscar-hosting": a modifier, not a name
                 continue
             if len(current) == 1 and not has_of and gaz.demonym(current[0][2]) is not None:
-                if not (_is_org_word(lower) or lower in lexicon.PLACE_HEADS or gaz.demonym(word) is not None):
+                if not (org_run or _is_org_word(lower) or lower in lexicon.PLACE_HEADS or gaz.demonym(word) is not None):
                     close()  # "Chinese ByteDance" -> nationality + name (but "African American" is one)
             current.append((start, end, word))
             if len(current) >= MAX_NAME_WORDS:
@@ -841,6 +843,20 @@ _CUE_FLAGS: dict[str, int] = {
     for word in lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES | lexicon.PLACE_PREPOSITIONS
     if word[:1].islower() and all(ch.isalpha() or ch in "-." for ch in word)
 }
+_TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
+_CUE_FLAGS["to"] = _TO
+
+
+def _travel_to(text: str, start: int) -> int:
+    """The flags of a run after "to": a place cue after a verb of travel at most three words
+    before, in the same clause ("flew to Wanaka", "flew the body to Wanaka")."""
+    before = text[max(0, start - 48) : start - 4].split()[-4:]
+    for word in reversed(before):
+        if word in lexicon.TRAVEL_VERBS:
+            return _PLACE_BEFORE
+        if not word.isalpha():
+            return 0  # a clause or a number in between
+    return 0
 
 
 # A run that waits for pass 2: (position among the mentions found, start, end, surface, its words
@@ -952,6 +968,8 @@ def _context_flags(text: str, start: int, end: int, single_word: str) -> int:
     flags = 0
     if start > 1 and text[start - 1] == " ":
         flags = _CUE_FLAGS.get(_word_before(text, start), 0)
+        if flags == _TO:
+            flags = _travel_to(text, start)
         if text[start - 2] in _OPENING_QUOTES and _is_quoted(text, start, end):
             flags |= _QUOTED
     elif start and text[start - 1] in _OPENING_QUOTES and _is_quoted(text, start, end):

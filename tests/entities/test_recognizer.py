@@ -394,3 +394,14 @@ def test_everyday_and_compound_nationality_words(recognizer):
     for word in ("Aussies", "Kiwis", "Frenchmen", "New Zealanders", "Native American", "Latin American"):
         assert got[word] == "OTHER", word
     assert got["Willie Green"] == "PERSON"  # a surname that a nationality form happens to match
+
+
+def test_travel_verbs_before_to_and_nationality_opening_an_organisation(recognizer):
+    text = (
+        "A helicopter flew the body to Wanbrell. He gave it to Zorblat. "
+        "The American Medical Association agreed, and the Chinese ByteDance did not."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Wanbrell"] == "PLACE" and got["Zorblat"] == "ORG"  # "to" alone cues nothing
+    assert got["American Medical Association"] == "ORG"
+    assert got["Chinese"] == "OTHER" and got["ByteDance"] == "ORG"
