@@ -194,7 +194,8 @@ PLACE_HEADS: frozenset[str] = _words(
     province county district region city town township village borough hill hills heights beach falls
     springs creek harbor harbour glacier pass point grove ridge canyon forest woods plateau range
     lane drive boulevard highway route interstate trail hut corridor zone expressway freeway parkway
-    motorway turnpike tunnel
+    motorway turnpike tunnel palace castle cathedral temple mosque synagogue tower abbey chapel basilica
+    monument memorial plaza mall cemetery
     theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
@@ -232,7 +233,8 @@ ORG_SUFFIXES: frozenset[str] = _words(
 # Last words that make a capitalised sequence an event, award or work (typed OTHER).
 OTHER_SUFFIXES: frozenset[str] = _words(
     """awards award prize cup championship championships games olympics festival expo show summit war
-    act treaty accord agreement prix coupe festival salon traité loi bowl marathon derby olympiad"""
+    act treaty accord agreement prix coupe festival salon traité loi bowl marathon derby olympiad
+    index average composite"""
 )
 
 # Name suffixes of people ("Anthony LaCalamita III", "Martin Luther King Jr.").

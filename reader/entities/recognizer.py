@@ -587,7 +587,11 @@ class RuleBasedRecognizer:
             while current and current[-1][2].lower() in _CONNECTORS:
                 current.pop()
             if current:
-                segments.append((current, cue))
+                if has_of:
+                    for part in _split_at_and(current):
+                        segments.append((part, cue))
+                else:
+                    segments.append((current, cue))
             current, cue, has_of = [], "", False
 
         for index, (start, end, word) in enumerate(words):
@@ -722,6 +726,9 @@ class RuleBasedRecognizer:
             key = name_key(surface)
             return _Candidate(start, end, words, OTHER, key, 2.0) if key else None
         place = gaz.lookup(surface)
+        if place is None and not single and len(names) >= 3 and names[-2].lower() == "of" and _names_a_state(gaz, names):
+            key = name_key(surface)  # its own key: "Democratic Republic of Congo" is not "Congo"
+            return _Candidate(start, end, words, PLACE, key, 3.0) if key else None
         if place is not None and cue != PERSON:
             return _Candidate(start, end, words, PLACE, place.key, 3.0, place)
         if single and not _is_name_word(first, article):
@@ -772,6 +779,17 @@ class RuleBasedRecognizer:
             kind, weight = PERSON, 1.0
         key = name_key(surface)
         return _Candidate(start, end, words, kind, key, weight) if key else None
+
+
+_STATE_HEADS = frozenset("republic kingdom commonwealth federation state states emirate emirates principality".split())
+
+
+def _names_a_state(gaz: Gazetteer, names: list[str]) -> bool:
+    """"Democratic Republic of Congo", "Kingdom of Saudi Arabia": a state head, "of" and a country."""
+    if names[-3].lower() not in _STATE_HEADS:
+        return False
+    place = gaz.lookup(names[-1])
+    return place is not None and place.kind == "country"
 
 
 def _is_city(place: Place | None) -> bool:
@@ -1017,6 +1035,19 @@ def _initials_and_name(names: list[str]) -> bool:
     if not any(_INITIALS.match(n) for n in names[:-1]) or _is_acronym(last) or not last[1:].islower():
         return False
     return all(_INITIALS.match(n) or (n[:1].isupper() and not _is_acronym(n)) for n in names[:-1])
+
+
+def _split_at_and(words: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """"University of Oxford and Johns Hopkins University" is two names: an "and" splits a name
+    when what follows it is a name of its own (several words, the last an organisation word);
+    "Department of Arts and Sciences" stays one."""
+    for index in range(len(words) - 1, 0, -1):
+        if words[index][2].lower() == "and":
+            right = words[index + 1 :]
+            if len(right) >= 2 and _is_org_word(right[-1][2].lower().rstrip(".")):
+                return [*_split_at_and(words[:index]), right]
+            break
+    return [words]
 
 
 def _is_compound_adjective(word: str) -> bool:

@@ -405,3 +405,16 @@ def test_travel_verbs_before_to_and_nationality_opening_an_organisation(recogniz
     assert got["Wanbrell"] == "PLACE" and got["Zorblat"] == "ORG"  # "to" alone cues nothing
     assert got["American Medical Association"] == "ORG"
     assert got["Chinese"] == "OTHER" and got["ByteDance"] == "ORG"
+
+
+def test_two_organisations_joined_by_and_states_sites_and_indexes(recognizer):
+    text = (
+        "Scientists at the University of Oxford and Johns Hopkins University met at the Elysee Palace, "
+        "as the Department of Arts and Sciences did in the Democratic Republic of Congo. "
+        "The Nasdaq Composite and the Dow Jones Industrial Average fell."
+    )
+    got = found(recognizer, text, "en")
+    assert got["University of Oxford"] == "ORG" and got["Johns Hopkins University"] == "ORG"
+    assert got["Department of Arts and Sciences"] == "ORG"  # "and" inside one name
+    assert got["Elysee Palace"] == "PLACE" and got["Democratic Republic of Congo"] == "PLACE"
+    assert got["Nasdaq Composite"] == "OTHER" and got["Dow Jones Industrial Average"] == "OTHER"
