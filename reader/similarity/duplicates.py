@@ -497,38 +497,44 @@ def estimated_key_shares(
 
 def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[tuple[int, int]]) -> list[RelationRow]:
     """The relations among candidate pairs, each checked exactly (all pairs at once, see
-    :func:`pair_coverages`)."""
+    :func:`pair_coverages`). Articles with the same text (content hash) are one text to the
+    check: an article met with several copies of another is checked against it once."""
     batch = {a.article_id: a for a in articles}
     stored = library.check_material({i for pair in pairs for i in pair if i not in batch})
     unchecked = [i for i, m in stored.items() if m.check_distinct is None and m.check_hashes is None]
     texts = library.hashes_and_texts(unchecked) if unchecked else {}  # indexed before the store kept check hashes
-    index: dict[int, int] = {}
+    text_of: dict[int, int] = {}  # article id -> its text's index in ``shingled``
+    text_of_hash: dict[str, int] = {}
     shingled: list[Shingled] = []
-    hashes: list[str] = []
     for article_id in dict.fromkeys(i for pair in pairs for i in pair):
         if article_id in batch:
-            text, content_hash = Shingled.of_fingerprint(batch[article_id].fingerprint), batch[article_id].content_hash
-        elif article_id in texts:
-            text, content_hash = Shingled.of(texts[article_id][1]), stored[article_id].content_hash
+            content_hash = batch[article_id].content_hash
         elif article_id in stored:
-            text, content_hash = Shingled.of_stored(stored[article_id]), stored[article_id].content_hash
+            content_hash = stored[article_id].content_hash
         else:  # deleted meanwhile
             continue
-        index[article_id] = len(shingled)
-        shingled.append(text)
-        hashes.append(content_hash)
-    known = [(a, b) for a, b in pairs if a in index and b in index]
+        if content_hash not in text_of_hash:
+            if article_id in batch:
+                shingled.append(Shingled.of_fingerprint(batch[article_id].fingerprint))
+            elif article_id in texts:
+                shingled.append(Shingled.of(texts[article_id][1]))
+            else:
+                shingled.append(Shingled.of_stored(stored[article_id]))
+            text_of_hash[content_hash] = len(shingled) - 1
+        text_of[article_id] = text_of_hash[content_hash]
+    known = [(a, b) for a, b in pairs if a in text_of and b in text_of]
     if not known:
         return []
     ids = np.array(known, dtype=np.int64).reshape(-1, 2)
-    at = np.array([(index[a], index[b]) for a, b in known], dtype=np.int64).reshape(-1, 2)
+    at = np.array([(text_of[a], text_of[b]) for a, b in known], dtype=np.int64).reshape(-1, 2)
     all_texts = ShingledTexts.of(shingled)
     big_enough = np.minimum(all_texts.distinct_lengths[at[:, 0]], all_texts.distinct_lengths[at[:, 1]]) >= MIN_SHINGLES
-    same = np.array([hashes[i] == hashes[j] for i, j in at.tolist()], dtype=bool)
+    same = at[:, 0] == at[:, 1]
     relations = [RelationRow(int(a), int(b), "exact", 1.0) for a, b in ids[big_enough & same].tolist()]
     checked = big_enough & ~same
-    a_copied, b_copied = pair_coverages(all_texts, at[checked, 0], at[checked, 1])
-    for verdict in verdicts(ids[checked, 0], ids[checked, 1], a_copied, b_copied):
+    text_pairs, each = np.unique((at[checked, 0] << _PAIR_SHIFT) | at[checked, 1], return_inverse=True)
+    a_copied, b_copied = pair_coverages(all_texts, text_pairs >> _PAIR_SHIFT, text_pairs & np.int64(0xFFFFFFFF))
+    for verdict in verdicts(ids[checked, 0], ids[checked, 1], a_copied[each], b_copied[each]):
         relations.append(RelationRow(verdict.inside, verdict.container, verdict.relation, round(verdict.score, 6)))  # type: ignore[arg-type]
     return relations
 
