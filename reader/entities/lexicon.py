@@ -195,7 +195,7 @@ PLACE_HEADS: frozenset[str] = _words(
     springs creek harbor harbour glacier pass point grove ridge canyon forest woods plateau range
     lane drive boulevard highway route interstate trail hut corridor zone expressway freeway parkway
     motorway turnpike tunnel palace castle cathedral temple mosque synagogue tower abbey chapel basilica
-    monument memorial plaza mall cemetery
+    monument memorial plaza mall cemetery garden gardens
     theatre theater stadium arena airport station hotel
     golfe mer océan mont lac fleuve rivière baie île îles cap détroit vallée désert montagne montagnes
     péninsule canal côte port rue avenue boulevard place pont parc porte province comté région ville
@@ -223,7 +223,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
     advisors advisers associates consultants consulting financial distribution logistics insurance
     investments ventures enterprises pharmaceuticals
     reporter chronicle observer examiner inquirer courier dispatch bulletin sentinel recorder magazine
-    newswire
+    newswire music
     groupe société banque compagnie presse journal ministère conseil assemblée université
     gruppe bank zeitung verlag partei ministerium
     grupo banco compañía partido ministerio
@@ -294,6 +294,13 @@ PERSON_NOUNS: frozenset[str] = _words(
     frau mann sohn tochter bruder schwester mutter vater
     esposa esposo hijo hija hermano hermana madre padre
     esposa marido filho filha irmão irmã mãe pai"""
+)
+
+# Words before a title that make it a work ("her album Folklore", "the film Vice", "titled Don't
+# Look Up"): the name after them is typed OTHER, as a quoted title is.
+WORK_NOUNS: frozenset[str] = _words(
+    """album film movie book novel song documentary opera musical sitcom series titled entitled
+    film roman livre chanson documentaire série intitulé intitulée"""
 )
 
 # Verbs of travel before "to": "flew to Wanaka", "was airlifted to Dunedin" (a place follows).

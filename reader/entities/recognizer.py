@@ -861,6 +861,8 @@ _CUE_FLAGS: dict[str, int] = {
     for word in lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES | lexicon.PLACE_PREPOSITIONS
     if word[:1].islower() and all(ch.isalpha() or ch in "-." for ch in word)
 }
+# a name after a word for a work reads as a quoted title ("the film Vice")
+_CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _QUOTED for word in lexicon.WORK_NOUNS})
 _TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
 _CUE_FLAGS["to"] = _TO
 

@@ -418,3 +418,9 @@ def test_two_organisations_joined_by_and_states_sites_and_indexes(recognizer):
     assert got["Department of Arts and Sciences"] == "ORG"  # "and" inside one name
     assert got["Elysee Palace"] == "PLACE" and got["Democratic Republic of Congo"] == "PLACE"
     assert got["Nasdaq Composite"] == "OTHER" and got["Dow Jones Industrial Average"] == "OTHER"
+
+
+def test_works_named_after_a_word_for_a_work(recognizer):
+    text = "The movie, titled Don't Look Up, stars Leonardo DiCaprio. Her album Folklore sold well at Madison Square Garden."
+    got = found(recognizer, text, "en")
+    assert got == {"Don't Look Up": "OTHER", "Leonardo DiCaprio": "PERSON", "Folklore": "OTHER", "Madison Square Garden": "PLACE"}
