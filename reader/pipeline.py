@@ -31,7 +31,7 @@ from reader.similarity.sections import add_sections
 from reader.store import Library, UpsertResult
 from reader.text.cleaning import clean_text
 from reader.text.dates import find_date_in_text, normalize_date
-from reader.text.language import detect_language
+from reader.text.language import detect_language, detection_is_unsure
 from reader.text.normalize import content_hash
 
 # Inputs with fewer raw articles than this are prepared in-process: a pool costs more.
@@ -64,8 +64,8 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
     """Clean, detect language and date, and analyse one article. Pure: no store access."""
     text = clean_text(raw.text, title=raw.title)  # the title lets a repeated headline go
     lang, prob = detect_language(text, title=raw.title)
-    if raw.lang and (lang is None or (prob or 0) < 0.9):
-        lang, prob = raw.lang.split("-")[0].lower()[:3], None
+    if raw.lang and (lang is None or detection_is_unsure(text, raw.title, prob)):
+        lang, prob = raw.lang.split("-")[0].lower()[:3], None  # the declared language, or the feed's
     date = normalize_date(raw.date)
     date_origin = "metadata" if date else None
     if date is None:

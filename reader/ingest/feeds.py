@@ -14,6 +14,7 @@ import codecs
 import io
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -97,7 +98,7 @@ def read_xml_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
             return
         yield IngestProblem(source.origin, f"feed is not well-formed ({reason}); read its {len(entries)} items anyway", warning=True)
     yield from _limit_items(source.origin, len(entries), limits)
-    yield from results
+    yield from with_feed_language(results, feed_info.lang)
 
 
 def _is_legacy_8bit(data: bytes) -> bool:
@@ -262,11 +263,13 @@ def read_json_feed(source: Source, data: bytes, limits: Limits) -> ReadResult:
     )
     feed_author = _json_feed_author(document)
     yield from _limit_items(source.origin, len(items), limits)
-    for index, item in enumerate(items[: limits.max_feed_items]):
-        if not isinstance(item, dict):
-            yield IngestProblem(source.origin, f"item {index + 1}: not an object, skipped")
-            continue
-        yield json_feed_article(source.origin, index, item, feed, feed_author, limits)
+    results = [
+        json_feed_article(source.origin, index, item, feed, feed_author, limits)
+        if isinstance(item, dict)
+        else IngestProblem(source.origin, f"item {index + 1}: not an object, skipped")
+        for index, item in enumerate(items[: limits.max_feed_items])
+    ]
+    yield from with_feed_language(results, feed.lang)
 
 
 def json_feed_article(
@@ -371,6 +374,26 @@ def build_item_article(
         source=feed.title or None,
         metadata=metadata,
     )
+
+
+def with_feed_language(results: list[RawArticle | IngestProblem], declared: str | None) -> list[RawArticle | IngestProblem]:
+    """Items without a language of their own get the feed's: the declared one, or else the
+    language all the items' titles and leads share (see ``common_language``).
+
+    An item's own detection still decides; the import falls back on this language only when
+    that detection is unsure, as with a lone headline ("Acordo adicional da Argentina com FMI
+    está perto de acontecer, diz Macri" reads as Spanish on its own)."""
+    if declared:
+        return results
+    articles = [r for r in results if isinstance(r, RawArticle)]
+    if len(articles) < 2:
+        return results
+    from reader.text.language import common_language  # numpy and the profiles: only when a feed is met
+
+    lang = common_language(f"{a.title}. {a.text[:300]}" for a in articles)
+    if lang is None:
+        return results
+    return [replace(r, lang=lang) if isinstance(r, RawArticle) and not r.lang else r for r in results]
 
 
 def _hostname(url: str | None) -> str | None:

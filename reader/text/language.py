@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -248,3 +249,32 @@ def detect_language(
         return None, None
     lang, prob = max(probabilities.items(), key=lambda item: item[1])
     return lang.split("-")[0], round(prob, 4)
+
+
+# Below this many letters a detection is a guess whatever its probability: langdetect's
+# trials converge on a handful of n-grams ("Food for fungi" comes out Danish at 0.99999).
+SURE_SAMPLE_LETTERS = 60
+SURE_PROBABILITY = 0.9
+
+
+def detection_is_unsure(text: str, title: str | None, prob: float | None) -> bool:
+    """True when a detection of this text should give way to a declared language: a low
+    probability, or too little text for any probability to mean much."""
+    if prob is None or prob < SURE_PROBABILITY:
+        return True
+    sample = detection_sample(text, title, SURE_SAMPLE_LETTERS * 2)
+    return len(sample) - sample.count(" ") < SURE_SAMPLE_LETTERS
+
+
+COMMON_LANGUAGE_CHARS = 2_000
+COMMON_LANGUAGE_MIN_PROB = 0.9
+
+
+def common_language(texts: Iterable[str]) -> str | None:
+    """The language that a set of short texts (a feed's titles, say) share, or None.
+
+    One detection over all of them together: fifteen headlines decide what one cannot.
+    None when they are not confidently one language."""
+    joined = " ".join(" ".join(text.split()[:40]) for text in texts)
+    lang, prob = detect_language(joined, max_chars=COMMON_LANGUAGE_CHARS)
+    return lang if lang and (prob or 0) >= COMMON_LANGUAGE_MIN_PROB else None

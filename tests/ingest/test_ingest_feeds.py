@@ -258,3 +258,54 @@ def test_every_real_feed_item_is_stored_with_an_iso_date(library, corpora):
     dates = [a.date for a in library.iter_articles()]
     assert len(dates) == report.imported
     assert all(d and datetime.fromisoformat(d) for d in dates)
+
+
+PORTUGUESE_HEADLINES = [
+    "Acordo adicional da Argentina com FMI está perto de acontecer, diz Macri",
+    "Promotoria abre inquérito para apurar suspeita de improbidade no Sebrae",
+    "Rival de Putin é condenado a mais trinta dias de prisão por protesto",
+    "Dow Jones fecha em baixa com temor de nova guerra comercial entre os países",
+    "Enfermeira de Chávez alega perseguição e pede asilo na Espanha",
+]
+
+
+def test_a_feed_without_a_language_gives_its_items_the_language_of_all_their_titles(tmp_path, make_rss):
+    feed = tmp_path / "noticias.rss"
+    feed.write_bytes(make_rss([{"title": t, "link": f"https://n.example/{i}"} for i, t in enumerate(PORTUGUESE_HEADLINES)], language=""))
+    articles, problems = read(feed)
+    assert problems == []
+    assert [a.lang for a in articles] == ["pt"] * len(PORTUGUESE_HEADLINES)
+
+
+def test_a_declared_feed_language_is_kept_and_a_mixed_feed_gets_none(tmp_path, make_rss):
+    declared = tmp_path / "declared.rss"
+    declared.write_bytes(make_rss([{"title": t} for t in PORTUGUESE_HEADLINES], language="pt-BR"))
+    assert {a.lang for a in read(declared)[0]} == {"pt-BR"}
+    mixed = tmp_path / "mixed.rss"
+    titles = ["Storm hits the coast and thousands lose power", "Sturm trifft die Küste, Tausende ohne Strom", *PORTUGUESE_HEADLINES[:2]]
+    mixed.write_bytes(make_rss([{"title": t} for t in titles], language=""))
+    assert {a.lang for a in read(mixed)[0]} == {None}
+
+
+def test_headline_only_items_are_stored_in_their_feed_s_language(library, tmp_path, make_rss):
+    from reader.pipeline import import_inputs
+
+    feed = tmp_path / "science.rss"
+    items = [{"title": "Food for fungi"}, {"title": "No safe haven for metastases"}]
+    items += [{"title": f"Report {i}", "description": "Researchers found that the protein folds in two steps, "
+               "which explains why the enzyme works faster in warmer water than anyone expected."} for i in range(4)]
+    feed.write_bytes(make_rss(items, language=""))
+    import_inputs(library, [str(feed)], workers=1)
+    assert {a.title: a.lang for a in library.iter_articles()}["Food for fungi"] == "en"
+    assert {a.lang for a in library.iter_articles()} == {"en"}
+
+
+@pytest.mark.corpus
+def test_real_feeds_without_a_language_store_every_item_in_the_feed_s_language(library, corpora):
+    from reader.pipeline import import_inputs
+
+    import_inputs(library, [str(corpora / "feeds" / "uolNoticias.rss"), str(corpora / "feeds" / "rss-1.rss")], workers=1)
+    by_source: dict[str, set[str | None]] = {}
+    for article in library.iter_articles():
+        by_source.setdefault(article.source, set()).add(article.lang)
+    assert by_source == {"UOL Noticias": {"pt"}, "Science twis": {"en"}}

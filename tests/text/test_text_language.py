@@ -115,3 +115,28 @@ def test_at_least_99_percent_right_on_real_multilingual_feeds_and_news(corpora: 
     assert {s.lang for s in samples} >= {"en", "de", "pt", "fr"}
     right = sum(detect_language(s.body, s.title)[0] == s.lang for s in samples)
     assert right / len(samples) >= 0.99
+
+
+def test_a_headline_alone_is_unsure_whatever_its_probability():
+    from reader.text.language import detect_language, detection_is_unsure
+
+    lang, prob = detect_language("", title="Food for fungi")
+    assert prob is not None and prob > 0.9  # langdetect is this confident on three words
+    assert detection_is_unsure("", "Food for fungi", prob)
+    body = "Researchers found that the protein folds in two steps, which explains why the enzyme works faster."
+    lang, prob = detect_language(body, title="Protein folding")
+    assert lang == "en" and not detection_is_unsure(body, "Protein folding", prob)
+    assert detection_is_unsure(body, "Protein folding", 0.6)
+
+
+def test_common_language_of_many_headlines():
+    from reader.text.language import common_language
+
+    titles = [
+        "Acordo adicional da Argentina com FMI está perto de acontecer, diz Macri",
+        "Promotoria abre inquérito para apurar suspeita de improbidade no Sebrae",
+        "Rival de Putin é condenado a mais trinta dias de prisão por protesto",
+        "Enfermeira de Chávez alega perseguição e pede asilo na Espanha",
+    ]
+    assert common_language(titles) == "pt"
+    assert common_language([]) is None
