@@ -172,7 +172,7 @@ HEAD_CONNECTORS: frozenset[str] = _words("of for on the and & at")
 ORG_HEADS: frozenset[str] = _words(
     """department ministry university bank academy institute federation union association society
     council commission committee board office agency bureau court house chamber church school college
-    center centre museum foundation league party government state states republic kingdom
+    center centre centers centres institutes museum foundation league party government state states republic kingdom
     organisation organization corporation company fund federal national international royal
     secretary administration authority service services division conference alliance coalition
     ministère ministre université banque académie institut fédération association société conseil
@@ -340,7 +340,7 @@ COMMON_ACRONYMS: frozenset[str] = _words(
     api cpu gpu ssd ram rom lcd led gps diy ufo qr
     iaas paas saas b2b b2c rpa ml nlp ux ui seo
     dmat
-    mvp mp gm"""
+    mvp mp gm dj"""
 )
 
 # Awards known by a name of their own, alone or last in a longer name ("the Oscars", "an Emmy",

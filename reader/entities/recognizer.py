@@ -260,6 +260,12 @@ def _line_kind(line: str) -> str:
 _TITLE_CASE_MINOR_WORDS = frozenset("a an the and or but nor at by for in of on to up as vs via with from into".split())
 
 
+def _in_url(text: str, start: int) -> bool:
+    """Whether the word at ``start`` sits in a web address (the text since the last space has one)."""
+    chunk = text[text.rfind(" ", 0, start) + 1 : start]
+    return "://" in chunk or "www." in chunk or (chunk.count("/") >= 1 and "." in chunk.split("/", 1)[0])
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     """Whether a word at ``start`` opens a sentence (or a line, a quote, a list item)."""
     i = start - 1
@@ -313,6 +319,7 @@ class RuleBasedRecognizer:
             found = self._decide_waiting(article, found, waiting)
         if lang in (None, "en"):
             _types_by_appositive(text, found)
+        _places_before_regions(text, found)
         digit_names = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
@@ -361,6 +368,8 @@ class RuleBasedRecognizer:
                     initial = True
                 elif before.isalnum() or before in "_@#":
                     continue  # inside a word ("iPhone", "e-Learning"), a handle or a hashtag
+                elif before == "/" and _in_url(text, start):
+                    continue  # "pic.twitter.com/Z86VXCCpvl" (but "Randy Wittman/P.J. Carlesimo" are names)
                 else:
                     initial = _is_sentence_start(text, start)
             else:
@@ -579,8 +588,18 @@ class RuleBasedRecognizer:
         gaz = article.gaz
         determiners = _DETERMINERS.get(article.lang or "", _DETERMINERS["en"])
         calendar = lexicon.calendar_words(article.lang)
-        # "General Motors", "Chief Executives Board": a run that ends like an organisation keeps its roles
-        org_run = len(words) > 1 and words[-1][2].lower().rstrip(".") in lexicon.ORG_SUFFIXES
+        # "General Motors", "Chief Executives Board": a run that ends like an organisation keeps its
+        # roles (the run up to a connector: "Professor Samuel Moyn of Yale University" does not)
+        head_words = words
+        for position in range(1, len(words)):
+            if words[position][2] in lexicon.HEAD_CONNECTORS:
+                head_words = words[:position]
+                break
+        org_run = len(head_words) > 1 and head_words[-1][2].lower().rstrip(".") in lexicon.ORG_SUFFIXES
+        # "Rule of Law Index", "Duke of York Award": a run that ends with an organisation's or an
+        # event's last word keeps its "of" after one word (not after a person: "Samuel Moyn of Yale University")
+        last_lower = words[-1][2].lower().rstrip(".")
+        named_of = len(words) > 2 and (last_lower in lexicon.ORG_SUFFIXES or last_lower in lexicon.OTHER_SUFFIXES)
 
         def close() -> None:
             nonlocal current, cue, has_of
@@ -605,7 +624,7 @@ class RuleBasedRecognizer:
                     close()  # an article ("Vertretern der Deutschen Bank"), not "van der", "von der"
                 elif lower in lexicon.NAME_PARTICLES:
                     current.append((start, end, word))
-                elif (lower in ("of", "for") and (previous in lexicon.ORG_HEADS or previous in lexicon.PLACE_HEADS)) or (
+                elif (lower in ("of", "for") and (previous in lexicon.ORG_HEADS or previous in lexicon.PLACE_HEADS or (named_of and len(current) == 1 and cue != PERSON))) or (
                     lower == "on" and previous in _ON_HEADS
                 ):
                     current.append((start, end, word))
@@ -1201,6 +1220,25 @@ def _persons_by_context(text: str, found: list[_Found]) -> None:
 # After a name: ", a public accounting firm", ", the Detroit suburb", "'s wife" (English).
 _APPOSITIVE = re.compile(r"[ \u00a0]?,[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’-]+[ \u00a0]+){0,4}?([a-z][\w-]*)\b(?![ \u00a0]?['’]|[ \u00a0]+(?:of|for)\b)")
 _POSSESSIVE = re.compile(r"[ \u00a0]?['’]s?[ \u00a0]+([a-z]+)\b")
+
+
+def _places_before_regions(text: str, found: list[_Found]) -> None:
+    """"Charlottesville, Virginia": a name typed an organisation by default, followed by a comma and
+    a region or a country of the gazetteer, is a place (all its default-typed mentions). A person's
+    name stays one ("Ellen Smith, California")."""
+    places: set[str] = set()
+    for index in range(len(found) - 1):
+        _, end, verdict = found[index]
+        if verdict.weight > 1.0 or verdict.place is not None or verdict.type != ORG:
+            continue
+        next_start, _, following = found[index + 1]
+        place = following.place
+        if place is not None and place.kind in ("region", "country") and text[end:next_start].strip() == ",":
+            places.add(verdict.key)
+    if places:
+        for index, (start, end, verdict) in enumerate(found):
+            if verdict.key in places and verdict.weight <= 1.0 and verdict.place is None and verdict.type == ORG:
+                found[index] = (start, end, _retyped(verdict, PLACE, verdict.key, 1.5, None))
 
 
 def _types_by_appositive(text: str, found: list[_Found]) -> None:

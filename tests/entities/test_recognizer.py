@@ -424,3 +424,18 @@ def test_works_named_after_a_word_for_a_work(recognizer):
     text = "The movie, titled Don't Look Up, stars Leonardo DiCaprio. Her album Folklore sold well at Madison Square Garden."
     got = found(recognizer, text, "en")
     assert got == {"Don't Look Up": "OTHER", "Leonardo DiCaprio": "PERSON", "Folklore": "OTHER", "Madison Square Garden": "PLACE"}
+
+
+def test_roles_before_a_name_of_an_organisation_places_before_regions_and_web_addresses(recognizer):
+    text = (
+        "He said Professor Samuel Moyn of Yale University agreed, as did the US Centers for Disease Control and Prevention "
+        "and the 2018 Rule of Law Index. A train struck a truck south of Zorbville, Virginia, the DJ said. "
+        "Ellen Smith, California, spoke. See pic.twitter.com/Z86VXCCpvl now."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Samuel Moyn"] == "PERSON" and got["Yale University"] == "ORG"
+    assert got["US Centers for Disease Control and Prevention"] == "ORG"
+    assert got["Rule of Law Index"] == "OTHER"
+    assert got["Zorbville"] == "PLACE" and got["Virginia"] == "PLACE"
+    assert got["Ellen Smith"] == "PERSON"
+    assert "DJ" not in got and "Z86VXCCpvl" not in got
