@@ -23,6 +23,8 @@ import heapq
 import math
 import multiprocessing
 import os
+import sys
+from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -154,7 +156,8 @@ def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> 
     norm = math.hypot(*strengths)
     if not norm:
         return {}
-    return dict(zip(keys, map((1.0 / norm).__mul__, strengths)))
+    # keys interned: the profiles built from these vectors then share one copy of each key
+    return dict(zip(map(sys.intern, keys), map((1.0 / norm).__mul__, strengths)))
 
 
 def word_lang(key: str) -> str:
@@ -287,12 +290,13 @@ def finish_profile(profile: StoryProfile) -> None:
     """The profile as stored: the mean vector's strongest terms, strongest first, its index keys
     and the written forms of the names a label may show."""
     if profile.members > 1 or profile.scale != 1.0 or len(profile.weights) > PROFILE_TERMS:
-        # (one story's vector is already cut to its strongest terms, strongest first)
         strongest = sorted(profile.weights.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
-        scale = profile.scale
-        profile.weights = dict(zip(map(itemgetter(0), strongest), map(scale.__mul__, map(itemgetter(1), strongest))))
+        values = array("f", map(profile.scale.__mul__, map(itemgetter(1), strongest)))  # float32, as stored
+        profile.weights = dict(zip(map(itemgetter(0), strongest), values))
         profile.scale = 1.0
         profile.norms = None
+    else:  # one story's vector, already cut to its strongest terms, strongest first
+        profile.weights = dict(zip(profile.weights, array("f", profile.weights.values())))
     profile.index_keys = tuple(islice(profile.weights, INDEX_KEYS))
     names = strongest_names(profile)
     profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}

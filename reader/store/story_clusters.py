@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import zlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -77,15 +78,15 @@ class StoryProfile:
     # In memory, ``weights`` times ``scale`` is the mean vector: adding a member then touches
     # only the member's keys. Stored profiles are the mean itself (scale 1).
     scale: float = field(default=1.0, compare=False)
-    # the written forms of name keys, for labels: read from their stored JSON on first use
+    # the written forms of name keys, for labels: read from their stored text on first use
     # (most profiles read are candidates that nothing joins)
-    surfaces_json: str = field(default="{}", repr=False, compare=False)
+    surfaces_text: str = field(default="", repr=False, compare=False)
     _surfaces: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def surfaces(self) -> dict[str, str]:
         if self._surfaces is None:
-            self._surfaces = json.loads(self.surfaces_json)
+            self._surfaces = _unpack_surfaces(self.surfaces_text)
         return self._surfaces
 
     @surfaces.setter
@@ -111,7 +112,18 @@ class StoredUnit:
 
 
 _SEP = "\x1f"
-_SURFACES_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one per call
+
+
+def _pack_surfaces(surfaces: dict[str, str]) -> str:
+    """Keys and written forms alternating, joined by U+001F (a written form never holds one)."""
+    return _SEP.join(chain.from_iterable((key, surface.replace(_SEP, " ")) for key, surface in surfaces.items()))
+
+
+def _unpack_surfaces(text: str) -> dict[str, str]:
+    if text.startswith("{"):  # JSON, as profiles were written before version 12
+        return json.loads(text)
+    pieces = iter(text.split(_SEP)) if text else iter(())
+    return dict(zip(pieces, pieces))
 
 
 def _pack_weights(weights: dict[str, float]) -> tuple[str, bytes]:
@@ -164,7 +176,7 @@ def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
         langs=set(langs),
         weights=_unpack_weights(row["terms"], row["weights"]),
         index_keys=tuple(row["index_keys"].split(_SEP)) if row["index_keys"] else (),
-        surfaces_json=row["surfaces"],
+        surfaces_text=row["surfaces"],
         best_article=row["best_article"],
         best_title=row["best_title"],
         best_score=row["best_score"],
@@ -187,7 +199,7 @@ def _copy_profile(profile: StoryProfile) -> StoryProfile:
         best_score=profile.best_score,
         norms=dict(profile.norms) if profile.norms is not None else None,
         scale=profile.scale,
-        surfaces_json=profile.surfaces_json,
+        surfaces_text=profile.surfaces_text,
     )
     if profile._surfaces is not None:
         copy.surfaces = dict(profile._surfaces)
@@ -201,15 +213,15 @@ def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[objec
 
 class StoryClusterStore:
     conn: sqlite3.Connection
-    _profile_cache: dict[int, StoryProfile] | None = None  # oldest write first
+    _profile_cache: OrderedDict[int, StoryProfile] | None = None  # oldest write first
     _profile_cache_token: str | None = None
 
-    def _remembered_profiles(self) -> dict[int, StoryProfile]:
+    def _remembered_profiles(self) -> OrderedDict[int, StoryProfile]:
         """The profiles this connection wrote lately, if the library still holds them: emptied
         when the last token written is not the library's (that batch was rolled back, or
         another connection has saved profiles since)."""
         if self._profile_cache is None:
-            self._profile_cache = {}
+            self._profile_cache = OrderedDict()  # (a dict emptied from the front gets slow to iterate)
         if self._profile_cache:
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_PROFILES_TOKEN_KEY,)).fetchone()
             if row is None or row[0] != self._profile_cache_token:
@@ -309,7 +321,12 @@ class StoryClusterStore:
 
     def save_story_profiles(self, profiles: Sequence[tuple[StoryProfile, Sequence[str]]]) -> None:
         """Write profiles (each with the keys it was indexed under before) and bring their key
-        postings in line with their ``index_keys``: three statements however many profiles."""
+        postings in line with their ``index_keys``: three statements however many profiles.
+
+        The profiles are remembered as given, not copied: the caller leaves them as they are
+        once saved, with float32 weights (as stored; clustering.finish_profile leaves them so),
+        so that a remembered profile and a stored one weigh the same.
+        """
         remembered = self._remembered_profiles()
         removed: list[tuple[int, int]] = []
         added: list[tuple[int, int]] = []
@@ -322,7 +339,7 @@ class StoryClusterStore:
                 removed.extend(zip(term_ids(list(before - after)), repeat(cluster_id)))
                 added.extend(zip(term_ids(list(after - before)), repeat(cluster_id)))
             langs = sorted(profile.langs)
-            surfaces = profile.surfaces_json if profile._surfaces is None else _SURFACES_JSON.encode(profile._surfaces)
+            surfaces = profile.surfaces_text if profile._surfaces is None else _pack_surfaces(profile._surfaces)
             rows.append(
                 (
                     cluster_id, profile.members, profile.first_day, profile.last_day,
@@ -330,11 +347,9 @@ class StoryClusterStore:
                     profile.best_article, profile.best_title, profile.best_score, _pack_norms(profile.norms, langs),
                 )
             )
-            remembered.pop(cluster_id, None)
-            remembered[cluster_id] = stored = _copy_profile(profile)
-            # as stored (float32 weights); keys interned, so that the profiles remembered share their words
-            stored.weights = dict(zip(map(sys.intern, profile.weights), array("f", profile.weights.values())))
-            stored.surfaces_json, stored._surfaces = surfaces, None
+            profile.surfaces_text = surfaces
+            remembered[cluster_id] = profile
+            remembered.move_to_end(cluster_id)
         self.conn.executemany(
             """INSERT INTO story_profiles (cluster_id, members, first_day, last_day, langs, terms, weights, index_keys,
                    surfaces, best_article, best_title, best_score, norms)
@@ -351,7 +366,7 @@ class StoryClusterStore:
         if added:
             self.conn.executemany("INSERT OR IGNORE INTO story_keys (term, cluster_id) VALUES (?, ?)", sorted(added))
         while len(remembered) > PROFILE_CACHE_SIZE:
-            del remembered[next(iter(remembered))]
+            remembered.popitem(last=False)
         self._profile_cache_token = os.urandom(8).hex()
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

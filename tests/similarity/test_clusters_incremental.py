@@ -36,6 +36,10 @@ VECTORS = [
 ]
 
 
+# A finished profile holds its weights as the store does: float32 (about 7 significant digits).
+FLOAT32 = 1e-6
+
+
 def test_a_profile_is_the_mean_of_its_members_and_keeps_its_norms() -> None:
     profile = StoryProfile(cluster_id=1)
     for i, vector in enumerate(VECTORS, start=1):
@@ -48,7 +52,7 @@ def test_a_profile_is_the_mean_of_its_members_and_keeps_its_norms() -> None:
     mean = {k: sum(v.get(k, 0.0) for v in VECTORS) / len(VECTORS) for k in keys}
     assert profile.members == 3 and profile.scale == 1.0
     assert profile.weights.keys() == mean.keys()
-    assert all(math.isclose(profile.weights[k], mean[k], rel_tol=1e-9) for k in keys)
+    assert all(math.isclose(profile.weights[k], mean[k], rel_tol=FLOAT32) for k in keys)  # as stored
     assert list(profile.weights.values()) == sorted(profile.weights.values(), reverse=True)  # strongest first
 
 
@@ -64,7 +68,7 @@ def test_a_stored_profile_grows_as_if_built_at_once() -> None:
         add_to_profile(at_once, _unit(i), vector)
     finish_profile(at_once)
     assert stored.weights.keys() == at_once.weights.keys()
-    assert all(math.isclose(stored.weights[k], at_once.weights[k], rel_tol=1e-9) for k in stored.weights)
+    assert all(math.isclose(stored.weights[k], at_once.weights[k], rel_tol=FLOAT32) for k in stored.weights)
 
 
 def test_merging_two_clusters_weighs_them_by_their_members() -> None:
@@ -75,7 +79,7 @@ def test_merging_two_clusters_weighs_them_by_their_members() -> None:
     merge_profiles(big, small)
     finish_profile(big)
     for key in {k for v in VECTORS for k in v}:
-        assert math.isclose(big.weights[key], sum(v.get(key, 0.0) for v in VECTORS) / 3, rel_tol=1e-9)
+        assert math.isclose(big.weights[key], sum(v.get(key, 0.0) for v in VECTORS) / 3, rel_tol=FLOAT32)
     assert big.members == 3 and big.langs == {"en", "fr"} and (big.first_day, big.last_day) == (100, 120)
 
 
@@ -164,17 +168,24 @@ def test_remembered_profiles_follow_rollbacks_and_other_connections(library: Lib
     assert library.story_profiles([cluster_id])[cluster_id].weights == {"n:bytedance": 1.0}
 
 
-def test_a_profile_is_stored_with_its_norms(library: Library) -> None:
+def test_a_profile_is_stored_with_its_norms_and_surfaces(library: Library) -> None:
     norms = {"": 0.5, "en": 0.25, "fr": 0.25}
     with library.transaction():
-        (cluster_id,) = library.create_clusters(["deal"])
+        first, second = library.create_clusters(["deal", "older"])
         profile = StoryProfile(
-            cluster_id=cluster_id, members=2, langs={"en", "fr"}, norms=norms,
-            weights={"n:oracle": math.sqrt(0.5), "w:en:deal": 0.5, "w:fr:accord": 0.5},
+            cluster_id=first, members=2, langs={"en", "fr"}, norms=norms,
+            weights={"n:oracle": 0.5, "w:en:deal": 0.5, "w:fr:accord": 0.5},
         )
-        library.save_story_profiles([(profile, ())])
+        profile.surfaces = {"n:oracle": "Oracle", "e:us": "États-Unis"}
+        library.save_story_profiles([(profile, ()), (StoryProfile(cluster_id=second, members=1), ())])
+        # a profile written before version 12: surfaces as JSON, no norms
+        library.conn.execute(
+            "UPDATE story_profiles SET surfaces = ?, norms = NULL WHERE cluster_id = ?", ('{"n:tiktok": "TikTok"}', second)
+        )
     fresh = open_library(library.path)
     try:
-        assert fresh.story_profiles([cluster_id])[cluster_id].norms == norms
+        stored = fresh.story_profiles([first, second])
+        assert (stored[first].norms, stored[first].surfaces) == (norms, {"n:oracle": "Oracle", "e:us": "États-Unis"})
+        assert (stored[second].norms, stored[second].surfaces) == (None, {"n:tiktok": "TikTok"})
     finally:
         fresh.close()

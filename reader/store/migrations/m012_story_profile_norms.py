@@ -5,6 +5,10 @@
 Scoring a story against a candidate cluster needs them; stored, loading a candidate no longer
 goes over its terms to work them out. NULL for profiles written before this version (their
 norms are then computed from the terms).
+
+From this version on ``story_profiles.surfaces`` holds name keys and their written forms
+alternating, joined by U+001F, rather than a JSON object (a row written before still holds
+JSON, and is read as such).
 """
 
 import sqlite3
