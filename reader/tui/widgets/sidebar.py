@@ -36,6 +36,7 @@ from reader.tui.widgets.styling import combined_style
 
 RELATION_MARKS = {"exact": "=", "near": "≈", "containment": "⊂", "contains": "⊂", "contained": "⊂"}
 FIND_PAGES_ON_UI_THREAD = 3  # `u` reads at most this many pages before handing over to a worker
+MEMBER_TITLE_MIN_CELLS = 20  # an article row keeps this much of its title, shortening its meta first
 
 
 @dataclass(frozen=True)
@@ -686,7 +687,7 @@ class Sidebar(ScrollView, can_focus=True):
         if entry is None:
             pieces = [("…" if sub == 0 else "", self._style(*base, "sidebar--placeholder"))]
         elif isinstance(entry, ArticleRow):
-            pieces = self._article_pieces(entry, base)
+            pieces = self._article_pieces(entry, base, width)
         elif sub == 0:
             pieces = self._cluster_title(entry, width, base)
         else:
@@ -722,7 +723,7 @@ class Sidebar(ScrollView, can_focus=True):
             pieces += [(" · ", figures), ("≡ dup", self._style(*base, "sidebar--duplicate"))]
         return pieces
 
-    def _article_pieces(self, row: ArticleRow, base: tuple[str, ...]) -> list[Piece]:
+    def _article_pieces(self, row: ArticleRow, base: tuple[str, ...], width: int) -> list[Piece]:
         article = row.article
         classes = ["sidebar--article" if not article.read else "sidebar--article-read"]
         if article.id == self.open_article_id:
@@ -738,9 +739,13 @@ class Sidebar(ScrollView, can_focus=True):
         if article.starred:
             pieces.append(("★ ", self._style(*base, *classes, "sidebar--starred")))
         outlet = safe_line(article.source) or _host(article.url)
-        parts = [p for p in (outlet, (article.date or "")[:10], safe_line(article.lang)) if p]
-        pieces.append((" · ".join(parts), style))
         title = safe_line(article.title)
+        parts = [p for p in (outlet, (article.date or "")[:10], safe_line(article.lang)) if p]
+        room = width - sum(cell_len(text) for text, _ in pieces)
+        if title and outlet and cell_len(" · ".join(parts)) + 3 + min(cell_len(title), MEMBER_TITLE_MIN_CELLS) > room:
+            # narrow: the outlet alone, so the title (what tells the members apart) still shows
+            parts = [_fit(outlet, max(6, room - 3 - MEMBER_TITLE_MIN_CELLS))]
+        pieces.append((" · ".join(parts), style))
         if title:
             pieces.append(((" — " if parts else "") + title, self._style(*base, *classes, "sidebar--figures") if parts else style))
         return pieces
