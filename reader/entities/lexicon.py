@@ -215,7 +215,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
     foundation institute university college school academy association society union federation
     league party council committee commission ministry department agency bureau office court
     parliament congress senate assembly government administration navy army police force forces
-    guard command hospital clinic church club team fc united sciences house global international
+    guard command hospital clinic church club team fc united sciences house global international caucus
     conference division service services patrol rescue unit squad brigade corps authority trust
     board alliance coalition movement organisation organization watch cross crescent fleet
     battalion regiment bros bros.
@@ -275,6 +275,7 @@ PERSON_TITLES: frozenset[str] = _words(
     sr. sra. sr sra don doña presidente presidenta ministro ministra alcalde alcaldesa senador
     senadora diputado diputada prefeito prefeita deputado deputada
     sig. sig.ra signor signora onorevole sindaco
+    author novelist journalist columnist activist economist historian philosopher scientist artist
     undersheriff treasurer ambassador envoy congressman congresswoman councilman councilwoman
     councillor councilor assemblyman assemblywoman rabbi imam pastor sheikh emir sultan ayatollah
     ambassadeur ambassadrice"""
@@ -289,6 +290,11 @@ PERSON_NOUNS: frozenset[str] = _words(
     spokesman spokeswoman spokesperson actor actress singer comedian rapper musician writer author
     director producer player striker receiver lineman quarterback tackle guard forward goalkeeper
     coach neurosurgeon surgeon physician doctor officer detective sergeant constable inspector
+    popstar superstar rockstar model designer chef artist painter poet novelist journalist columnist
+    blogger activist campaigner politician lawmaker candidate nominee billionaire businessman
+    businesswoman entrepreneur tycoon investor banker economist scientist researcher biologist
+    palaeontologist paleontologist historian philosopher priest athlete cyclist boxer golfer swimmer
+    sprinter gymnast skier climber mountaineer
     femme mari fils fille frère sœur mère père épouse époux ami amie collègue avocat avocate
     chanteur chanteuse acteur actrice joueur entraîneur
     frau mann sohn tochter bruder schwester mutter vater
@@ -428,7 +434,8 @@ APPOSITIVE_PERSON_NOUNS: frozenset[str] = PERSON_NOUNS | _words(
 POSSESSED_BY_PERSONS: frozenset[str] = _words(
     """wife husband son sons daughter daughters mother father brother sister parents children family
     girlfriend boyfriend fiancée fiancé widow lawyer attorney agent career death funeral birthday
-    administration campaign nomination arrest"""
+    administration campaign nomination arrest speech remarks comments tweet tweets presidency inauguration
+    re-election"""
 )
 POSSESSED_BY_ORGS: frozenset[str] = _words(
     """shares stock headquarters subsidiary subsidiaries shareholders employees customers revenue

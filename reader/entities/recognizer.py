@@ -603,7 +603,7 @@ class RuleBasedRecognizer:
 
         def close() -> None:
             nonlocal current, cue, has_of
-            while current and current[-1][2].lower() in _CONNECTORS:
+            while current and _is_connector(current[-1][2]):
                 current.pop()
             if current:
                 if has_of:
@@ -615,7 +615,7 @@ class RuleBasedRecognizer:
 
         for index, (start, end, word) in enumerate(words):
             lower = word.lower()
-            if lower in _CONNECTORS:
+            if _is_connector(word):
                 if not current:
                     cue = ""
                     continue
@@ -722,7 +722,7 @@ class RuleBasedRecognizer:
     def _typed(
         self, article: _Article, words: list[tuple[int, int, str]], cue: str, *, caps: bool = False, adjective: bool = False
     ) -> _Candidate | None:
-        while words and words[-1][2].lower() in _CONNECTORS:
+        while words and _is_connector(words[-1][2]):
             words.pop()
         while len(words) > 1 and words[0][2].lower().rstrip(".") in lexicon.calendar_words(article.lang):
             words = words[1:]  # "Saturday September 19th"
@@ -1069,6 +1069,11 @@ def _split_at_and(words: list[tuple[int, int, str]]) -> list[list[tuple[int, int
                 return [*_split_at_and(words[:index]), right]
             break
     return [words]
+
+
+def _is_connector(word: str) -> bool:
+    """A particle or connector inside a name ("de", "of"); an abbreviation in capitals is none ("LA")."""
+    return word.lower() in _CONNECTORS and not (len(word) > 1 and word.isupper())
 
 
 def _is_compound_adjective(word: str) -> bool:

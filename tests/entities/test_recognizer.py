@@ -439,3 +439,14 @@ def test_roles_before_a_name_of_an_organisation_places_before_regions_and_web_ad
     assert got["Zorbville"] == "PLACE" and got["Virginia"] == "PLACE"
     assert got["Ellen Smith"] == "PERSON"
     assert "DJ" not in got and "Z86VXCCpvl" not in got
+
+
+def test_occupations_possessed_speeches_caucuses_and_capital_abbreviations(recognizer):
+    text = (
+        "Fans of the popstar Zorblette cheered. Author Quentin Varga spoke, and Democrats responded to Brellan's speech. "
+        "Members of the Congressional Black Caucus flew from LA to Boston."
+    )
+    got = found(recognizer, text, "en")
+    assert got["Zorblette"] == "PERSON" and got["Quentin Varga"] == "PERSON" and got["Brellan"] == "PERSON"
+    assert got["Congressional Black Caucus"] == "ORG"
+    assert "LA" in got and got["Boston"] == "PLACE"
