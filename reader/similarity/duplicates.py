@@ -76,7 +76,7 @@ POSTINGS_PER_KEY = 64
 # inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
 CANDIDATE_KEY_SHARE = 0.3
 MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
-CHECK_CHUNK = 1 << 22  # the exact check of many pairs goes by chunks of about this many hashes and words
+CHECK_CHUNK = 1 << 18  # the exact check of many pairs goes by chunks of about this many hashes and words (cache-sized)
 STOP_KEYS_REMEMBERED = 1 << 18  # per open library: stop keys met lately, whose lookups are skipped
 _PAIR_SHIFT = np.int64(32)  # a pair (article, other) is coded as article << 32 | other
 _RUN = np.ones(SHINGLE_WORDS, dtype=np.int8)
@@ -192,8 +192,8 @@ def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
     in a row. The text-order indexes carry that back to each shingle."""
     lengths = texts.distinct_lengths[blocks]
     at = index_type(max(len(texts.distinct), len(texts.inverse), int(lengths.sum())))
-    pair = np.repeat(np.arange(len(blocks), dtype=np.int64) >> 1, lengths)
-    codes = (pair << _PAIR_SHIFT) | texts.distinct[concatenated_ranges(texts.distinct_starts[blocks], lengths, at)]
+    codes = texts.distinct[concatenated_ranges(texts.distinct_starts[blocks], lengths, at)]
+    codes |= np.repeat((np.arange(len(blocks), dtype=np.int64) >> 1) << _PAIR_SHIFT, lengths)  # the pair's number
     order = np.argsort(codes, kind="stable")  # timsort: the runs are merged, not sorted again
     ordered = codes[order]
     twice = ordered[1:] == ordered[:-1]
@@ -319,7 +319,7 @@ class StopKeys:
     keys: set[int] = field(default_factory=set)
 
     def held(self, keys: np.ndarray) -> np.ndarray:
-        return np.fromiter((k in self.keys for k in keys.tolist()), dtype=bool, count=len(keys))
+        return np.fromiter(map(self.keys.__contains__, keys.tolist()), dtype=bool, count=len(keys))
 
     def add(self, keys: np.ndarray) -> None:
         if len(self.keys) + len(keys) > STOP_KEYS_REMEMBERED:
