@@ -226,6 +226,13 @@ def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
     return product * time_factor(small.first_day, small.last_day, large)
 
 
+def replacement_similarity(alone: StoryProfile, other: StoryProfile) -> float:
+    """How a cluster of one story compares with another cluster: as the story would have, had
+    it come after that cluster's stories (the cosine a placement uses, :func:`similarity`)."""
+    lang = next(iter(alone.langs), None)
+    return cosine(alone.weights, lang, other, profile_norms(alone)) * time_factor(alone.first_day, alone.last_day, other)
+
+
 def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> float:
     """How much of a similarity holds across the time gap between a date span and a cluster's:
     all of it within a few days, then half per week; all of it when a date is unknown."""
@@ -591,14 +598,15 @@ class StoryClusterer:
                 query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
             best, best_score = None, 0.0
+            alone = profile.members == 1
             for other_id in ranked:
                 other = self.profiles.get(other_id)
                 if other is None or not other.members:
                     continue
-                score = profile_similarity(profile, other)
+                score = replacement_similarity(profile, other) if alone else profile_similarity(profile, other)
                 if score > best_score:
                     best, best_score = other_id, score
-            if best is None or best_score < MERGE_SIMILARITY:
+            if best is None or best_score < (JOIN_SIMILARITY if alone else MERGE_SIMILARITY):
                 continue
             into = self.profiles[best]
             merge_profiles(into, profile)
