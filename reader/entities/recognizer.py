@@ -317,9 +317,7 @@ class RuleBasedRecognizer:
         found, waiting = self._scan(article)
         if waiting:
             found = self._decide_waiting(article, found, waiting)
-        if lang in (None, "en"):
-            _types_by_appositive(text, found)
-        _places_before_regions(text, found)
+        _types_by_what_follows(text, found, lang in (None, "en"))
         digit_names = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
@@ -1227,46 +1225,45 @@ _APPOSITIVE = re.compile(r"[ \u00a0]?,[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’
 _POSSESSIVE = re.compile(r"[ \u00a0]?['’]s?[ \u00a0]+([a-z]+)\b")
 
 
-def _places_before_regions(text: str, found: list[_Found]) -> None:
-    """"Charlottesville, Virginia": a name typed an organisation by default, followed by a comma and
-    a region or a country of the gazetteer, is a place (all its default-typed mentions). A person's
-    name stays one ("Ellen Smith, California")."""
-    places: set[str] = set()
-    for index in range(len(found) - 1):
-        _, end, verdict = found[index]
-        if verdict.weight > 1.0 or verdict.place is not None or verdict.type != ORG:
-            continue
-        next_start, _, following = found[index + 1]
-        place = following.place
-        if place is not None and place.kind in ("region", "country") and text[end:next_start].strip() == ",":
-            places.add(verdict.key)
-    if places:
-        for index, (start, end, verdict) in enumerate(found):
-            if verdict.key in places and verdict.weight <= 1.0 and verdict.place is None and verdict.type == ORG:
-                found[index] = (start, end, _retyped(verdict, PLACE, verdict.key, 1.5, None))
+def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> None:
+    """A name typed by default (no cue, no gazetteer) takes the type of what follows it, then so do
+    all its default-typed mentions in the article (one pass; most names are followed by neither):
 
-
-def _types_by_appositive(text: str, found: list[_Found]) -> None:
-    """A name typed by default (no cue, no gazetteer) takes the type its appositive or a
-    possessive after it tells: "Gordon Advisors, a public accounting firm" (ORG), "Troy, a Detroit
-    suburb" (PLACE), "Zadan, a producer" (PERSON), "Jackson's wife" (PERSON), "Acme's shares"
-    (ORG). Then all its default-typed mentions in the article take it."""
+    - a comma and a region or a country of the gazetteer, after an organisation typed by default:
+      a place ("Charlottesville, Virginia"; a person's name stays one: "Ellen Smith, California");
+    - in English, an appositive or a possessive: "Gordon Advisors, a public accounting firm" (ORG),
+      "Troy, a Detroit suburb" (PLACE), "Zadan, a producer" (PERSON), "Jackson's wife" (PERSON),
+      "Acme's shares" (ORG).
+    """
     typed: dict[str, str] = {}
-    for _, end, verdict in found:
-        if verdict.weight > 1.0 or verdict.place is not None or verdict.type not in (ORG, PERSON) or verdict.key in typed:
+    last = len(found) - 1
+    for index, (_, end, verdict) in enumerate(found):
+        following = text[end : end + 1]
+        if following == " ":  # tokenised text: "Advisors , a"
+            following = text[end + 1 : end + 2]
+        if following not in _TYPING_FOLLOWERS or verdict.weight > 1.0 or verdict.place is not None or verdict.key in typed:
             continue
-        following = text[end : end + 2].lstrip(" \u00a0")[:1]  # tokenised text: "Advisors , a"
+        kind = verdict.type
+        if kind != ORG and kind != PERSON:
+            continue
         if following == ",":
-            match = _APPOSITIVE.match(text, end)
-            if match is not None:
-                noun = match.group(1)
-                if noun in lexicon.APPOSITIVE_ORG_NOUNS:
-                    typed[verdict.key] = ORG
-                elif noun in lexicon.APPOSITIVE_PLACE_NOUNS:
+            if kind == ORG and index < last:
+                next_start, _, after = found[index + 1]
+                place = after.place
+                if place is not None and place.kind in ("region", "country") and text[end:next_start].strip() == ",":
                     typed[verdict.key] = PLACE
-                elif noun in lexicon.APPOSITIVE_PERSON_NOUNS:
-                    typed[verdict.key] = PERSON
-        elif following in ("'", "’"):
+                    continue
+            if english:
+                match = _APPOSITIVE.match(text, end)
+                if match is not None:
+                    noun = match.group(1)
+                    if noun in lexicon.APPOSITIVE_ORG_NOUNS:
+                        typed[verdict.key] = ORG
+                    elif noun in lexicon.APPOSITIVE_PLACE_NOUNS:
+                        typed[verdict.key] = PLACE
+                    elif noun in lexicon.APPOSITIVE_PERSON_NOUNS:
+                        typed[verdict.key] = PERSON
+        elif english:
             match = _POSSESSIVE.match(text, end)
             if match is not None:
                 noun = match.group(1)
@@ -1279,7 +1276,12 @@ def _types_by_appositive(text: str, found: list[_Found]) -> None:
     for index, (start, end, verdict) in enumerate(found):
         kind = typed.get(verdict.key)
         if kind is not None and kind != verdict.type and verdict.weight <= 1.5 and verdict.place is None:
+            if kind == PLACE and verdict.type != ORG:
+                continue  # "Charlottesville, Virginia" retypes what was typed an organisation by default
             found[index] = (start, end, _retyped(verdict, kind, verdict.key, 1.5, None))
+
+
+_TYPING_FOLLOWERS = frozenset(",'’")
 
 
 def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
