@@ -404,3 +404,15 @@ def test_stop_keys_are_left_out_of_the_keys_a_pair_can_share(seeds_dir) -> None:
     shares = countable_share(articles, stop, np.array([3, 7]))
     assert shares[0] == 1.0
     assert shares[1] == pytest.approx(1 - len(stop) / len(page.containment_keys))
+
+
+def test_copies_of_one_text_each_get_the_relations_of_that_text(library: Library, seeds_dir) -> None:
+    text = body(seeds_dir, "003")
+    edited = substitute(text, 0.02, random.Random(11))
+    add(library, raw("a", text), raw("a2", text, source="x"), raw("a3", text, source="y"))  # one text, three articles
+    add(library, raw("b", edited), raw("c", text[: len(text) // 3]))
+    found = pairs(library)
+    for copy in ("a", "a2", "a3"):  # the check meets the text once; every copy gets the relations
+        assert (copy, "b", "near") in found and ("c", copy, "contained") in found
+    assert {("a", "a2", "exact"), ("a", "a3", "exact"), ("a2", "a3", "exact"), ("c", "b", "contained")} <= found
+    assert len(found) == 3 + 3 + 3 + 1
