@@ -23,7 +23,6 @@ import heapq
 import math
 import multiprocessing
 import os
-import sys
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -156,8 +155,7 @@ def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> 
     norm = math.hypot(*strengths)
     if not norm:
         return {}
-    # keys interned: the profiles built from these vectors then share one copy of each key
-    return dict(zip(map(sys.intern, keys), map((1.0 / norm).__mul__, strengths)))
+    return dict(zip(keys, map((1.0 / norm).__mul__, strengths)))
 
 
 def word_lang(key: str) -> str:
