@@ -17,15 +17,18 @@ How a batch of new (or changed) articles is handled, inside the batch's transact
    made per posting or per pair of the count.
 2. **Index.** The batch's keys go into the store, one posting each (to a small table of
    recent postings, moved in bulk into the big one when full, see
-   ``reader/store/duplicates.py``), and its check hashes (the 32-bit hashes of its shingles in
-   text order) with its fingerprint.
+   ``reader/store/duplicates.py``), and its check hashes (the 32-bit hashes of its shingles, as
+   a sorted set and the index of each shingle's hash in it) with its fingerprint.
 3. **Verification.** Each candidate pair is checked exactly on the word shingles of both
    texts: the new article's come with its signature, a stored article's from the store (its
    text is tokenised again only if it was indexed before the store kept them). The measure
    is *coverage*: the share of a text's words that lie in a run of five words also found in
    the other text, i.e. how much of it is copied. A changed word only uncovers itself (its
    neighbours stay covered by other runs), while independently written articles on the
-   same event stay far lower: they share names and words, not runs of five.
+   same event stay far lower: they share names and words, not runs of five. All pairs of a
+   batch are checked together (:func:`pair_coverages`): their sorted sets are merged by one
+   stable sort per cache-sized chunk, and the stored indexes carry the result back to text
+   order; articles with the same text are checked as one.
 
    - ``exact``: the same normalised text (``content_hash``), score 1;
    - ``near``: each text is at least ``NEAR_COVERAGE`` covered by the other (the same text
@@ -242,17 +245,19 @@ def pair_coverages(texts: ShingledTexts, a: np.ndarray, b: np.ndarray) -> tuple[
     written text on the same subject stays low (it shares words, not runs of five).
     Vectorised over all pairs, in chunks of about CHECK_CHUNK hashes and words."""
     a_share, b_share = np.zeros(len(a)), np.zeros(len(b))
-    if len(a) == 0:
+    todo = np.flatnonzero((texts.inverse_lengths[a] > 0) & (texts.inverse_lengths[b] > 0))  # a text without words: 0
+    if len(todo) == 0:
         return a_share, b_share
-    size = np.cumsum(texts.distinct_lengths[a] + texts.distinct_lengths[b] + texts.words[a] + texts.words[b])
+    size = np.cumsum(texts.distinct_lengths[a[todo]] + texts.distinct_lengths[b[todo]] + texts.words[a[todo]] + texts.words[b[todo]])
     cuts = np.searchsorted(size, np.arange(CHECK_CHUNK, int(size[-1]), CHECK_CHUNK), side="right")
-    bounds = np.unique(np.r_[0, cuts, len(a)])
+    bounds = np.unique(np.r_[0, cuts, len(todo)])
     for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        blocks = np.column_stack((a[start:end], b[start:end])).ravel()  # pair p: blocks 2p (a) and 2p + 1 (b)
+        pairs = todo[start:end]
+        blocks = np.column_stack((a[pairs], b[pairs])).ravel()  # pair p: blocks 2p (a) and 2p + 1 (b)
         words = texts.words[blocks]
         covered = covered_words(shared_flags(texts, blocks), texts.inverse_lengths[blocks], words)
         share = covered / np.maximum(1, words)
-        a_share[start:end], b_share[start:end] = share[0::2], share[1::2]
+        a_share[pairs], b_share[pairs] = share[0::2], share[1::2]
     return a_share, b_share
 
 
@@ -265,7 +270,7 @@ def coverage(text: Shingled, other: Shingled) -> float:
 def verdicts(
     a_ids: np.ndarray, b_ids: np.ndarray, a_copied: np.ndarray, b_copied: np.ndarray
 ) -> list[Verdict]:
-    """The relations of pairs from their coverages (None where there is none)."""
+    """The relations of pairs from their coverages (pairs with none are left out)."""
     near = np.minimum(a_copied, b_copied) >= NEAR_COVERAGE
     a_inside = ~near & (a_copied >= CONTAINED_COVERAGE) & (a_copied >= b_copied)
     b_inside = ~near & ~a_inside & (b_copied >= CONTAINED_COVERAGE)

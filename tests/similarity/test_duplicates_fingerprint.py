@@ -208,11 +208,13 @@ def test_many_pairs_at_once_have_the_coverage_of_each_pair_alone(monkeypatch) ->
         if rng.random() < 0.3:
             words = words + words[: len(words) // 2]  # repeated passages: shingles met twice
         texts.append([w if rng.random() > 0.05 else "edit" for w in words])
+    texts.append([])  # a text without words covers nothing and is covered by nothing
     shingled = duplicates.ShingledTexts.of([Shingled.of(" ".join(t)) for t in texts])
     a, b = np.divmod(np.arange(len(texts) ** 2), len(texts))
     expected = np.array([reference_coverage(texts[i], texts[j]) for i, j in zip(a.tolist(), b.tolist())])
     assert (expected == 1).sum() > 40 and ((expected > 0) & (expected < 1)).sum() > 40
     a_covered, b_covered = duplicates.pair_coverages(shingled, a, b)
-    assert np.allclose(a_covered, expected) and np.allclose(b_covered, expected.reshape(40, 40).T.ravel())
+    n = len(texts)
+    assert np.allclose(a_covered, expected) and np.allclose(b_covered, expected.reshape(n, n).T.ravel())
     monkeypatch.setattr(duplicates, "CHECK_CHUNK", 500)  # many small chunks: the same figures
     assert np.array_equal(duplicates.pair_coverages(shingled, a, b)[0], a_covered)
