@@ -102,7 +102,8 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
     readings: Counter[tuple[str, str, str]] = Counter(chain.from_iterable(readings_of))
     entity_of = resolve_keys(library, readings)
     stored_as: dict[tuple[str, str, str], tuple[int, int]] = {}
-    aliases: Counter[tuple[int, str]] = Counter()
+    aliases: dict[tuple[int, str], int] = {}
+    codes, other_code = TYPE_CODES, TYPE_CODES[OTHER]
     for reading, count in readings.items():
         key, kind, text = reading
         entity = entity_of.get(key)
@@ -110,8 +111,9 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
             continue
         if kind == ORG and entity.type == PERSON and " " not in text:
             kind = PERSON  # a surname read as a lone word
-        stored_as[reading] = (entity.id, TYPE_CODES.get(kind, TYPE_CODES[OTHER]))
-        aliases[(entity.id, text)] += count
+        stored_as[reading] = (entity.id, codes.get(kind, other_code))
+        alias = (entity.id, text)
+        aliases[alias] = aliases.get(alias, 0) + count
     packed: list[PackedMentions] = []
     stored_of = stored_as.get
     for (article_id, mentions), article_readings in zip(work, readings_of):
