@@ -190,8 +190,11 @@ def profile_norms(profile: StoryProfile) -> dict[str, float]:
 
 
 def dot(small: dict[str, float], large: dict[str, float]) -> float:
-    """Dot product of two sparse vectors, in C."""
-    return sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
+    """Dot product of two sparse vectors, in C, over the keys they share (most keys are not:
+    the intersection probes the larger dict once per key of the smaller). ``fsum`` is exact,
+    so the result does not depend on the order the set of shared keys happens to iterate in."""
+    shared = small.keys() & large.keys()
+    return math.fsum(map(mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
 
 
 def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile, vector_norms: dict[str, float]) -> float:
