@@ -234,7 +234,7 @@ ORG_SUFFIXES: frozenset[str] = _words(
 OTHER_SUFFIXES: frozenset[str] = _words(
     """awards award prize cup championship championships games olympics festival expo show summit war
     act treaty accord agreement prix coupe festival salon traité loi bowl marathon derby olympiad
-    index average composite"""
+    index average composite spring revolution uprising massacre"""
 )
 
 # Name suffixes of people ("Anthony LaCalamita III", "Martin Luther King Jr.").
@@ -422,6 +422,13 @@ APPOSITIVE_ORG_NOUNS: frozenset[str] = _words(
     non-profit university college school hospital clinic club team band party union association
     foundation institute distributor provider operator developer publisher broadcaster studio label
     brand subsidiary conglomerate insurer lender outlet"""
+)
+# Words for an organisation just before its name ("the Norwegian newspaper Verdens Gang", "the
+# militant group Hamas", "the carmaker Renault").
+ORG_NOUNS_BEFORE_NAMES: frozenset[str] = _words(
+    """newspaper magazine tabloid broadcaster channel network website company firm group carmaker
+    automaker retailer airline carrier bank insurer lender startup start-up charity organisation
+    organization agency club band label publisher studio conglomerate daily weekly journal"""
 )
 APPOSITIVE_PLACE_NOUNS: frozenset[str] = _words(
     """city town village suburb county state province region country island neighborhood neighbourhood

@@ -524,7 +524,7 @@ class RuleBasedRecognizer:
         candidates = self._decide(
             article, words, initial=evidence is not None, headline=False, evidence=evidence,
             role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
-            place_before=bool(flags & _PLACE_BEFORE),
+            place_before=bool(flags & _PLACE_BEFORE), org_before=bool(flags & _ORG_BEFORE),
         )
         text = article.text
         decided = tuple(
@@ -548,6 +548,7 @@ class RuleBasedRecognizer:
         adjective: bool = False,
         quoted: bool = False,
         place_before: bool = False,
+        org_before: bool = False,
     ) -> list[_Candidate]:
         out: list[_Candidate] = []
         segments = self._split(article, words, initial=initial, headline=headline, evidence=evidence, role_before=role_before)
@@ -559,6 +560,8 @@ class RuleBasedRecognizer:
                 if place_before and segment_words[0] == words[0] and candidate.weight <= 1.0 and candidate.type in (ORG, PERSON):
                     if not any(_is_acronym(w) or _is_camel(w) for _, _, w in candidate.words):
                         candidate.type, candidate.weight = PLACE, _PLACE_BEFORE_WEIGHT  # "in Burnsville", "near Hampton East"
+                elif org_before and segment_words[0] == words[0] and candidate.weight <= 1.0 and candidate.type in (ORG, PERSON):
+                    candidate.type, candidate.weight = ORG, 1.5  # "the Norwegian newspaper Verdens Gang", "the group Hamas"
                 out.append(candidate)
         return out
 
@@ -868,7 +871,7 @@ def _is_name_word(word: str, article: _Article) -> bool:
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
 MAX_DECISIONS = 200_000  # memoised decisions per recognizer; when full, the older half goes
 # The facts of context a prose run's decision depends on, as bits of its memo key.
-_ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED = 1, 2, 4, 8, 16, 32
+_ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED, _ORG_BEFORE = 1, 2, 4, 8, 16, 32, 128
 _PROSE = "prose"
 # The word before a run that cues it ("President", "in"), with the bits it sets; only words a
 # run can follow (lowercase first, then letters, hyphens and dots: see _word_before).
@@ -878,8 +881,10 @@ _CUE_FLAGS: dict[str, int] = {
     for word in lexicon.PERSON_NOUNS | lexicon.PERSON_TITLES | lexicon.PLACE_PREPOSITIONS
     if word[:1].islower() and all(ch.isalpha() or ch in "-." for ch in word)
 }
-# a name after a word for a work reads as a quoted title ("the film Vice")
+# a name after a word for a work reads as a quoted title ("the film Vice"); after a word for an
+# organisation, as an organisation ("the newspaper Verdens Gang")
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _QUOTED for word in lexicon.WORK_NOUNS})
+_CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _ORG_BEFORE for word in lexicon.ORG_NOUNS_BEFORE_NAMES})
 _TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
 _CUE_FLAGS["to"] = _TO
 

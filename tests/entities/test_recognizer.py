@@ -450,3 +450,9 @@ def test_occupations_possessed_speeches_caucuses_and_capital_abbreviations(recog
     assert got["Zorblette"] == "PERSON" and got["Quentin Varga"] == "PERSON" and got["Brellan"] == "PERSON"
     assert got["Congressional Black Caucus"] == "ORG"
     assert "LA" in got and got["Boston"] == "PLACE"
+
+
+def test_organisation_words_before_names_and_named_upheavals(recognizer):
+    text = "He spoke to the Norwegian newspaper Verdens Gang and the militant group Hamas about the Arab Spring."
+    got = found(recognizer, text, "en")
+    assert got == {"Norwegian": "OTHER", "Verdens Gang": "ORG", "Hamas": "ORG", "Arab Spring": "OTHER"}
