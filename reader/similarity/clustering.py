@@ -34,7 +34,7 @@ from operator import add, and_, itemgetter, methodcaller, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
-from reader.similarity.story_terms import StoryTerms, story_terms_of
+from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, story_terms_of
 from reader.store import Library, UpsertResult
 from reader.store.story_clusters import StoredUnit, StoryProfile
 
@@ -125,10 +125,10 @@ def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start
                 surfaces[key] = mention.text
     if not counts:
         return terms
-    weights = dict(terms.weights)
-    for key, count in counts.items():
-        weights[key] = 1.0 + math.log(count)
-    return StoryTerms(weights, terms.title_keys, {**terms.surfaces, **surfaces})
+    return StoryTerms(
+        {**terms.counts, **{key: min(count, MAX_COUNT) for key, count in counts.items()}},
+        terms.title_keys, {**terms.surfaces, **surfaces},
+    )
 
 
 # -- weights and similarity -------------------------------------------------------------------------
@@ -142,13 +142,15 @@ def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
     return dict(zip(df, map(mul, idf, kinds)))
 
 
-def weighted_vector(weights: dict[str, float], key_weight: dict[str, float]) -> dict[str, float]:
-    """The story's strongest TF-IDF terms as a vector of unit length, strongest first.
+def weighted_vector(counts: dict[str, int], key_weight: dict[str, float]) -> dict[str, float]:
+    """The story's strongest TF-IDF terms as a vector of unit length, strongest first: each
+    key's term frequency (see StoryTerms) times its weight.
 
     Every step runs in C (map, sort, hypot); a key without a known weight weighs 1.
     """
-    values = map(mul, weights.values(), map(key_weight.get, weights, repeat(1.0)))
-    ranked = sorted(zip(weights, values), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
+    frequencies = map(TERM_FREQUENCY.__getitem__, counts.values())
+    values = map(mul, frequencies, map(key_weight.get, counts, repeat(1.0)))
+    ranked = sorted(zip(counts, values), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
     if not ranked:
         return {}
     keys, strengths = zip(*ranked)
@@ -426,7 +428,7 @@ class StoryClusterer:
         """Cluster these stories and write the result; returns {article id: cluster id}."""
         if not units:
             return {}
-        counts = Counter(chain.from_iterable(unit.terms.weights for unit in units))
+        counts = Counter(chain.from_iterable(unit.terms.counts for unit in units))
         df = self.library.count_story_terms(counts, len(units))
         total = self.library.story_unit_count()
         key_weight = key_weights(df, total)
@@ -439,7 +441,7 @@ class StoryClusterer:
         return self.write(merged_into)
 
     def weigh(self, unit: StoryUnit, key_weight: dict[str, float], df: dict[str, int]) -> WeighedStory:
-        vector = weighted_vector(unit.terms.weights, key_weight)
+        vector = weighted_vector(unit.terms.counts, key_weight)
         values = list(vector.values())
         anchors = list(compress(values, map(not_, map(str.startswith, vector, repeat("w")))))
         anchor_norm = sum(map(mul, anchors, anchors))
@@ -483,7 +485,7 @@ class StoryClusterer:
         self.note_change(profile, islice(story.vector, INDEX_KEYS))
         self.members[unit.article_id] = target
         self.previous[unit.article_id] = unit.cluster_id
-        if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS:
+        if unit.content_hash and len(unit.terms.counts) >= MIN_COPY_TERMS:
             self.same_text.setdefault(unit.content_hash, target)
 
     def note_change(self, profile: StoryProfile, keys: Iterable[str] = ()) -> None:
@@ -524,7 +526,7 @@ class StoryClusterer:
         Only stories with some substance count as copies by text: two empty or one-line
         texts are the same by coincidence, not because one copies the other.
         """
-        if unit.content_hash and len(unit.terms.weights) >= MIN_COPY_TERMS and unit.content_hash in self.same_text:
+        if unit.content_hash and len(unit.terms.counts) >= MIN_COPY_TERMS and unit.content_hash in self.same_text:
             return self.same_text[unit.content_hash]
         originals = [i for i in self.copies.get(unit.article_id, ()) if i != unit.article_id]
         for original in originals:

@@ -209,8 +209,10 @@ def term_counts(
     extra_keys: Iterable[str] = (),
     surfaces: dict[str, str] | None = None,
     title_keys: list[str] | None = None,
+    scaled: bool = True,
 ) -> dict[str, float]:
-    """Weighted term frequencies of one story: title and lead count more, then log-scaled.
+    """Weighted term frequencies of one story: title and lead count more, then log-scaled
+    (1 + ln(count); with ``scaled`` false, the counts themselves).
 
     The work is per distinct piece of text (a word with its punctuation), not per token: the
     text is split on whitespace, the pieces are counted (the title's TITLE_WEIGHT times, the
@@ -284,8 +286,16 @@ def term_counts(
         title_keys.extend(_title_keys(title_pieces, word_prefix, weights))
     for key in extra_keys:
         weights[key] = get(key, 0) + 1
+    if not scaled:
+        return weights
     # 1 + ln(count) = ln(e * count), computed in C over all keys
     return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+# 1 + ln(count) for the counts a story can hold (MAX_TOKENS words, the title and lead again):
+# looked up, not computed, when a batch of stories is weighed.
+MAX_COUNT = 4095
+TERM_FREQUENCY: list[float] = [0.0, *map(math.log, map(math.e.__mul__, range(1, MAX_COUNT + 1)))]
 
 
 def _title_keys(pieces: Sequence[str], word_prefix: str, weights: dict[str, float]) -> list[str]:
@@ -318,9 +328,15 @@ MAX_SURFACES = 12
 
 @dataclass(frozen=True)
 class StoryTerms:
-    """The term vector of one story (a page, or one section of a multi-story page)."""
+    """The terms of one story (a page, or one section of a multi-story page).
 
-    weights: dict[str, float]
+    ``counts`` are weighted occurrence counts (title and lead count more; see
+    :func:`term_counts`), integers at most MAX_COUNT: the story's term frequency of a key is
+    ``TERM_FREQUENCY[count]``. Integers rather than floats: a third less to send from a worker
+    process (pickled small integers take two bytes, floats nine).
+    """
+
+    counts: dict[str, int]
     title_keys: tuple[str, ...]  # keys of the headline: which member's headline fits its cluster best
     surfaces: dict[str, str]  # written form of the strongest name keys, for cluster labels
 
@@ -328,10 +344,12 @@ class StoryTerms:
 def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
     surfaces: dict[str, str] = {}
     title_keys: list[str] = []
-    weights = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys)
-    if len(weights) > MAX_STORY_TERMS:
+    counts = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys, scaled=False)
+    if len(counts) > MAX_STORY_TERMS:
         # strongest first, ties by key: numbers ("#") and names ("n:") before words ("w:");
-        # two sorts in C (by key, then a stable sort by weight) instead of a key function
-        weights = dict(sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS])
-    strongest = sorted([k for k in surfaces if k in weights], key=weights.__getitem__, reverse=True)[:MAX_SURFACES]
-    return StoryTerms(weights, tuple(title_keys), {k: surfaces[k] for k in strongest})
+        # two sorts in C (by key, then a stable sort by count) instead of a key function
+        counts = dict(sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS])
+    if counts and max(counts.values()) > MAX_COUNT:  # (a piece may hold a token many times over)
+        counts = {key: min(count, MAX_COUNT) for key, count in counts.items()}
+    strongest = sorted([k for k in surfaces if k in counts], key=counts.__getitem__, reverse=True)[:MAX_SURFACES]
+    return StoryTerms(counts, tuple(title_keys), {k: surfaces[k] for k in strongest})

@@ -57,7 +57,7 @@ def test_one_megabyte_article(library: Library, capsys: pytest.CaptureFixture[st
     text = paragraph * (1_048_576 // len(paragraph) + 1)
     assert len(text) >= 1_048_576
     terms = story_terms_of("TikTok and Oracle", text, "en")
-    assert terms.weights and len(terms.weights) <= 200
+    assert terms.counts and len(terms.counts) <= 200
     assert find_sections(text, "TikTok and Oracle", "en") == ()
     _import(library, _raw("big", "TikTok and Oracle", text), _raw("small", "TikTok picks Oracle", paragraph * 3))
     ids = {a.external_id: a.cluster_id for a in library.iter_articles()}

@@ -8,7 +8,7 @@ from reader.similarity.clustering import (
     time_factor,
     weighted_vector,
 )
-from reader.similarity.story_terms import number_key, story_terms_of, term_counts
+from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, number_key, story_terms_of, term_counts
 from reader.store.story_clusters import StoryProfile, term_id
 
 
@@ -39,7 +39,7 @@ def test_title_case_headlines_do_not_make_names() -> None:
 
 def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
     english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
-    vector = weighted_vector(english.weights, {key: 1.0 for key in english.weights})
+    vector = weighted_vector(english.counts, {key: 1.0 for key in english.counts})
     anchors = {k: v for k, v in vector.items() if not k.startswith("w:")}
     assert anchors and len(anchors) < len(vector)
     # a French cluster with the same names and numbers, and French words of its own
@@ -64,3 +64,12 @@ def test_term_ids_are_stable_64_bit_integers() -> None:
     assert term_id("n:oracle") == term_id("n:oracle")
     assert term_id("n:oracle") != term_id("n:tiktok")
     assert all(-(2**63) <= term_id(k) < 2**63 for k in ("", "w:fr:état", "#12.5%"))
+
+
+def test_story_terms_are_counts_whose_frequency_is_log_scaled() -> None:
+    terms = story_terms_of("Oracle wins", "Oracle said Oracle won. " + "TikTok/" * 6000, "en")
+    assert all(type(count) is int for count in terms.counts.values())
+    assert terms.counts["n:tiktok"] == MAX_COUNT  # one piece naming TikTok 6,000 times: counted up to the cap
+    scaled = term_counts("Oracle wins", "Oracle said Oracle won.", "en")
+    unscaled = story_terms_of("Oracle wins", "Oracle said Oracle won.", "en").counts
+    assert {key: TERM_FREQUENCY[count] for key, count in unscaled.items()} == scaled
