@@ -891,12 +891,17 @@ _CUE_FLAGS["to"] = _TO
 def _travel_to(text: str, start: int) -> int:
     """The flags of a run after "to": a place cue after a verb of travel at most three words
     before, in the same clause ("flew to Wanaka", "flew the body to Wanaka")."""
-    before = text[max(0, start - 48) : start - 4].split()[-4:]
-    for word in reversed(before):
+    end = start - 4  # the space before "to"
+    for _ in range(4):
+        if end <= 0 or text[end] != " ":
+            return 0
+        begin = text.rfind(" ", 0, end) + 1
+        word = text[begin:end]
         if word in lexicon.TRAVEL_VERBS:
             return _PLACE_BEFORE
         if not word.isalpha():
             return 0  # a clause or a number in between
+        end = begin - 1
     return 0
 
 
@@ -1241,12 +1246,11 @@ def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> Non
     """
     typed: dict[str, str] = {}
     last = len(found) - 1
+    followed_by = text.startswith
     for index, (_, end, verdict) in enumerate(found):
-        following = text[end : end + 1]
-        if following == " ":  # tokenised text: "Advisors , a"
-            following = text[end + 1 : end + 2]
-        if following not in _TYPING_FOLLOWERS or verdict.weight > 1.0 or verdict.place is not None or verdict.key in typed:
+        if not followed_by(_TYPING_FOLLOWERS, end) or verdict.weight > 1.0 or verdict.place is not None or verdict.key in typed:
             continue
+        following = text[end] if text[end] != " " else text[end + 1]  # tokenised text: "Advisors , a"
         kind = verdict.type
         if kind != ORG and kind != PERSON:
             continue
@@ -1257,7 +1261,7 @@ def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> Non
                 if place is not None and place.kind in ("region", "country") and text[end:next_start].strip() == ",":
                     typed[verdict.key] = PLACE
                     continue
-            if english:
+            if english and followed_by(_APPOSITIVE_OPENERS, end):
                 match = _APPOSITIVE.match(text, end)
                 if match is not None:
                     noun = match.group(1)
@@ -1285,7 +1289,8 @@ def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> Non
             found[index] = (start, end, _retyped(verdict, kind, verdict.key, 1.5, None))
 
 
-_TYPING_FOLLOWERS = frozenset(",'’")
+_TYPING_FOLLOWERS = (",", "'", "’", " ,", " '", " ’")
+_APPOSITIVE_OPENERS = tuple(f"{space},{gap}{article} " for space in ("", " ") for gap in (" ", "\u00a0") for article in ("a", "an", "the"))
 
 
 def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
