@@ -75,7 +75,7 @@ IRREGULAR_DEMONYMS: dict[str, str] = {
     "Brit": "GB", "Brits": "GB", "Irishman": "IE", "Dutchman": "NL", "Aussie": "AU", "Aussies": "AU",
     "Kiwi": "NZ", "Kiwis": "NZ", "Argentines": "AR", "Thais": "TH", "Afghans": "AF", "Czechs": "CZ",
     "Danes": "DK", "Swedes": "SE", "Finns": "FI", "Poles": "PL", "Turks": "TR", "Greeks": "GR",
-    "Spaniards": "ES", "Swiss": "CH",
+    "Spaniards": "ES",
 }
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-"})

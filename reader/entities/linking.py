@@ -19,10 +19,10 @@ the page's mentions that fall inside them, shifted to their own text.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 

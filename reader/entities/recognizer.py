@@ -256,7 +256,9 @@ def _line_kind(line: str) -> str:
     return "prose"
 
 
-_TITLE_CASE_MINOR_WORDS = frozenset("a an the and or but nor at by for in of on to up as vs via with from into".split())
+_TITLE_CASE_MINOR_WORDS = frozenset(
+    ("a", "an", "the", "and", "or", "but", "nor", "at", "by", "for", "in", "of", "on", "to", "up", "as", "vs", "via", "with", "from", "into")
+)
 
 
 def _in_url(text: str, start: int) -> bool:
@@ -800,7 +802,7 @@ class RuleBasedRecognizer:
         return _Candidate(start, end, words, kind, key, weight) if key else None
 
 
-_STATE_HEADS = frozenset("republic kingdom commonwealth federation state states emirate emirates principality".split())
+_STATE_HEADS = frozenset(("republic", "kingdom", "commonwealth", "federation", "state", "states", "emirate", "emirates", "principality"))
 
 
 def _names_a_state(gaz: Gazetteer, names: list[str]) -> bool:
@@ -1313,7 +1315,7 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
 
 
 # A road named by a word and a number: "Interstate 75", "Highway 101", "Route 66".
-_ROAD_WORDS = frozenset("interstate highway route".split())
+_ROAD_WORDS = frozenset(("interstate", "highway", "route"))
 _NUMBER_AFTER = re.compile(r"[ \u00a0](\d{1,4})\b")
 
 

@@ -241,7 +241,12 @@ def test_relink_rebuilds_the_same_entities(sample_library):
 
 
 def test_moving_an_entity_rewrites_only_its_id_fields():
-    from reader.store.entities import MentionRow, pack_spans, respan_entity, unpack_spans
+    from reader.store.entities import (
+        MentionRow,
+        pack_spans,
+        respan_entity,
+        unpack_spans,
+    )
 
     # the source id (7) also appears as a start, an end and a type-free position: only the id field moves
     spans = [MentionRow(7, 12, 7, "PERSON"), MentionRow(20, 7 + 20, 3, "ORG"), MentionRow(30, 35, 7, "PLACE")]
