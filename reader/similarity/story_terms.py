@@ -233,18 +233,20 @@ def term_counts(
     plain = _plain_keys(word_prefix)
     plain_key = plain.get
     # pieces that are one known word or number: counted by key in C, without a Python loop
-    title_keys_of = list(map(plain_key, titled))
+    # (each piece looked up once: the title's and the lead's repeats reuse the keys found)
+    title_keys_of = list(map(plain_key, title_pieces)) * int(TITLE_WEIGHT)
     body_keys = list(map(plain_key, body))
+    lead_keys = body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1)
     weights: dict[str, float] = Counter(title_keys_of)
     weights.update(body_keys)
-    weights.update(map(plain_key, lead))
+    weights.update(lead_keys)
     weights.pop(None, None)  # type: ignore[call-overload]
     weights.pop("", None)
     # the others (names, capitalised words, several tokens in one piece, first sightings)
     body_counts = Counter(compress(body, map(is_, body_keys, repeat(None))))
     counts = Counter(compress(titled, map(is_, title_keys_of, repeat(None))))
     counts.update(body_counts)
-    counts.update(compress(lead, map(is_, body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1), repeat(None))))
+    counts.update(compress(lead, map(is_, lead_keys, repeat(None))))
     get = weights.get
     capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
     undecided: list[tuple[str, int, str, str]] = []  # capitalised words: a name or not, once names are known
