@@ -81,7 +81,8 @@ async def test_titles_sources_and_urls_in_the_sidebar_and_the_article_header(hos
         frame = await safe_frame(app, pilot)
         label = frame.line_with("▾ ")  # the story's label (cut to the sidebar's width)
         assert "Hostile [bold red]loud[/bo" in label or "Second [bold red]loud[/bo" in label
-        assert "Wire [bold red]loud" in frame.line_with("• ")  # an article row: its source
+        row = frame.line_with("• ")  # an article row: its source (cut short to leave room for the title), then the title
+        assert "• Wire [bo" in row and "— Hostile [bold red]l" in row
         title = shown(TITLE_B)
         assert frame.line_with(title[:60]).split("▕ ", 1)[1].startswith(title[:60])  # the article header, in full
         meta = frame.line_with("2024-03-03")
