@@ -19,6 +19,11 @@ def default_data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Where derived data that can be rebuilt at any time is kept (the platform cache dir)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def config_path() -> Path:
     override = os.environ.get("READER_CONFIG")
     if override:

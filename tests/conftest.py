@@ -13,9 +13,16 @@ CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache dir for the whole run: what is cached there (language profiles) is rebuilt freely."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the user's real library or config."""
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _session_cache_dir: Path) -> None:
+    """Never touch the user's real library, config or cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache_dir))
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("READER_LIBRARY", str(home / "library.sqlite3"))
     monkeypatch.setenv("READER_CONFIG", str(home / "config.toml"))

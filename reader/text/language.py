@@ -25,11 +25,14 @@ covers (Georgian, Armenian, Ethiopic ...) — gives (None, None).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from langdetect.detector import Detector
@@ -71,14 +74,73 @@ class Profiles:
     probs: np.ndarray  # (n-grams, languages), float32
 
 
+PROFILE_CACHE_FORMAT = 1
+
+
 @lru_cache(maxsize=1)
 def profiles() -> Profiles:
-    """Load langdetect's bundled profiles once per process (~0.6 s, ~30 MB)."""
+    """langdetect's bundled profiles, once per process.
+
+    Building the matrix from langdetect's JSON costs ~0.5 s of CPU, which every small
+    import paid; it is kept in the cache dir (a 19 MB .npy, memory-mapped: the pages of the
+    n-grams met are read, and forked workers share them). Rebuilt when missing, unreadable
+    or made by another langdetect version; when the cache dir cannot be written, built each time."""
+    cached = _cached_profiles()
+    if cached is not None:
+        return cached
+    built = _profiles_from_langdetect()
+    _cache_profiles(built)
+    return built
+
+
+def _profiles_from_langdetect() -> Profiles:
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
     row_of = {ngram: row for row, ngram in enumerate(factory.word_lang_prob_map)}
     probs = np.array(list(factory.word_lang_prob_map.values()), dtype=np.float32)
     return Profiles(tuple(factory.langlist), row_of, probs)
+
+
+def _profile_cache_paths() -> tuple[Path, Path]:
+    from importlib.metadata import version
+
+    from reader.config import cache_dir
+
+    stem = f"langdetect-{version('langdetect')}-profiles-v{PROFILE_CACHE_FORMAT}"
+    return cache_dir() / f"{stem}.npy", cache_dir() / f"{stem}.json"
+
+
+def _cached_profiles() -> Profiles | None:
+    try:
+        matrix_path, names_path = _profile_cache_paths()
+        names = json.loads(names_path.read_text(encoding="utf-8"))
+        probs = np.load(matrix_path, mmap_mode="r")
+        ngrams, langs = names["ngrams"], tuple(names["langs"])
+        if probs.shape != (len(ngrams), len(langs)) or probs.dtype != np.float32:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Profiles(langs, {ngram: row for row, ngram in enumerate(ngrams)}, probs)
+
+
+def _cache_profiles(built: Profiles) -> None:
+    """Write the matrix, then the names: a reader finds both or treats the cache as missing."""
+    try:
+        matrix_path, names_path = _profile_cache_paths()
+        matrix_path.parent.mkdir(parents=True, exist_ok=True)
+        for path, write in (
+            (matrix_path, lambda handle: np.save(handle, built.probs, allow_pickle=False)),
+            (names_path, lambda handle: handle.write(json.dumps({"langs": built.langs, "ngrams": list(built.row_of)}).encode())),
+        ):
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            with open(partial, "wb") as handle:
+                write(handle)
+            os.replace(partial, path)
+        for stale in matrix_path.parent.glob("langdetect-*-profiles-v*"):
+            if stale not in (matrix_path, names_path):
+                stale.unlink(missing_ok=True)  # another langdetect version's or format's
+    except OSError:
+        pass  # a read-only or full cache dir: the next process builds the profiles again
 
 
 class _NormalizedChars(dict):

@@ -140,3 +140,42 @@ def test_common_language_of_many_headlines():
     ]
     assert common_language(titles) == "pt"
     assert common_language([]) is None
+
+
+def test_the_profiles_are_cached_and_the_cache_gives_the_same_answers(tmp_path, monkeypatch):
+    from reader.text import language
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = language._profiles_from_langdetect()
+    assert language._cached_profiles() is None  # nothing cached yet
+    (tmp_path / "reader").mkdir()
+    (tmp_path / "reader" / "langdetect-0.9-profiles-v0.npy").write_bytes(b"an older cache")
+    language._cache_profiles(built)
+    assert sorted(p.suffix for p in (tmp_path / "reader").iterdir()) == [".json", ".npy"]  # the older one is gone
+    cached = language._cached_profiles()
+    assert cached is not None and cached.langs == built.langs and cached.row_of == built.row_of
+    assert (cached.probs == built.probs).all()
+
+
+def test_a_damaged_profile_cache_is_rebuilt_not_trusted(tmp_path, monkeypatch):
+    from reader.text import language
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    language._cache_profiles(language._profiles_from_langdetect())
+    matrix, names = language._profile_cache_paths()
+    names.write_text('{"langs": ["en"], "ngrams": ["a"]}')  # names that do not fit the matrix
+    assert language._cached_profiles() is None
+    names.write_text("not json")
+    assert language._cached_profiles() is None
+    matrix.write_bytes(b"garbage")
+    assert language._cached_profiles() is None
+
+
+def test_an_unwritable_cache_dir_only_costs_time(tmp_path, monkeypatch):
+    from reader.text import language
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the cache dir should be
+    language._cache_profiles(language._profiles_from_langdetect())  # no error
+    assert language._cached_profiles() is None
