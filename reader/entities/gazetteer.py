@@ -360,9 +360,18 @@ def gazetteer() -> Gazetteer:
             with partial.open("wb") as handle:
                 pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, path)
+            _remove_stale_caches(path)
         except OSError:
             pass  # a read-only cache only costs the build time
     return built
+
+
+def _remove_stale_caches(current: Path) -> None:
+    """Remove the gazetteers cached for other data packages or formats (each ~1 MB): a new one
+    is written only when those changed, so the others would never be read again."""
+    for stale in current.parent.glob("gazetteer-*.pickle"):
+        if stale != current:
+            stale.unlink(missing_ok=True)
 
 
 def _cache_path() -> Path | None:
