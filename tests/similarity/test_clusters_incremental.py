@@ -189,3 +189,20 @@ def test_a_profile_is_stored_with_its_norms_and_surfaces(library: Library) -> No
         assert (stored[second].norms, stored[second].surfaces) == (None, {"n:tiktok": "TikTok"})
     finally:
         fresh.close()
+
+
+def test_a_clusters_figures_are_read_from_an_index_not_from_the_articles(library: Library) -> None:
+    # a large cluster is refreshed every batch it grows: its members' rows (texts of kilobytes)
+    # must not be read for that
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["deal"])
+    statements: list[str] = []
+    library.conn.set_trace_callback(statements.append)
+    try:
+        with library.transaction():
+            library.refresh_cluster_stats([cluster_id])
+    finally:
+        library.conn.set_trace_callback(None)
+    (query,) = [s for s in statements if s.lstrip().startswith("SELECT") and "GROUP BY cluster_id" in s]
+    plan = " ".join(row[-1] for row in library.conn.execute("EXPLAIN QUERY PLAN " + query))
+    assert "COVERING INDEX" in plan
