@@ -6,10 +6,12 @@ is resolved to an entity by indexed lookups only, in this order:
 1. the entity with that canonical key;
 2. an entity that has the key as an alias (a spelling seen before, a surname of exactly
    one person: "Trump" -> "Donald Trump");
-3. a fuzzy match (rapidfuzz) among the entities that share a blocking key (the first or
+3. the singular or plural of a name of the same type, never a person's ("Oscar" and
+   "Oscars", "Charger" and "Chargers");
+4. a fuzzy match (rapidfuzz) among the entities that share a blocking key (the first or
    last four characters of the key) and a compatible type: "Bytedance Ltd" variants,
    transliterations;
-4. otherwise a new entity. A new full-name person absorbs an earlier surname-only entity
+5. otherwise a new entity. A new full-name person absorbs an earlier surname-only entity
    ("Trump" seen alone first, "Donald Trump" later).
 
 The mentions of an updated article are replaced; the sections of a multi-story page get
@@ -53,11 +55,13 @@ class _KeyInfo:
             place = _place_named(self.surfaces)
             if place is not None:
                 return place
-        if self.type == PERSON:  # a full name names a person best ("Donald Trump", not "Trump")
-            ranked = sorted(self.surfaces.items(), key=lambda item: (-(" " in item[0]), -item[1], item[0]))
-        else:
-            ranked = sorted(self.surfaces.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[0][0]
+        return min(self.surfaces.items(), key=lambda item: _name_rank(self.type, *item))[0]
+
+
+def _name_rank(kind: str, surface: str, count: int) -> tuple[int, int, str]:
+    """How well a surface names an entity (lowest first): the most frequent surface, and for a
+    person the most frequent full name ("Donald Trump", not "Trump")."""
+    return (-(" " in surface) if kind == PERSON else 0, -count, surface)
 
 
 def _place_named(surfaces: Counter[str]) -> str | None:
@@ -134,6 +138,33 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
         packed.append(PackedMentions(article_id, pack_values(values), per_entity))
     library.store_packed_mentions(packed, replace=[article_id for article_id, _ in work if article_id not in fresh])
     library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items())
+    _rename_by_surfaces(library, {ref.id: ref for ref in entity_of.values()}, aliases)
+
+
+def _rename_by_surfaces(library, entities: dict[int, EntityRef], aliases: dict[tuple[int, str], int]) -> None:  # type: ignore[no-untyped-def]
+    """An entity is named by its most frequent surface (``_name_rank``) across the library, not by
+    the first one seen: "Chargers" once they outnumber "Charger". Only the entities that got a
+    surface other than their name in this batch, one that may outrank it, are read (their alias
+    counts, one indexed range each); places keep the gazetteer's name."""
+    maybe: set[int] = set()
+    for (entity_id, surface), _ in aliases.items():
+        entity = entities.get(entity_id)
+        if entity is None or surface == entity.name or is_place_key(entity.key):
+            continue
+        if entity.type == PERSON and " " in entity.name and " " not in surface:
+            continue  # a surname never outranks a full name
+        maybe.add(entity_id)
+    if not maybe:
+        return
+    renamed: list[tuple[int, str]] = []
+    for entity_id, counts in library.name_alias_counts(sorted(maybe)).items():
+        entity = entities[entity_id]
+        best = min(counts.items(), key=lambda item: _name_rank(entity.type, *item))[0]
+        # strictly better, not just first in alphabetical order on a tie: names do not flip back and forth
+        if _name_rank(entity.type, best, counts[best])[:2] < _name_rank(entity.type, entity.name, counts.get(entity.name, 0))[:2]:
+            renamed.append((entity_id, best))
+    if renamed:
+        library.rename_entities(renamed)
 
 
 def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) -> tuple[EntityMention, ...]:
@@ -166,7 +197,7 @@ def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, 
     known = _Known.fetch(library, infos)
     for key in pending:
         info = infos[key]
-        entity = _by_alias(known, key, info) or _by_fuzzy(library, key, info)
+        entity = _by_alias(known, key, info) or _by_number(known, key, info) or _by_fuzzy(library, key, info)
         if entity is None:
             entity, merged_id = _create(library, known, key, info)
             if merged_id is not None:
@@ -195,16 +226,19 @@ class _Known:
     names: dict[str, list[EntityRef]]  # alias key -> entities with that name alias
     surnames: dict[str, list[EntityRef]]  # alias key -> persons with that surname
     by_key: dict[str, EntityRef]  # canonical key -> entity, for the surname keys of new persons
+    numbers: dict[str, list[EntityRef]]  # alias key -> entities with that name alias, for the other grammatical number of new keys
     moved: dict[int, EntityRef] = field(default_factory=dict)  # merged entity id -> the entity it became
 
     @classmethod
     def fetch(cls, library, infos: dict[str, _KeyInfo]) -> _Known:  # type: ignore[no-untyped-def]
         surname_keys = {s for s in map(_surname_key, infos.values()) if s}
         alias_keys = set(infos) | surname_keys
+        number_keys = {other for key, info in infos.items() for other in _other_numbers(key, info)}
         return cls(
             names=library.entities_by_alias_keys(infos.keys(), kind="name"),
             surnames=library.entities_by_alias_keys(alias_keys, kind="surname"),
             by_key=library.entities_by_keys(surname_keys) if surname_keys else {},
+            numbers=library.entities_by_alias_keys(number_keys, kind="name") if number_keys else {},
         )
 
     def _current(self, refs: list[EntityRef]) -> list[EntityRef]:
@@ -223,8 +257,12 @@ class _Known:
     def with_surname(self, alias_key: str) -> list[EntityRef]:
         return self._current(self.surnames.get(alias_key, []))
 
+    def with_number(self, alias_key: str) -> list[EntityRef]:
+        return self._current(self.numbers.get(alias_key, []))
+
     def created(self, entity: EntityRef, surname: str | None) -> None:
         self.by_key[entity.key] = entity
+        self.numbers.setdefault(entity.key, []).append(entity)
         if surname:
             self.surnames.setdefault(surname, []).append(entity)
 
@@ -248,6 +286,28 @@ def _by_alias(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
         if len(persons) == 1:
             return persons[0]
     return None
+
+
+MIN_NUMBER_KEY_CHARS = 4  # the singular of a plural: "oscar", not "us" for "uss"
+
+
+def _other_numbers(key: str, info: _KeyInfo) -> tuple[str, ...]:
+    """The keys of the other grammatical number of a name (English plural in -s), when merging
+    them is safe: not a person ("Williams" is not "William"), not a place or nationality key
+    (the gazetteer's), not a short key."""
+    if info.type == PERSON or ":" in key or len(key) < MIN_NUMBER_KEY_CHARS:
+        return ()
+    if key.endswith("s"):
+        return (key[:-1],) if len(key) > MIN_NUMBER_KEY_CHARS and not key.endswith("ss") else ()
+    return (key + "s",)
+
+
+def _by_number(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
+    """The one entity of the same type named by the other number of this name ("Oscar", "Oscars")."""
+    found = {
+        e.id: e for other in _other_numbers(key, info) for e in known.with_number(other) if e.type == info.type and ":" not in e.key
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]

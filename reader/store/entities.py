@@ -166,6 +166,26 @@ class EntityStore:
         )
         return int(cur.lastrowid)
 
+    def name_alias_counts(self, entity_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """Each entity's name aliases with their mention counts (the primary key's range per entity)."""
+        found: dict[int, dict[str, int]] = {}
+        ids = list(entity_ids)
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            rows = cursor.execute(
+                f"SELECT entity_id, name, count FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(chunk))}) AND kind = 'name'",
+                chunk,
+            )
+            for entity_id, name, count in rows:
+                found.setdefault(entity_id, {})[name] = count
+        return found
+
+    def rename_entities(self, names: Iterable[tuple[int, str]]) -> None:
+        """(entity_id, new name) pairs."""
+        self.conn.executemany("UPDATE entities SET name = ? WHERE id = ?", [(name, entity_id) for entity_id, name in names])
+
     def set_entity_type(self, entity_id: int, type: str) -> None:
         self.conn.execute("UPDATE entities SET type = ? WHERE id = ?", (type, entity_id))
 

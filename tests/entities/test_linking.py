@@ -270,3 +270,42 @@ def test_surnames_link_across_batches_and_stay_apart_when_two_persons_share_them
     assert {key: sorted(e.id for e in refs) for key, refs in by_batch.items()} == {
         "zorblat": sorted(e.id for e in library.entities_by_alias("zorblat", kind="surname"))
     }
+
+
+def test_singular_and_plural_of_a_name_are_one_entity_named_by_its_most_frequent_surface(library):
+    first, second = add(
+        library,
+        raw("a", "A Quintar fan cheered in the stadium on Sunday."),
+        raw("b", "Fans of the Quintars cheered. Later the Quintars won, and the Quintars celebrated."),
+    )
+    (entity_a,) = {s.entity_id for s in library.entity_spans(first) if "Quintar" in s.name}
+    entities_b = {s.entity_id for s in library.entity_spans(second) if "Quintar" in s.name}
+    assert entities_b == {entity_a}
+    entity = library.get_entity(entity_a)
+    assert entity.name == "Quintars"  # three mentions against one: not the first surface seen
+    assert set(entity.aliases) == {"Quintar", "Quintars"}
+    assert {s.name for s in library.entity_spans(first)} >= {"Quintars"}
+
+
+def test_a_name_keeps_its_name_on_a_tie(library):
+    ids = add(library, raw("a", "Analysts met the Blixars board in Boston on Monday."))
+    ids += add(library, raw("b", "Analysts met the Blixar board in Boston on Tuesday."))  # a later batch
+    blixar = {s.entity_id for i in ids for s in library.entity_spans(i) if s.name.startswith("Blixar")}
+    assert len(blixar) == 1
+    assert library.get_entity(blixar.pop()).name == "Blixars"  # one mention each: the first name stays
+
+
+def test_only_names_that_are_not_persons_or_places_have_another_number():
+    from collections import Counter
+
+    from reader.entities.linking import _KeyInfo, _other_numbers
+
+    def info(key: str, kind: str) -> _KeyInfo:
+        return _KeyInfo(key, Counter({kind: 1}))
+
+    assert _other_numbers("oscar", info("oscar", "OTHER")) == ("oscars",)
+    assert _other_numbers("chargers", info("chargers", "ORG")) == ("charger",)
+    assert _other_numbers("williams", info("williams", "PERSON")) == ()
+    assert _other_numbers("country:us", info("country:us", "PLACE")) == ()
+    assert _other_numbers("uss", info("uss", "ORG")) == ()  # too short
+    assert _other_numbers("congress", info("congress", "ORG")) == ()  # "-ss" is no plural
