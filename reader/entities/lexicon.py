@@ -34,6 +34,8 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
         tomorrow too toward towards under unless until up upon us very was we well were what whatever
         when whenever where whereas whether which while who whoever whole whom whose why will with within
         without would yes yesterday yet you your yours yourself yourselves
+        regarding concerning including excluding following despite amid amidst amongst alongside
+        unlike versus whilst
         monday tuesday wednesday thursday friday saturday sunday january february march april june july
         august september october november december sept oct nov dec jan feb aug
         meanwhile unexpectedly finally previously currently recently instead still overall earlier

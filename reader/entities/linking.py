@@ -147,7 +147,7 @@ def _rename_by_surfaces(library, entities: dict[int, EntityRef], aliases: dict[t
     surface other than their name in this batch, one that may outrank it, are read (their alias
     counts, one indexed range each); places keep the gazetteer's name."""
     maybe: set[int] = set()
-    for (entity_id, surface), _ in aliases.items():
+    for entity_id, surface in aliases:
         entity = entities.get(entity_id)
         if entity is None or surface == entity.name or is_place_key(entity.key):
             continue

@@ -220,18 +220,20 @@ class _Article:
     mid_capitals: set[str] = field(default_factory=set)  # words seen capitalised mid-sentence
     evidence: dict[tuple[str, object], bool] = field(default_factory=dict)
 
-    def seen_lowercase(self, word: str) -> bool:
-        """Whether the word occurs in lowercase as a whole word somewhere in the article."""
+    def seen_lowercase(self, word: str, *, ending_compounds: bool = False) -> bool:
+        """Whether the word occurs in lowercase as a whole word somewhere in the article (or, with
+        ``ending_compounds``, as the last part of a hyphenated word: "e-commerce")."""
         lower = word.lower()
         if lower == word:
             return True
         text = self.text
         size = len(lower)
+        joiners_before = "'’" if ending_compounds else "'’-"
         position = text.find(lower)
         while position >= 0:
             before = text[position - 1] if position else " "
             after = text[position + size] if position + size < len(text) else " "
-            if not (before.isalnum() or before in "'’-") and not (after.isalnum() or after in "'’-"):
+            if not (before.isalnum() or before in joiners_before) and not (after.isalnum() or after in "'’-"):
                 return True
             position = text.find(lower, position + 1)
         return False
@@ -327,6 +329,7 @@ class RuleBasedRecognizer:
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         if digit_names:
             _names_starting_with_digits(text, found)
+        _drop_words_capitalised_by_accident(article, found)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
 
@@ -525,7 +528,7 @@ class RuleBasedRecognizer:
         candidates = self._decide(
             article, words, initial=evidence is not None, headline=False, evidence=evidence,
             role_before=bool(flags & _ROLE_BEFORE), adjective=bool(flags & _ADJECTIVE), quoted=bool(flags & _QUOTED),
-            place_before=bool(flags & _PLACE_BEFORE), org_before=bool(flags & _ORG_BEFORE),
+            place_before=bool(flags & _PLACE_BEFORE), org_before=bool(flags & _ORG_BEFORE), source=bool(flags & _SOURCE),
         )
         text = article.text
         decided = tuple(
@@ -550,6 +553,7 @@ class RuleBasedRecognizer:
         quoted: bool = False,
         place_before: bool = False,
         org_before: bool = False,
+        source: bool = False,
     ) -> list[_Candidate]:
         out: list[_Candidate] = []
         segments = self._split(article, words, initial=initial, headline=headline, evidence=evidence, role_before=role_before)
@@ -563,6 +567,8 @@ class RuleBasedRecognizer:
                         candidate.type, candidate.weight = PLACE, _PLACE_BEFORE_WEIGHT  # "in Burnsville", "near Hampton East"
                 elif org_before and segment_words[0] == words[0] and candidate.weight <= 1.0 and candidate.type in (ORG, PERSON):
                     candidate.type, candidate.weight = ORG, 1.5  # "the Norwegian newspaper Verdens Gang", "the group Hamas"
+                elif source and segment_words[0] == words[0] and candidate.weight < 1.0 and len(candidate.words) == 1:
+                    candidate.weight = 1.0  # "according to Zoom": a source that speaks is a name, whatever its type
                 out.append(candidate)
         return out
 
@@ -659,7 +665,8 @@ class RuleBasedRecognizer:
                 if current:
                     cue = ""  # "Assistant Oakland County Prosecutor": a name between two roles qualifies the second
                 close()
-                cue = "" if headline else PERSON
+                # a common-noun acronym cuts the name but cues no person ("HR Solutions", "ERP Suite")
+                cue = "" if headline or not (lower in lexicon.ROLE_WORDS or _is_role(lower)) else PERSON
                 continue
             if not current and lower in determiners and not (
                 index + 1 < len(words) and gaz.lookup(f"{word} {words[index + 1][2]}") is not None
@@ -794,8 +801,8 @@ class RuleBasedRecognizer:
             kind, weight = PERSON, 1.0  # "P.J. Carlesimo", "J. K. Rowling", "George W. Bush"
         elif first_lower in lexicon.PLACE_OPENERS and not any(_is_acronym(n) for n in names):
             kind, weight = PLACE, 1.0  # "Southern Alps", "Old Trafford"
-        elif any(_is_acronym(n) for n in names) or _has_connector(names):
-            kind, weight = ORG, 0.8
+        elif any(_is_acronym(n) for n in names) or _has_connector(names) or any(_is_brand_camel(n) for n in names):
+            kind, weight = ORG, 0.8  # "Industry CloudPath", "Apple PowerBook": a product or a company, no person
         else:
             kind, weight = PERSON, 1.0
         key = name_key(surface)
@@ -872,7 +879,7 @@ def _is_name_word(word: str, article: _Article) -> bool:
 _CONNECTORS = lexicon.NAME_PARTICLES | lexicon.HEAD_CONNECTORS | {"d'", "l'", "d’", "l’"}
 MAX_DECISIONS = 200_000  # memoised decisions per recognizer; when full, the older half goes
 # The facts of context a prose run's decision depends on, as bits of its memo key.
-_ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED, _ORG_BEFORE = 1, 2, 4, 8, 16, 32, 128
+_ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED, _ORG_BEFORE, _SOURCE = 1, 2, 4, 8, 16, 32, 128, 256
 _PROSE = "prose"
 # The word before a run that cues it ("President", "in"), with the bits it sets; only words a
 # run can follow (lowercase first, then letters, hyphens and dots: see _word_before).
@@ -886,14 +893,18 @@ _CUE_FLAGS: dict[str, int] = {
 # organisation, as an organisation ("the newspaper Verdens Gang")
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _QUOTED for word in lexicon.WORK_NOUNS})
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _ORG_BEFORE for word in lexicon.ORG_NOUNS_BEFORE_NAMES})
+_SOURCE_WORDS = frozenset(("according", "According"))
 _TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
 _CUE_FLAGS["to"] = _TO
 
 
 def _travel_to(text: str, start: int) -> int:
     """The flags of a run after "to": a place cue after a verb of travel at most three words
-    before, in the same clause ("flew to Wanaka", "flew the body to Wanaka")."""
+    before, in the same clause ("flew to Wanaka", "flew the body to Wanaka"); a source after
+    "according" ("according to Zoom")."""
     end = start - 4  # the space before "to"
+    if text[end - 9 : end] in _SOURCE_WORDS and (end == 9 or not text[end - 10].isalnum()):
+        return _SOURCE
     for _ in range(4):
         if end <= 0 or text[end] != " ":
             return 0
@@ -1098,6 +1109,22 @@ def _is_camel(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 
 
+def _is_brand_camel(word: str) -> bool:
+    """"CloudPath", "PowerPoint", "PlayStation": an inner capital after a lowercase word of four
+    letters or more. Names of persons have theirs after a short prefix ("McDonald", "DeShawn",
+    "LaCalamita", "MacArthur", "JaVale")."""
+    if not _is_camel(word):
+        return False
+    for index in range(1, len(word)):
+        if word[index].isupper() and word[index - 1].islower():
+            prefix = word[:index]
+            return len(prefix) >= 4 and prefix.isalpha() and prefix.lower() not in _LONG_NAME_PREFIXES
+    return False
+
+
+_LONG_NAME_PREFIXES = frozenset(("fitz", "mac", "della", "dela"))
+
+
 def _is_role(lower: str) -> bool:
     return lower.endswith("-elect") and lower[:-6] in lexicon.PERSON_TITLES
 
@@ -1127,11 +1154,16 @@ def _unify_within_article(found: list[_Found], text: str) -> bool:
     weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
     weak_places: list[int] = []  # runs of several words typed PLACE only by a preposition before ("in")
     vessels: list[_Verdict] = []  # ships named with their prefix ("INS Mysore")
+    strong_alone: dict[str, _Verdict] = {}  # lone words typed by strong evidence, by their text
     digit_names = False
     for index, (_, _, verdict) in enumerate(found):
         word = verdict.alone
         if word is not None:
             alone[word] = alone.get(word, 0) + 1
+            if verdict.place is not None or verdict.weight >= 2.0:
+                other = strong_alone.get(verdict.text)
+                if other is None or verdict.weight > other.weight:
+                    strong_alone[verdict.text] = verdict
             continue
         if verdict.words[-1][2][0].isdigit():
             digit_names = True
@@ -1157,6 +1189,14 @@ def _unify_within_article(found: list[_Found], text: str) -> bool:
     contested = False
     for index, (start, end, verdict) in enumerate(found):
         kind = verdict.type
+        if strong_alone and verdict.weight <= 0.5 and verdict.place is None and verdict.alone is not None:
+            strong = strong_alone.get(verdict.text)
+            if strong is not None and strong.key != verdict.key:
+                # one sense per article: "US" read as a plain word in "the TikTok US file" is the
+                # "US" the article names as a place elsewhere
+                verdict = _retyped(verdict, strong.type, strong.key, strong.weight, strong.place)
+                found[index] = (start, end, verdict)
+                kind = verdict.type
         if person_of_surname and verdict.alone is not None:
             person = person_of_surname.get(verdict.last_fold)
             if person is not None:
@@ -1180,6 +1220,30 @@ def _unify_within_article(found: list[_Found], text: str) -> bool:
     if contested:
         _vote_types(found)
     return digit_names
+
+
+def _drop_words_capitalised_by_accident(article: _Article, found: list[_Found]) -> None:
+    """A lone word typed by default (no cue, no gazetteer, no acronym), capitalised only once in
+    the article, that the article also uses as a lowercase word is an everyday word capitalised
+    by accident, not a name: "(update, Twist in the case)" beside "a new twist"; "Walmart of
+    Commerce" beside "e-commerce". A name the article repeats keeps its capital every time."""
+    weak: list[int] = []
+    for index, (_, _, verdict) in enumerate(found):
+        if verdict.alone is not None and verdict.type == ORG and verdict.weight <= 0.5 and verdict.place is None:
+            weak.append(index)
+    if not weak:
+        return
+    capitalised: dict[str, int] = {}
+    for _, _, verdict in found:
+        if verdict.alone is not None:
+            capitalised[verdict.alone] = capitalised.get(verdict.alone, 0) + 1
+    drop = [
+        index
+        for index in weak
+        if capitalised[found[index][2].alone] == 1 and article.seen_lowercase(found[index][2].text, ending_compounds=True)  # type: ignore[index]
+    ]
+    for index in reversed(drop):
+        del found[index]
 
 
 def _ships_by_name(found: list[_Found], vessels: list[_Verdict], text: str) -> None:

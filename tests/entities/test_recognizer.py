@@ -456,3 +456,45 @@ def test_organisation_words_before_names_and_named_upheavals(recognizer):
     text = "He spoke to the Norwegian newspaper Verdens Gang and the militant group Hamas about the Arab Spring."
     got = found(recognizer, text, "en")
     assert got == {"Norwegian": "OTHER", "Verdens Gang": "ORG", "Hamas": "ORG", "Arab Spring": "OTHER"}
+
+
+def test_a_preposition_capitalised_mid_sentence_is_no_place(recognizer):
+    text = "Officials of Zorbik would have made changes in Regarding had planned security, said Quorbal."
+    assert found(recognizer, text, "en") == {"Zorbik": "ORG", "Quorbal": "ORG"}
+
+
+def test_a_word_read_without_a_cue_takes_the_articles_strong_reading_of_the_same_word(recognizer):
+    # "Zorbik US" is cut in two names side by side; its "US" is the place the article names
+    text = "Zorbik sells phones in the US. Analysts said Zorbik saw the US market grow. A new turn came in the Zorbik US file."
+    mentions = recognizer.recognize(text, "en")
+    assert [(m.text, m.type) for m in mentions] == [("Zorbik", "ORG"), ("US", "PLACE")] * 3
+    assert {m.key for m in mentions if m.text == "US"} == {"country:us"}
+
+
+def test_an_everyday_word_capitalised_once_and_written_lowercase_elsewhere_is_no_name(recognizer):
+    text = (
+        "A new twist came on Monday. Zorbik sold its unit to Quorbal (update, Twist in the case). "
+        "Quorbal runs e-commerce for Zorbik, the Quorbal of Commerce said."
+    )
+    got = found(recognizer, text, "en")
+    assert "Twist" not in got and "Commerce" not in got
+    assert got["Zorbik"] == "ORG" and got["Quorbal"] == "ORG"
+    # a name the article repeats, or one a source is quoted from, keeps its capital
+    repeated = "Shares of Glintco rose. Analysts said Glintco had a glintco feel."
+    assert found(recognizer, repeated, "en") == {"Glintco": "ORG"}
+    source = "Sales grew by a third, according to Zumbo. Buyers liked the zumbo scale."
+    assert found(recognizer, source, "en") == {"Zumbo": "ORG"}
+
+
+def test_a_run_with_a_brand_like_inner_capital_is_no_person(recognizer):
+    text = "He cited the IDC 2020 Industry CloudPath survey, as did Ellen DeGeneres and JaVale McGee."
+    got = found(recognizer, text, "en")
+    assert got["Industry CloudPath"] == "ORG"
+    assert got["Ellen DeGeneres"] == "PERSON" and got["JaVale McGee"] == "PERSON"
+
+
+def test_a_common_noun_acronym_cues_no_person_but_a_role_acronym_does(recognizer):
+    text = "The HR Solutions fair opened in Lyon, said CEO Tova Quorbal, with the ERP Zorbik stand."
+    got = found(recognizer, text, "en")
+    assert got["Solutions"] == "ORG" and got["Zorbik"] == "ORG"
+    assert got["Tova Quorbal"] == "PERSON"
