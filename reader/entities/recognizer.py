@@ -668,6 +668,9 @@ class RuleBasedRecognizer:
                 # a common-noun acronym cuts the name but cues no person ("HR Solutions", "ERP Suite")
                 cue = "" if headline or not (lower in lexicon.ROLE_WORDS or _is_role(lower)) else PERSON
                 continue
+            if index == 0 and not headline and lower in _SPEECH_VERBS and len(words) > 1:
+                cue = PERSON  # '..." Notes Florence Dupont': a verb of saying, capitalised, before the speaker
+                continue
             if not current and lower in determiners and not (
                 index + 1 < len(words) and gaz.lookup(f"{word} {words[index + 1][2]}") is not None
             ):
@@ -893,6 +896,7 @@ _CUE_FLAGS: dict[str, int] = {
 # organisation, as an organisation ("the newspaper Verdens Gang")
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _QUOTED for word in lexicon.WORK_NOUNS})
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _ORG_BEFORE for word in lexicon.ORG_NOUNS_BEFORE_NAMES})
+_SPEECH_VERBS = frozenset("says said notes noted adds added explains explained insists insisted recalls recalled concludes concluded".split())
 _SOURCE_WORDS = frozenset(("according", "According"))
 _TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
 _CUE_FLAGS["to"] = _TO

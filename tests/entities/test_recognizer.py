@@ -498,3 +498,8 @@ def test_a_common_noun_acronym_cues_no_person_but_a_role_acronym_does(recognizer
     got = found(recognizer, text, "en")
     assert got["Solutions"] == "ORG" and got["Zorbik"] == "ORG"
     assert got["Tova Quorbal"] == "PERSON"
+
+
+def test_a_capitalised_verb_of_saying_before_a_name_is_no_part_of_it(recognizer):
+    text = "“Managers will change by then”, Notes Tova Quorbal. The fair opened in Lyon."
+    assert found(recognizer, text, "en") == {"Tova Quorbal": "PERSON", "Lyon": "PLACE"}
