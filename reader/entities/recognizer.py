@@ -321,7 +321,7 @@ class RuleBasedRecognizer:
         if waiting:
             found = self._decide_waiting(article, found, waiting)
         _types_by_what_follows(text, found, lang in (None, "en"))
-        digit_names = _unify_within_article(found, text)
+        digit_names, capitalised_once = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
             if "Interstate " in text or "Highway " in text or "Route " in text:
@@ -329,7 +329,8 @@ class RuleBasedRecognizer:
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         if digit_names:
             _names_starting_with_digits(text, found)
-        _drop_words_capitalised_by_accident(article, found)
+        if capitalised_once:
+            _drop_words_capitalised_by_accident(article, found, capitalised_once)
         mention = _new_mention
         return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
 
@@ -1145,9 +1146,10 @@ def _has_connector(names: list[str]) -> bool:
     return any(n.lower() in lexicon.HEAD_CONNECTORS for n in names[1:-1])
 
 
-def _unify_within_article(found: list[_Found], text: str) -> bool:
+def _unify_within_article(found: list[_Found], text: str) -> tuple[bool, list[tuple[int, _Verdict]]]:
     """One key, one type: surnames take the full name's key, votes decide each key's type.
-    Whether a name of several words ends with a word starting with digits ("Philadelphia 76ers").
+    Whether a name of several words ends with a word starting with digits ("Philadelphia 76ers"),
+    and the lone words typed by default that are capitalised only once (start, verdict).
 
     Two passes over the article's mentions (plus rare extra work): the first counts lone words
     and finds the full names of persons, the second points surnames at them and sees whether
@@ -1160,6 +1162,7 @@ def _unify_within_article(found: list[_Found], text: str) -> bool:
     vessels: list[_Verdict] = []  # ships named with their prefix ("INS Mysore")
     strong_alone: dict[str, _Verdict] = {}  # lone words typed by strong evidence, by their text
     digit_names = False
+    capitalised_once: list[tuple[int, _Verdict]] = []
     for index, (_, _, verdict) in enumerate(found):
         word = verdict.alone
         if word is not None:
@@ -1221,33 +1224,26 @@ def _unify_within_article(found: list[_Found], text: str) -> bool:
             contested = contested or kind == "?"
         elif type_of_key.setdefault(verdict.key, kind) != kind:
             contested = True  # most articles give each key one type: then there is nothing to vote on
+        if kind == ORG and verdict.weight <= 0.5 and verdict.alone is not None and verdict.place is None and alone.get(verdict.alone) == 1:
+            capitalised_once.append((start, verdict))
     if contested:
         _vote_types(found)
-    return digit_names
+    return digit_names, capitalised_once
 
 
-def _drop_words_capitalised_by_accident(article: _Article, found: list[_Found]) -> None:
+def _drop_words_capitalised_by_accident(article: _Article, found: list[_Found], capitalised_once: list[tuple[int, _Verdict]]) -> None:
     """A lone word typed by default (no cue, no gazetteer, no acronym), capitalised only once in
-    the article, that the article also uses as a lowercase word is an everyday word capitalised
-    by accident, not a name: "(update, Twist in the case)" beside "a new twist"; "Walmart of
-    Commerce" beside "e-commerce". A name the article repeats keeps its capital every time."""
-    weak: list[int] = []
-    for index, (_, _, verdict) in enumerate(found):
-        if verdict.alone is not None and verdict.type == ORG and verdict.weight <= 0.5 and verdict.place is None:
-            weak.append(index)
-    if not weak:
-        return
-    capitalised: dict[str, int] = {}
-    for _, _, verdict in found:
-        if verdict.alone is not None:
-            capitalised[verdict.alone] = capitalised.get(verdict.alone, 0) + 1
-    drop = [
-        index
-        for index in weak
-        if capitalised[found[index][2].alone] == 1 and article.seen_lowercase(found[index][2].text, ending_compounds=True)  # type: ignore[index]
-    ]
-    for index in reversed(drop):
-        del found[index]
+    the article (``capitalised_once``: start, verdict), that the article also uses as a lowercase
+    word is an everyday word capitalised by accident, not a name: "(update, Twist in the case)"
+    beside "a new twist"; "Walmart of Commerce" beside "e-commerce". A name the article repeats
+    keeps its capital every time. Those retyped since are kept."""
+    starts = {start for start, verdict in capitalised_once if article.seen_lowercase(verdict.text, ending_compounds=True)}
+    if starts:
+        found[:] = [
+            mention
+            for mention in found
+            if mention[0] not in starts or mention[2].type != ORG or mention[2].weight > 0.5 or mention[2].place is not None
+        ]
 
 
 def _ships_by_name(found: list[_Found], vessels: list[_Verdict], text: str) -> None:
