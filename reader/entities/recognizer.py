@@ -897,7 +897,9 @@ _CUE_FLAGS: dict[str, int] = {
 # organisation, as an organisation ("the newspaper Verdens Gang")
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _QUOTED for word in lexicon.WORK_NOUNS})
 _CUE_FLAGS.update({word: _CUE_FLAGS.get(word, 0) | _ORG_BEFORE for word in lexicon.ORG_NOUNS_BEFORE_NAMES})
-_SPEECH_VERBS = frozenset("says said notes noted adds added explains explained insists insisted recalls recalled concludes concluded".split())
+_SPEECH_VERBS = frozenset(
+    {"says", "said", "notes", "noted", "adds", "added", "explains", "explained", "insists", "insisted", "recalls", "recalled", "concludes", "concluded"}
+)
 _SOURCE_WORDS = frozenset(("according", "According"))
 _TO = 64  # not a flag: "to" before a run, a place cue after a verb of travel (see _travel_to)
 _CUE_FLAGS["to"] = _TO
