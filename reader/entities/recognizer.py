@@ -590,13 +590,31 @@ class RuleBasedRecognizer:
         before a name is its own mention ("Chinese ByteDance"). At a sentence start the
         first word, and in a headline every word, must show evidence of being a name.
         """
-        segments: list[tuple[list[tuple[int, int, str]], str]] = []
-        current: list[tuple[int, int, str]] = []
         cue = PERSON if role_before else ""
-        has_of = False
-        gaz = article.gaz
         determiners = _DETERMINERS.get(article.lang or "", _DETERMINERS["en"])
         calendar = lexicon.calendar_words(article.lang)
+        if len(words) == 1 and not headline and (not initial or evidence is not None):
+            # one word (most runs): the loop below would keep it whole unless it is a word that
+            # cuts or ends a name; those go the long way
+            if initial and not evidence:
+                return []
+            word = words[0][2]
+            lower = word.lower()
+            if not (
+                "-" in word
+                or lower in _CONNECTORS
+                or lower.rstrip(".") in calendar
+                or lower in lexicon.ROLE_WORDS
+                or lower in lexicon.COMMON_ACRONYMS
+                or lower in determiners
+                or lower in _SPEECH_VERBS
+                or _is_role(lower)
+            ):
+                return [(words, cue)]
+        segments: list[tuple[list[tuple[int, int, str]], str]] = []
+        current: list[tuple[int, int, str]] = []
+        has_of = False
+        gaz = article.gaz
         # "General Motors", "Chief Executives Board": a run that ends like an organisation keeps its
         # roles (the run up to a connector: "Professor Samuel Moyn of Yale University" does not)
         head_words = words
