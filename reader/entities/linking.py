@@ -295,11 +295,21 @@ def _other_numbers(key: str, info: _KeyInfo) -> tuple[str, ...]:
     """The keys of the other grammatical number of a name (English plural in -s), when merging
     them is safe: not a person ("Williams" is not "William"), not a place or nationality key
     (the gazetteer's), not a short key."""
-    if info.type == PERSON or ":" in key or len(key) < MIN_NUMBER_KEY_CHARS:
+    if info.type == PERSON or ":" in key:
+        return ()
+    if any(_is_acronym_or_its_plural(surface) for surface in info.surfaces):  # "NGO" and "NGOs"
+        return (key[:-1],) if key.endswith("s") else (key + "s",)
+    if len(key) < MIN_NUMBER_KEY_CHARS:
         return ()
     if key.endswith("s"):
         return (key[:-1],) if len(key) > MIN_NUMBER_KEY_CHARS and not key.endswith("ss") else ()
     return (key + "s",)
+
+
+def _is_acronym_or_its_plural(surface: str) -> bool:
+    """"NGO", "NGOs" (not "US", too short to tell from a word, nor "IS")."""
+    letters = surface[:-1] if surface.endswith("s") else surface
+    return len(letters) >= 3 and letters.isalpha() and letters.isupper()
 
 
 def _by_number(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:

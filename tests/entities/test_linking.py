@@ -309,3 +309,7 @@ def test_only_names_that_are_not_persons_or_places_have_another_number():
     assert _other_numbers("country:us", info("country:us", "PLACE")) == ()
     assert _other_numbers("uss", info("uss", "ORG")) == ()  # too short
     assert _other_numbers("congress", info("congress", "ORG")) == ()  # "-ss" is no plural
+    ngos = _KeyInfo("ngos", Counter({"ORG": 1}), Counter({"NGOs": 1}))
+    assert _other_numbers("ngos", ngos) == ("ngo",)  # an acronym's plural, however short
+    assert _other_numbers("ngo", _KeyInfo("ngo", Counter({"ORG": 1}), Counter({"NGO": 1}))) == ("ngos",)
+    assert _other_numbers("us", _KeyInfo("us", Counter({"ORG": 1}), Counter({"US": 1}))) == ()
