@@ -206,3 +206,23 @@ def test_a_clusters_figures_are_read_from_an_index_not_from_the_articles(library
     (query,) = [s for s in statements if s.lstrip().startswith("SELECT") and "GROUP BY cluster_id" in s]
     plan = " ".join(row[-1] for row in library.conn.execute("EXPLAIN QUERY PLAN " + query))
     assert "COVERING INDEX" in plan
+
+
+def test_clustering_leaves_the_garbage_collector_as_it_found_it(library: Library) -> None:
+    import gc
+
+    from reader.similarity.clustering import collection_paused
+
+    assert gc.isenabled()
+    import_records(library, [RawArticle(external_id="a", title="Oracle", text="Oracle and TikTok agreed.", origin="t")], workers=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
