@@ -198,9 +198,12 @@ class ArticleStore:
         unique = list(dict.fromkeys(hashes))
         for start in range(0, len(unique), _PARAMS_PER_QUERY):
             part = unique[start : start + _PARAMS_PER_QUERY]
+            # "+parent_id": with many hashes (and no ANALYZE statistics) the planner would rather
+            # walk the parent index, where almost every row is a page: a scan of the whole library
+            # (180 ms for 100 hashes at 100,000 articles, against 0.3 ms by the hash index).
             for row in self.conn.execute(
                 f"""SELECT content_hash, title, source, MIN(id) AS id FROM articles
-                    WHERE content_hash IN ({','.join('?' * len(part))}) AND parent_id IS NULL
+                    WHERE content_hash IN ({','.join('?' * len(part))}) AND +parent_id IS NULL
                     GROUP BY content_hash, title, source""",
                 part,
             ):
