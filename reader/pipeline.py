@@ -9,6 +9,7 @@ inside that same transaction, so a batch lands whole or not at all.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -218,10 +219,18 @@ def import_records(
 
     if use_pool:
         ctx = process_context()
-        if ctx.get_start_method() == "fork":
+        forking = ctx.get_start_method() == "fork"
+        if forking:
             warm_up_analysis()  # load once here; forked workers share the pages
-        with ctx.Pool(workers) as pool:
-            consume(bounded_imap(pool, prepare_chunk, _chunks(stream, CHUNK_SIZE), in_flight=workers * CHUNKS_IN_FLIGHT_PER_WORKER))
+            # What is loaded lives as long as the process: the collector need not walk it again
+            # (3-5% of the analysis), and forked workers then leave its shared pages untouched.
+            gc.freeze()
+        try:
+            with ctx.Pool(workers) as pool:
+                consume(bounded_imap(pool, prepare_chunk, _chunks(stream, CHUNK_SIZE), in_flight=workers * CHUNKS_IN_FLIGHT_PER_WORKER))
+        finally:
+            if forking:
+                gc.unfreeze()
     else:
         consume(map(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
     return counter.report()
