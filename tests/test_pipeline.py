@@ -105,3 +105,19 @@ def test_kill_9_during_import_leaves_a_consistent_store_and_rerun_completes(tmp_
     assert done.returncode == 0, done.stderr
     check, count, half = _integrity(lib)
     assert (check, count, half) == ("ok", 1500, 0)
+
+
+def test_the_import_restores_the_garbage_collector_settings(library, tmp_path):
+    import gc
+
+    from reader.pipeline import import_inputs
+
+    (tmp_path / "a.txt").write_text("A title\n\nSome text about the harbour reopening on Monday.")
+    thresholds = gc.get_threshold()
+    gc.freeze()  # as the app does at start-up
+    try:
+        import_inputs(library, [str(tmp_path)])
+        assert gc.get_threshold() == thresholds
+        assert gc.get_freeze_count() > 0  # what the app froze stays frozen
+    finally:
+        gc.unfreeze()
