@@ -36,9 +36,10 @@ from operator import add, and_, itemgetter, methodcaller, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
-from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, story_terms_of
+from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_keys_in, story_terms_of
 from reader.store import Library, UpsertResult
 from reader.store.story_clusters import StoredUnit, StoryProfile
+from reader.text.dates import MONTHS
 
 # A story joins the most similar cluster when the cosine similarity to its mean vector reaches this.
 JOIN_SIMILARITY = 0.25
@@ -116,21 +117,42 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
 
 
 def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
-    """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story."""
+    """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story,
+    and give its name words the full names they are part of, for labels (see ``full_names``)."""
     counts: dict[str, int] = {}
     surfaces: dict[str, str] = {}
-    for mention in mentions:
-        if mention.key and start <= mention.start < end:
+    inside = [m for m in mentions if start <= m.start < end]
+    for mention in inside:
+        if mention.key:
             key = "e:" + mention.key
             counts[key] = counts.get(key, 0) + 1
             if key not in surfaces:
                 surfaces[key] = mention.text
-    if not counts:
+    names = full_names(inside, terms.surfaces)
+    if not counts and not names:
         return terms
     return StoryTerms(
         {**terms.counts, **{key: min(count, MAX_COUNT) for key, count in counts.items()}},
-        terms.title_keys, {**terms.surfaces, **surfaces},
+        terms.title_keys, {**terms.surfaces, **surfaces, **names},
     )
+
+
+def full_names(mentions: Iterable[EntityMention], name_surfaces: dict[str, str]) -> dict[str, str]:
+    """For each name word a label may show, the most frequent longer name it is written in:
+    "Justice" -> "US Department of Justice", "House" -> "White House". Labels draw on name
+    words, which are strong cluster terms, where entity keys weigh too little to be kept."""
+    seen: dict[tuple[str, str], int] = {}
+    for mention in mentions:
+        for key in name_keys_in(mention.text):
+            if key in name_surfaces:
+                seen[key, mention.text] = seen.get((key, mention.text), 0) + 1
+    best: dict[str, tuple[int, int, str]] = {}
+    for (key, text), count in seen.items():
+        rank = (count, len(text), text)
+        if key not in best or rank > best[key]:
+            best[key] = rank
+    # a word mostly written alone ("TikTok", not "TikTok Global") keeps its own written form
+    return {key: text for key, (_, _, text) in best.items() if " " in text.strip()}
 
 
 # -- weights and similarity -------------------------------------------------------------------------
@@ -347,18 +369,25 @@ def headline_score(unit: StoryUnit, profile: StoryProfile) -> float:
 
 
 def cluster_label(profile: StoryProfile) -> str:
-    """The best headline, then the key entities it does not already name."""
+    """The best headline, then the key entities it does not already name.
+
+    Linked entities ("e:" keys, written as a full name: "US Department of Justice") come
+    before single capitalised words ("n:" keys: "Department", "Justice"), which only fill in
+    when the story has too few entities."""
     headline = " ".join(profile.best_title.split())
     seen = headline.casefold()
     names: list[str] = []
-    for key in profile.weights:  # strongest first
-        if key[:2] not in ("n:", "e:"):
-            continue
-        surface = profile.surfaces.get(key)
-        if not surface or surface.casefold() in seen:
-            continue
-        names.append(surface)
-        seen += " " + surface.casefold()
+    for kind in ("e:", "n:"):
+        for key in profile.weights:  # strongest first
+            if key[:2] != kind:
+                continue
+            surface = profile.surfaces.get(key)
+            if not surface or surface.casefold() in seen or surface.casefold() in MONTHS:
+                continue
+            names.append(surface)
+            seen += " " + surface.casefold()
+            if len(names) == LABEL_ENTITIES:
+                break
         if len(names) == LABEL_ENTITIES:
             break
     if not names:

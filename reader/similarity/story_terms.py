@@ -163,6 +163,12 @@ def _piece_tokens(piece: str) -> tuple[Token, ...]:
     return found
 
 
+def name_keys_in(name: str) -> list[str]:
+    """The "n:" keys of the capitalised words of a written name ("US Department of Justice":
+    n:us, n:department, n:justice), as a text's own name keys are made."""
+    return ["n:" + folded for piece in name.split() for kind, folded, _, _ in _piece_tokens(piece) if kind >= _CAPITALISED]
+
+
 def _pieces(text: str, limit: int) -> tuple[list[str], str]:
     """The first ``limit`` whitespace-separated pieces, and the text they span."""
     pieces = text.split(None, limit)
