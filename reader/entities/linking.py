@@ -236,7 +236,8 @@ class _Known:
         number_keys = {other for key, info in infos.items() for other in _other_numbers(key, info)}
         return cls(
             names=library.entities_by_alias_keys(infos.keys(), kind="name"),
-            surnames=library.entities_by_alias_keys(alias_keys, kind="surname"),
+            # only "exactly one person" is ever asked of a surname: three are enough to tell
+            surnames=library.entities_by_alias_keys(alias_keys, kind="surname", per_key=SURNAME_PERSONS_READ),
             by_key=library.entities_by_keys(surname_keys) if surname_keys else {},
             numbers=library.entities_by_alias_keys(number_keys, kind="name") if number_keys else {},
         )
@@ -288,6 +289,7 @@ def _by_alias(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
     return None
 
 
+SURNAME_PERSONS_READ = 3
 MIN_NUMBER_KEY_CHARS = 4  # the singular of a plural: "oscar", not "us" for "uss"
 
 

@@ -313,3 +313,16 @@ def test_only_names_that_are_not_persons_or_places_have_another_number():
     assert _other_numbers("ngos", ngos) == ("ngo",)  # an acronym's plural, however short
     assert _other_numbers("ngo", _KeyInfo("ngo", Counter({"ORG": 1}), Counter({"NGO": 1}))) == ("ngos",)
     assert _other_numbers("us", _KeyInfo("us", Counter({"ORG": 1}), Counter({"US": 1}))) == ()
+
+
+def test_surname_look_ups_read_at_most_a_few_persons_per_key(library):
+    with library.transaction():
+        ids = [library.create_entity(f"Pat Smith {n}", "PERSON", f"patsmith{n}") for n in range(5)]
+        library.add_entity_aliases((i, "Smith", "smith", "surname", 1) for i in ids)
+        lone = library.create_entity("Ada Lovelace", "PERSON", "adalovelace")
+        library.add_entity_aliases([(lone, "Lovelace", "lovelace", "surname", 1)])
+    everyone = library.entities_by_alias_keys(["smith", "lovelace"], kind="surname")
+    capped = library.entities_by_alias_keys(["smith", "lovelace", "smith"], kind="surname", per_key=3)
+    assert len(everyone["smith"]) == 5 and len(capped["smith"]) == 3
+    assert {e.id for e in capped["smith"]} <= set(ids)
+    assert [e.id for e in capped["lovelace"]] == [e.id for e in everyone["lovelace"]] == [lone]
