@@ -1318,6 +1318,14 @@ def _persons_by_context(text: str, found: list[_Found]) -> None:
 # After a name: ", a public accounting firm", ", the Detroit suburb", "'s wife" (English).
 _APPOSITIVE = re.compile(r"[ \u00a0]?,[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’-]+[ \u00a0]+){0,4}?([a-z][\w-]*)\b(?![ \u00a0]?['’]|[ \u00a0]+(?:of|for)\b)")
 _POSSESSIVE = re.compile(r"[ \u00a0]?['’]s?[ \u00a0]+([a-z]+)\b")
+# The noun of an appositive (", a public accounting firm") or of a possessive ("'s wife") names
+# the type of the name before it.
+_APPOSITIVE_TYPES = ((lexicon.APPOSITIVE_ORG_NOUNS, ORG), (lexicon.APPOSITIVE_PLACE_NOUNS, PLACE), (lexicon.APPOSITIVE_PERSON_NOUNS, PERSON))
+_POSSESSED_TYPES = ((lexicon.POSSESSED_BY_PERSONS, PERSON), (lexicon.POSSESSED_BY_ORGS, ORG))
+
+
+def _type_named_by(noun: str, types: tuple[tuple[frozenset[str], str], ...]) -> str | None:
+    return next((kind for nouns, kind in types if noun in nouns), None)
 
 
 def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> None:
@@ -1349,22 +1357,14 @@ def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> Non
                     continue
             if english and followed_by(_APPOSITIVE_OPENERS, end):
                 match = _APPOSITIVE.match(text, end)
-                if match is not None:
-                    noun = match.group(1)
-                    if noun in lexicon.APPOSITIVE_ORG_NOUNS:
-                        typed[verdict.key] = ORG
-                    elif noun in lexicon.APPOSITIVE_PLACE_NOUNS:
-                        typed[verdict.key] = PLACE
-                    elif noun in lexicon.APPOSITIVE_PERSON_NOUNS:
-                        typed[verdict.key] = PERSON
+                cue = _type_named_by(match.group(1), _APPOSITIVE_TYPES) if match is not None else None
+                if cue is not None:
+                    typed[verdict.key] = cue
         elif english:
             match = _POSSESSIVE.match(text, end)
-            if match is not None:
-                noun = match.group(1)
-                if noun in lexicon.POSSESSED_BY_PERSONS:
-                    typed[verdict.key] = PERSON
-                elif noun in lexicon.POSSESSED_BY_ORGS:
-                    typed[verdict.key] = ORG
+            cue = _type_named_by(match.group(1), _POSSESSED_TYPES) if match is not None else None
+            if cue is not None:
+                typed[verdict.key] = cue
     if not typed:
         return
     for index, (start, end, verdict) in enumerate(found):
