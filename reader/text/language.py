@@ -26,7 +26,6 @@ covers (Georgian, Armenian, Ethiopic ...) — gives (None, None).
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -125,20 +124,14 @@ def _cached_profiles() -> Profiles | None:
 
 def _cache_profiles(built: Profiles) -> None:
     """Write the matrix, then the names: a reader finds both or treats the cache as missing."""
+    from reader.config import remove_stale_cache_files, write_cache_file
+
     try:
         matrix_path, names_path = _profile_cache_paths()
-        matrix_path.parent.mkdir(parents=True, exist_ok=True)
-        for path, write in (
-            (matrix_path, lambda handle: np.save(handle, built.probs, allow_pickle=False)),
-            (names_path, lambda handle: handle.write(json.dumps({"langs": built.langs, "ngrams": list(built.row_of)}).encode())),
-        ):
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            with open(partial, "wb") as handle:
-                write(handle)
-            os.replace(partial, path)
-        for stale in matrix_path.parent.glob("langdetect-*-profiles-v*"):
-            if stale not in (matrix_path, names_path):
-                stale.unlink(missing_ok=True)  # another langdetect version's or format's
+        write_cache_file(matrix_path, lambda handle: np.save(handle, built.probs, allow_pickle=False))
+        names = {"langs": built.langs, "ngrams": list(built.row_of)}
+        write_cache_file(names_path, lambda handle: handle.write(json.dumps(names).encode()))
+        remove_stale_cache_files("langdetect-*-profiles-v*", keep=(matrix_path, names_path))
     except OSError:
         pass  # a read-only or full cache dir: the next process builds the profiles again
 
