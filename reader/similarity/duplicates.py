@@ -3,16 +3,16 @@ index and verified exactly.
 
 How a batch of new (or changed) articles is handled, inside the batch's transaction:
 
-1. **Candidates.** Every key of the batch (its LSH band keys and winnowed containment keys,
-   computed in a worker, see ``fingerprint.py``) is looked up in the index, at most
+1. **Candidates.** Every key of the batch (its winnowed containment keys, computed in a
+   worker, see ``fingerprint.py``) is looked up in the index, at most
    ``POSTINGS_PER_KEY`` postings per key, the newest, each with its article's size; a
    containment key held by that many articles is a stock phrase or boilerplate (a *stop
    key*): it is not counted, gets no more postings, and the open library remembers it so
    later batches skip its lookup (:class:`StopKeys`, a fixed-size cache). The batch meets
-   itself in memory. An article is a candidate when it shares an LSH band (Jaccard-similar
-   texts: near copies), or ``CANDIDATE_KEY_SHARE`` of the containment keys that the smaller
-   text would share if it were inside the other, whatever their sizes (see
-   :func:`estimated_key_shares`). The counting is vectorised: postings are arrays, a pair is
+   itself in memory. An article is a candidate when it shares ``CANDIDATE_KEY_SHARE`` of the
+   containment keys that the smaller text would share if it were inside the other, whatever
+   their sizes (see :func:`estimated_key_shares`): near copies (each mostly inside the
+   other) as well as containments. The counting is vectorised: postings are arrays, a pair is
    one 64-bit code, and shared keys are counted by sorting the codes; no Python object is
    made per posting or per pair of the count.
 2. **Index.** The batch's keys go into the store, one posting each (to a small table of
@@ -57,7 +57,6 @@ import numpy as np
 
 from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
-    BAND_KEY_FLAG,
     MIN_WINNOW_WINDOW,
     SHINGLE_WORDS,
     WINNOW_WINDOW,
@@ -76,9 +75,10 @@ NEAR_COVERAGE = 0.75
 CONTAINED_COVERAGE = 0.8
 POSTINGS_PER_KEY = 64
 # A pair is verified when it shares this share of the keys expected if the smaller text were
-# inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text).
-CANDIDATE_KEY_SHARE = 0.3
-MAX_CANDIDATES = 64  # per article, the best by shared bands and keys
+# inside the other (light edits remove some; the exact check wants 0.75 to 0.8 of the text;
+# two near copies of one original, each edited on its own, can share as few as 0.27).
+CANDIDATE_KEY_SHARE = 0.25
+MAX_CANDIDATES = 64  # per article, the best by shared keys
 CHECK_CHUNK = 1 << 18  # the exact check of many pairs goes by chunks of about this many hashes and words (cache-sized)
 STOP_KEYS_REMEMBERED = 1 << 18  # per open library: stop keys met lately, whose lookups are skipped
 _PAIR_SHIFT = np.int64(32)  # a pair (article, other) is coded as article << 32 | other
@@ -307,7 +307,6 @@ class SharedKeys:
 
     article_ids: np.ndarray  # int64
     other_ids: np.ndarray  # int64
-    bands: np.ndarray  # int64: LSH band keys shared
     keys: np.ndarray  # int64: containment keys shared
     other_shingles: np.ndarray  # int64: -1 where the posting did not carry the size
     other_key_counts: np.ndarray  # int64
@@ -344,15 +343,13 @@ def stop_keys_of(library: Library) -> StopKeys:
 
 def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     """Every pair of a batch article and an article (stored, or in the batch) that shares one
-    of its keys, with the number of band and containment keys they share.
+    of its keys, with the number of keys they share.
 
     For each key: its postings are the stored ones plus the batch's own holders; each holder
     pairs with every other posting. A containment key with POSTINGS_PER_KEY postings or more
     (the stored ones, plus the batch's holders when there are several) counts for nobody."""
-    lengths = [len(a.fingerprint.band_keys) + len(a.fingerprint.containment_keys) for a in articles]
-    entry_keys = np.concatenate(
-        [k for a in articles for k in (a.fingerprint.band_keys, a.fingerprint.containment_keys)]
-    ).astype(np.int64, copy=False)
+    lengths = [len(a.fingerprint.containment_keys) for a in articles]
+    entry_keys = np.concatenate([a.fingerprint.containment_keys for a in articles]).astype(np.int64, copy=False)
     entry_owner = np.repeat(np.array([a.article_id for a in articles], dtype=np.int64), lengths)
     entry_shingles = np.repeat(np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64), lengths)
     entry_key_counts = np.repeat(
@@ -366,15 +363,14 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     remembered = stop_keys_of(library)
     stop = remembered.held(keys)
     looked_up = np.flatnonzero(~stop)
-    stored = library.postings(keys[looked_up], per_key=POSTINGS_PER_KEY, stop_below=BAND_KEY_FLAG)
+    stored = library.postings(keys[looked_up], per_key=POSTINGS_PER_KEY)
     stop[looked_up[stored.stop]] = True
     remembered.add(keys[looked_up[stored.stop]])
     stored_key = looked_up[stored.key_index]
 
     holders = np.bincount(entry_key, minlength=len(keys))
     others = np.bincount(stored_key, minlength=len(keys)) + np.where(holders > 1, holders, 0)
-    is_band = keys >= BAND_KEY_FLAG
-    counted = is_band | ((others < POSTINGS_PER_KEY) & ~stop)
+    counted = (others < POSTINGS_PER_KEY) & ~stop
 
     # All postings of a key side by side: sorted by key, each key's run at starts[key].
     posting_key = np.concatenate((stored_key, entry_key))
@@ -394,20 +390,18 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     position = np.arange(total, dtype=np.int64) + np.repeat(starts[entry_key] - first, repeats)
     article = np.repeat(entry_owner, repeats)
     other = posting_id[position]
-    band = np.repeat(is_band[entry_key], repeats)
     distinct = article != other
-    position, band = position[distinct], band[distinct]
+    position = position[distinct]
     code = (article[distinct] << _PAIR_SHIFT) | other[distinct]
 
     # Count by pair: one sort of the codes, a run per pair.
     order = np.argsort(code)
-    code, band, position = code[order], band[order], position[order]
+    code, position = code[order], position[order]
     run = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.empty(0, dtype=np.int64)
-    bands = np.add.reduceat(band.astype(np.int64), run) if len(run) else np.empty(0, dtype=np.int64)
-    shared = np.diff(np.r_[run, len(code)]) - bands
+    shared = np.diff(np.r_[run, len(code)])
     pairs, at = code[run], position[run]
     return SharedKeys(
-        pairs >> _PAIR_SHIFT, pairs & np.int64(0xFFFFFFFF), bands, shared,
+        pairs >> _PAIR_SHIFT, pairs & np.int64(0xFFFFFFFF), shared,
         posting_shingles[at], posting_key_counts[at], keys[stop],
     )
 
@@ -420,8 +414,8 @@ class Candidates:
 
 def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates:
     """Pairs of ids worth verifying, each unordered pair once: a new article and an article
-    that shares an LSH band with it, or enough of the containment keys that the smaller of
-    the two would share if it were inside the other (at most MAX_CANDIDATES per article)."""
+    that shares enough of the containment keys that the smaller of the two would share if it
+    were inside the other (at most MAX_CANDIDATES per article)."""
     if not articles:
         return Candidates([], np.empty(0, dtype=np.int64))
     shared = shared_keys(library, articles)
@@ -447,8 +441,8 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     share = estimated_key_shares(
         shared.keys, batch.shingles[article_at], batch.key_counts[article_at], other_shingles, other_keys
     ) / countable_share(articles, shared.stop_keys, batch.article_ids)[article_at]
-    worth = indexed & ((shared.bands > 0) | (share >= CANDIDATE_KEY_SHARE))
-    article, other, score = shared.article_ids[worth], shared.other_ids[worth], shared.bands[worth] + share[worth]
+    worth = indexed & (share >= CANDIDATE_KEY_SHARE)
+    article, other, score = shared.article_ids[worth], shared.other_ids[worth], share[worth]
     # The best MAX_CANDIDATES of each article: by score, then by the newer other.
     order = np.lexsort((-other, -score, article))
     article, other = article[order], other[order]
@@ -552,8 +546,7 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
     candidates = candidate_pairs(library, indexable)  # looked up before the batch is in the index
     library.index_fingerprints(
         [
-            IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.band_keys.tolist(),
-                       a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
+            IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
                        a.fingerprint.check_distinct.astype("<u4", copy=False).tobytes(),
                        a.fingerprint.check_inverse.astype(inverse_dtype(len(a.fingerprint.check_distinct)), copy=False).tobytes())
             for a in indexable

@@ -1,4 +1,4 @@
-"""Similarity fingerprints: word shingles, one-permutation MinHash, LSH bands, containment keys.
+"""Similarity fingerprints: word shingles, containment keys (winnowing) and check hashes.
 
 Everything here depends on one text alone and is stable across processes and runs (no
 Python ``hash()``: a word's hash is a fixed polynomial over its code points, mixed with
@@ -10,23 +10,19 @@ it is vectorised with numpy: no Python object is made per word.
   digits (so punctuation, quotes and spacing never matter). Scripts written without spaces
   (Han, kana, Thai, Lao, Khmer, Myanmar) count each character as a word.
 * **Shingles**: every run of ``SHINGLE_WORDS`` consecutive words, as a 64-bit hash.
-* **MinHash** (one-permutation hashing with optimal densification, Shrivastava 2017): the
-  64-bit hash space is cut into ``MINHASH_BINS`` ranges and each bin keeps its smallest
-  shingle, so one sort of the shingles gives the whole signature (a classic MinHash needs
-  one hash per shingle *per permutation*). Empty bins (short texts) borrow the value of a
-  bin picked by a fixed random sequence, which keeps the estimator unbiased. Two texts
-  agree on a bin with probability equal to their shingle Jaccard similarity.
-* **LSH bands**: ``BANDS`` groups of ``BAND_ROWS`` bins, each hashed to one key; texts that
-  share a band key are candidates for a near-duplicate check.
 * **Containment keys** (winnowing, Schleimer, Wilkerson & Aiken 2003): the smallest shingle
   hash of every window of consecutive shingles (w = 1/8 of the text's shingles, between 8
   and 32: about 16 keys per text up to 256 shingles, 2 per 33 shingles beyond). Selection
   is local, so a passage that appears in two texts yields the same keys in both: any common
   run of at least w + 4 words (w the wider window of the two, 36 words at most) is
-  guaranteed to share a key, however long the texts around it. That is what Jaccard-based
-  LSH cannot do: a 2.6 kB article inside a 14 kB page has a Jaccard similarity of about
-  0.18 with it, far below any band threshold, but the page's keys inside that passage are
-  among the article's keys.
+  guaranteed to share a key, however long the texts around it. These keys are the whole
+  index. They find near copies as well as containments: two texts that each copy most of
+  the other share most of their keys (a changed word only changes the keys of the windows
+  around it), so they need no LSH bands of a MinHash signature beside them (the index had
+  both until format 4; the bands found no pair the keys missed, and cost a third of the
+  keys to look up and store). And they find what Jaccard-based LSH cannot: a 2.6 kB article
+  inside a 14 kB page has a Jaccard similarity of about 0.18 with it, far below any band
+  threshold, but the page's keys inside that passage are among the article's keys.
 * **Check hashes**: the shingles once more, as 32-bit hashes (the high half of each 64-bit
   shingle hash), kept as the exact check of a pair reads them: the text's distinct check
   hashes, sorted, and for each shingle in text order the index of its hash among them (2
@@ -38,11 +34,10 @@ it is vectorised with numpy: no Python object is made per word.
   for a 400-shingle text) moves a coverage by nothing.
 
 Long texts: the work is linear in the text (plus one sort; about 0.2 s for 1 MB), and what
-is stored stays bounded: the bands are fixed in number, and a text keeps at most
-``MAX_CONTAINMENT_KEYS`` containment keys, the ones with the smallest hashes. That cut is a
-consistent sample (a key below the cut in a passage is below it in the page too), so a
-story inside a very long page still meets it through the keys of the page that it holds,
-only fewer of them.
+is stored stays bounded: a text keeps at most ``MAX_CONTAINMENT_KEYS`` containment keys, the
+ones with the smallest hashes. That cut is a consistent sample (a key below the cut in a
+passage is below it in the page too), so a story inside a very long page still meets it
+through the keys of the page that it holds, only fewer of them.
 """
 
 from __future__ import annotations
@@ -57,22 +52,14 @@ import numpy as np
 from reader.model import PreparedArticle
 
 SHINGLE_WORDS = 5
-MINHASH_BINS = 30
-BANDS = 10
-BAND_ROWS = 3  # BANDS * BAND_ROWS <= MINHASH_BINS
 WINNOW_WINDOW = 32  # the widest window, for texts of 8 * 32 shingles or more; shorter ones use n / 8
 MIN_WINNOW_WINDOW = 8
 MAX_CONTAINMENT_KEYS = 4096
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # of the signature a worker ships (4: no band keys); what the store keeps is unchanged
 _MAGIC = b"RDF"
-_HEADER = struct.Struct("<3sBIHHQIII")
+_HEADER = struct.Struct("<3sBIHQIII")
 
-# Band keys and containment keys share one index table; bit 62 tells them apart and keeps
-# every key a positive SQLite integer.
-BAND_KEY_FLAG = 1 << 62
-_BAND_FLAG = np.uint64(BAND_KEY_FLAG)
-_KEY_MASK = np.uint64((1 << 62) - 1)
 NO_CUT = (1 << 62) - 1  # the containment-key cut of a text that kept all its keys
 
 # Scripts written without spaces between words: one character is one word.
@@ -92,11 +79,6 @@ _MAX_WORD_CHARS = 256  # longer runs (URLs, encoded blobs) are hashed on their f
 
 _RNG = np.random.default_rng(0x5EED_D0C5)
 _SHINGLE_MULTIPLIERS = (_RNG.integers(1, 2**63, size=SHINGLE_WORDS, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
-_BAND_MULTIPLIERS = (_RNG.integers(1, 2**63, size=BAND_ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
-_BAND_SALTS = _RNG.integers(1, 2**63, size=BANDS, dtype=np.uint64)
-_DONOR_TRIES = 8
-_DONORS = _RNG.integers(0, MINHASH_BINS, size=(MINHASH_BINS, _DONOR_TRIES))
-_BIN_IDS = np.arange(MINHASH_BINS, dtype=np.uint64)
 _POWERS = np.cumprod(np.full(_MAX_WORD_CHARS, 0x100000001B3, dtype=np.uint64), dtype=np.uint64)  # base**1..256
 
 
@@ -105,10 +87,8 @@ class Fingerprint:
     """What the duplicate index needs of one text."""
 
     shingle_count: int  # distinct shingles
-    band_keys: np.ndarray  # int64, BANDS of them (none for a text without shingles)
     containment_keys: np.ndarray  # int64, sorted, at most MAX_CONTAINMENT_KEYS
     containment_cut: int  # every winnowed key <= cut was kept (NO_CUT: all were kept)
-    minhash: np.ndarray  # uint32, MINHASH_BINS values (empty for a text without shingles)
     words: int = 0
     check_distinct: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # sorted
     check_inverse: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint16))  # see check_set
@@ -119,36 +99,29 @@ class Fingerprint:
         return self.check_distinct[self.check_inverse]
 
     def to_bytes(self) -> bytes:
-        """What a worker sends to the main process: the index keys and the check hashes (about 6
-        bytes a word). The MinHash values stay behind: the band keys hold all the index needs of them."""
+        """What a worker sends to the main process: the containment keys and the check hashes
+        (about 6 bytes a word)."""
         header = _HEADER.pack(
-            _MAGIC, FORMAT_VERSION, self.shingle_count, len(self.band_keys), len(self.containment_keys),
-            self.containment_cut, self.words, len(self.check_distinct), len(self.check_inverse),
+            _MAGIC, FORMAT_VERSION, self.shingle_count, len(self.containment_keys), self.containment_cut, self.words,
+            len(self.check_distinct), len(self.check_inverse),
         )
-        parts = (
-            self.band_keys.astype("<i8"), self.containment_keys.astype("<i8"), self.check_distinct.astype("<u4"),
-            self.check_inverse.astype(inverse_dtype(len(self.check_distinct))),
-        )
-        return b"".join((header, *(a.tobytes() for a in parts)))
+        inverse = self.check_inverse.astype(inverse_dtype(len(self.check_distinct)), copy=False)
+        keys, distinct = self.containment_keys.astype("<i8", copy=False), self.check_distinct.astype("<u4", copy=False)
+        return b"".join((header, keys.tobytes(), distinct.tobytes(), inverse.tobytes()))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
-        """The fingerprint a worker sent (without its MinHash values, see :meth:`to_bytes`)."""
-        magic, version, shingles, n_bands, n_keys, cut, words, n_distinct, n_sequence = _HEADER.unpack_from(data)
+        """The fingerprint a worker sent (see :meth:`to_bytes`)."""
+        magic, version, shingles, n_keys, cut, words, n_distinct, n_sequence = _HEADER.unpack_from(data)
         if magic != _MAGIC or version != FORMAT_VERSION:
             raise ValueError("not a fingerprint of this version")
         offset = _HEADER.size
-        bands = np.frombuffer(data, dtype="<i8", count=n_bands, offset=offset)
-        offset += 8 * n_bands
         keys = np.frombuffer(data, dtype="<i8", count=n_keys, offset=offset)
         offset += 8 * n_keys
         distinct = np.frombuffer(data, dtype="<u4", count=n_distinct, offset=offset)
         offset += 4 * n_distinct
         inverse = np.frombuffer(data, dtype=inverse_dtype(n_distinct), count=n_sequence, offset=offset)
-        return cls(
-            shingles, bands.astype(np.int64, copy=False), keys.astype(np.int64, copy=False), cut,
-            np.empty(0, dtype=np.uint32), words, distinct.astype(np.uint32, copy=False), inverse,
-        )
+        return cls(shingles, keys.astype(np.int64, copy=False), cut, words, distinct.astype(np.uint32, copy=False), inverse)
 
 
 # -- words and shingles ---------------------------------------------------------------------------
@@ -172,7 +145,10 @@ def char_classes() -> np.ndarray:
 
 
 def normalized_code_points(text: str) -> np.ndarray:
-    """NFKC, case-folded code points of a text (uint32)."""
+    """NFKC, case-folded code points of a text (uint32; uint8 for ASCII text, which NFKC keeps
+    as it is and case-folds as lower())."""
+    if text.isascii():
+        return np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -258,14 +234,7 @@ def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A text's check hashes (in text order) as its distinct ones, sorted, and for each of its
     shingles the index of its hash among them: ``distinct[inverse] == sequence``."""
     order = np.argsort(sequence)
-    return check_set_of_sorted(sequence[order], order)
-
-
-def check_set_of_sorted(ordered: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`check_set` from the check hashes sorted (``ordered``) and the order that sorts them.
-
-    The 64-bit shingle hashes sorted are their check hashes (the high halves) sorted too, so a
-    fingerprint sorts once for its MinHash and its check set."""
+    ordered = sequence[order]
     new = np.empty(len(ordered), dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
@@ -275,43 +244,7 @@ def check_set_of_sorted(ordered: np.ndarray, order: np.ndarray) -> tuple[np.ndar
     return distinct, inverse
 
 
-# -- MinHash, bands and containment keys -----------------------------------------------------------
-
-
-def one_permutation_minhash(distinct: np.ndarray) -> np.ndarray:
-    """MINHASH_BINS values from sorted shingle hashes (repeats do no harm; empty input: empty output)."""
-    if len(distinct) == 0:
-        return np.empty(0, dtype=np.uint32)
-    bins = ((distinct >> np.uint64(32)) * np.uint64(MINHASH_BINS)) >> np.uint64(32)
-    first = np.searchsorted(bins, _BIN_IDS)
-    clipped = np.minimum(first, len(distinct) - 1)
-    filled = (first < len(distinct)) & (bins[clipped] == _BIN_IDS)
-    values = (distinct[clipped] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    if filled.all():
-        return values
-    # Optimal densification: an empty bin copies the first filled bin of its fixed donor
-    # sequence; if all its donors are empty too, the next filled bin to its right.
-    tries = filled[_DONORS]
-    has_donor = tries.any(axis=1)
-    donors = _DONORS[np.arange(MINHASH_BINS), tries.argmax(axis=1)]
-    filled_ids = np.flatnonzero(filled)
-    for i in np.flatnonzero(~filled):
-        if has_donor[i]:
-            source = donors[i]
-        else:
-            after = np.searchsorted(filled_ids, i)
-            source = filled_ids[after % len(filled_ids)]
-        values[i] = values[source]
-    return values
-
-
-def band_keys(minhash: np.ndarray) -> np.ndarray:
-    """One key per band of BAND_ROWS MinHash values (int64, bit 62 set)."""
-    if len(minhash) == 0:
-        return np.empty(0, dtype=np.int64)
-    rows = minhash[: BANDS * BAND_ROWS].astype(np.uint64).reshape(BANDS, BAND_ROWS)
-    combined = (rows * _BAND_MULTIPLIERS).sum(axis=1, dtype=np.uint64) + _BAND_SALTS
-    return ((_mix(combined) & _KEY_MASK) | _BAND_FLAG).astype(np.int64)
+# -- containment keys ---------------------------------------------------------------------------
 
 
 def window_minima(values: np.ndarray, width: int) -> np.ndarray:
@@ -356,13 +289,9 @@ def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a text; it carries the check hashes of its shingles too."""
     hashes = word_hashes(text)
     sequence = shingle_sequence(hashes)
-    order = np.argsort(sequence)
-    ordered = sequence[order]
-    distinct = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1 if len(ordered) else 0
-    minhash = one_permutation_minhash(ordered)
     keys, cut = containment_keys(sequence)
-    check_distinct, check_inverse = check_set_of_sorted(check_hashes(ordered), order)
-    return Fingerprint(distinct, band_keys(minhash), keys, cut, minhash, len(hashes), check_distinct, check_inverse)
+    check_distinct, check_inverse = check_set(check_hashes(sequence))
+    return Fingerprint(len(check_distinct), keys, cut, len(hashes), check_distinct, check_inverse)
 
 
 def add_signature(prepared: PreparedArticle) -> PreparedArticle:

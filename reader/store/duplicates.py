@@ -74,7 +74,6 @@ class IndexEntry:
 
     article_id: int
     shingles: int
-    band_keys: Sequence[int]
     containment_keys: Sequence[int]
     key_cut: int
     check_distinct: bytes | None = None  # the distinct check hashes, sorted (little-endian uint32)
@@ -132,12 +131,12 @@ def _json_array(values: Iterable[int]) -> str:
 RECENT_POSTINGS = 1 << 17
 
 # For each key held in the big table: its newest ``per_key`` postings, through the primary key
-# (band_key, article_id), as "ids;holder sizes". A key below ``stop_below`` with ``per_key``
-# postings comes back as '-' instead: the caller skips such a key anyway. The EXISTS test
+# (band_key, article_id), as "ids;holder sizes". A key with ``per_key`` postings comes back as
+# '-' instead: the caller skips such a key anyway. The EXISTS test
 # first keeps the aggregate to the keys that are there (most keys of a new article are not).
 BIG_POSTINGS_SQL = """
     SELECT q.key,
-        (SELECT CASE WHEN q.value < :stop_below AND count(*) >= :per_key
+        (SELECT CASE WHEN count(*) >= :per_key
                 THEN '-' ELSE group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1)) END
            FROM (SELECT article_id, holder_size FROM lsh_bands WHERE band_key = q.value
                  ORDER BY article_id DESC LIMIT :per_key))
@@ -175,7 +174,7 @@ class DuplicateStore:
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             [
                 (e.article_id, e.shingles, len(e.containment_keys), e.key_cut,
-                 _json_array([*e.band_keys, *e.containment_keys]), e.check_distinct, e.check_inverse)
+                 _json_array(e.containment_keys), e.check_distinct, e.check_inverse)
                 for e in entries
             ],
         )
@@ -204,16 +203,15 @@ class DuplicateStore:
         self.conn.executemany("DELETE FROM duplicates WHERE a_id = ?", ids)
         self.conn.executemany("DELETE FROM duplicates WHERE b_id = ?", ids)
 
-    def postings(self, keys: np.ndarray, *, per_key: int, stop_below: int) -> Postings:
+    def postings(self, keys: np.ndarray, *, per_key: int) -> Postings:
         """The stored postings of these keys: for each key, the ids of the articles holding it
         (of the big table, at most ``per_key``, the newest; of the recent one, all), with their
-        sizes; a key below ``stop_below`` held by ``per_key`` articles or more is only flagged as
-        a stop key. An index seek per key and table, two statements."""
+        sizes; a key held by ``per_key`` articles or more is only flagged as a stop key. An index seek per key and table, two statements."""
         import numpy as np
 
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        params = {"keys": _json_array(keys.tolist()), "per_key": per_key, "stop_below": stop_below}
+        params = {"keys": _json_array(keys.tolist()), "per_key": per_key}
         big = cursor.execute(BIG_POSTINGS_SQL, params).fetchall()
         stop = np.zeros(len(keys), dtype=bool)
         stop[[idx for idx, ids in big if ids == "-"]] = True
@@ -229,7 +227,7 @@ class DuplicateStore:
         key_index = np.concatenate((key_index, recent[:, 0]))
         article_ids = np.concatenate((article_ids, recent[:, 1]))
         sizes = np.concatenate((sizes, recent[:, 2]))
-        stop |= (np.bincount(key_index, minlength=len(keys)) >= per_key) & (keys < stop_below)  # with the recent ones
+        stop |= np.bincount(key_index, minlength=len(keys)) >= per_key  # with the recent ones
         kept = ~stop[key_index]
         key_index, article_ids, sizes = key_index[kept], article_ids[kept], sizes[kept]
         known = sizes >= 0

@@ -211,26 +211,27 @@ def test_postings_are_looked_up_through_the_index(sample_library: Library) -> No
     details = ""
     for sql in (BIG_POSTINGS_SQL, RECENT_POSTINGS_SQL):
         plans = sample_library.conn.execute(
-            "EXPLAIN QUERY PLAN " + sql, {"keys": "[1,2]", "per_key": 64, "stop_below": 1 << 62}
+            "EXPLAIN QUERY PLAN " + sql, {"keys": "[1,2]", "per_key": 64}
         ).fetchall()
         details += " ".join(row[3] for row in plans)
     assert "SEARCH lsh_bands USING PRIMARY KEY (band_key=?)" in details
     assert "SEARCH lsh_recent USING PRIMARY KEY (band_key=?)" in details
     assert "SCAN lsh_bands" not in details and "SCAN lsh_recent" not in details
-    empty = sample_library.postings(np.empty(0, dtype=np.int64), per_key=64, stop_below=1 << 62)
+    empty = sample_library.postings(np.empty(0, dtype=np.int64), per_key=64)
     assert len(empty.article_ids) == 0 and len(empty.stop) == 0
 
 
 def test_postings_of_both_tables_the_newest_of_the_big_one_stop_keys_only_flagged(library: Library) -> None:
-    big = [(10, i) for i in range(1, 8)] + [(20, 1), (1 << 62 | 5, 1)] + [(1 << 62 | 9, i) for i in range(1, 8)]
-    recent = [(10, 8), (20, 2), (20, 3), (1 << 62 | 5, 8), (40, 9)]
+    big = [(10, i) for i in range(1, 8)] + [(20, 1), (50, 1)] + [(60, i) for i in range(1, 5)]
+    recent = [(10, 8), (20, 2), (20, 3), (50, 8), (40, 9), (60, 9)]
     library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", big)
     library.conn.executemany("INSERT INTO lsh_recent (band_key, article_id) VALUES (?, ?)", recent)
-    keys = np.array([10, 20, 30, 40, 1 << 62 | 5, 1 << 62 | 9], dtype=np.int64)
-    found = library.postings(keys, per_key=5, stop_below=1 << 62)
-    assert found.stop.tolist() == [True, False, False, False, False, False]  # 7 holders of a containment key: a stop key
+    keys = np.array([10, 20, 30, 40, 50, 60], dtype=np.int64)
+    found = library.postings(keys, per_key=5)
+    # 7 holders in the big table, or 4 there and 1 in the recent one: stop keys
+    assert found.stop.tolist() == [True, False, False, False, False, True]
     by_key = {k: sorted(found.article_ids[found.key_index == i].tolist()) for i, k in enumerate(keys.tolist())}
-    assert by_key == {10: [], 20: [1, 2, 3], 30: [], 40: [9], 1 << 62 | 5: [1, 8], 1 << 62 | 9: [3, 4, 5, 6, 7]}
+    assert by_key == {10: [], 20: [1, 2, 3], 30: [], 40: [9], 50: [1, 8], 60: []}
 
 
 def test_recent_postings_move_to_the_big_table_when_full(library: Library, seeds_dir, monkeypatch) -> None:
