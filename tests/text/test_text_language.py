@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langdetect.detector import Detector
 
@@ -104,6 +106,63 @@ def test_ngrams_are_exactly_langdetects_on_the_seeds(all_seeds):
         detector.append(s.raw)
         detector.cleaning_text()
         assert extract_ngrams(prepare_text(s.raw, 10_000)) == detector._extract_ngrams()
+
+
+def test_rows_through_the_word_caches_are_the_rows_of_the_ngrams(all_seeds):
+    row_of = language.profiles().row_of
+    texts = [s.raw for s in all_seeds] + ["Xin chào, hôm nay", "NASA et la NASA", "  a  b ", "台灣總統蔡英文", ""]
+    for text in texts:
+        prepared = prepare_text(text, 10_000)
+        assert language.ngram_rows(prepared).tolist() == [row_of[g] for g in extract_ngrams(prepared)]
+
+
+def test_detection_sample_keeps_exactly_what_the_letters_regex_keeps():
+    odd = "Ünïcödé ½ ² ٣ 七 x_y 3rd ß—ǅ \u200b\xa0\x1c tab\there e\u0301 "
+    for text in (odd, odd * 30, "", " , ", "a@b.com http://x.y/z www.q.org kept"):
+        parts = (language.without_addresses(part) for part in ("T-1", text))
+        expected = " ".join(language._NOT_LETTERS.sub(" ", part).strip() for part in parts).strip()
+        assert detection_sample(text, "T-1", max_chars=len(text) + 10) == expected
+
+
+def _sequential_trials(probs, rows, n_trial):
+    """The trials written plainly (one running sum per trial and language, draw by draw in
+    blocks, as langdetect multiplies): the reference for the vectorised ``_run_trials``."""
+    rng = np.random.default_rng(language.SEED)
+    weights = ((language.ALPHA + rng.standard_normal(n_trial) * language.ALPHA_WIDTH) / language.BASE_FREQ).astype(np.float32)
+    totals = np.zeros((n_trial, probs.shape[1]))
+    results = np.zeros_like(totals)
+    pending, drawn = list(range(n_trial)), 0
+    while pending:
+        picks = rng.integers(0, len(rows), size=(len(pending), language.DRAW_BLOCK))
+        still = []
+        for k, trial in enumerate(pending):
+            logs = np.log(probs[rows[picks[k]]] + weights[trial]).astype(np.float64)
+            for i in range(language.DRAW_BLOCK):
+                totals[trial] += logs[i]
+                if i % language.CHECK_EVERY == 0:
+                    normalised = np.exp(totals[trial] - totals[trial].max())
+                    normalised /= normalised.sum()
+                    if normalised.max() > language.CONV_THRESHOLD or drawn + i >= language.ITERATION_LIMIT:
+                        results[trial] = normalised
+                        break
+            else:
+                still.append(trial)
+        pending, drawn = still, drawn + language.DRAW_BLOCK
+    return results
+
+
+def test_vectorised_trials_are_exactly_the_sequential_ones():
+    loaded = language.profiles()
+    probs = np.asarray(loaded.probs)
+    # The block sums are exact in any order only while every log is a float32 of magnitude >= 1.
+    assert float(probs.max()) + float(language.trial_start(7).weights.max()) < math.exp(-1)
+    zh_cn, zh_tw = loaded.langs.index("zh-cn"), loaded.langs.index("zh-tw")
+    even = np.flatnonzero((probs[:, zh_cn] > 1e-3) & (abs(probs[:, zh_cn] - probs[:, zh_tw]) < 1e-2 * probs[:, zh_cn]))
+    rng = np.random.default_rng(1)
+    cases = [rng.integers(0, len(probs), size=n) for n in (1, 3, 40, 300)] + [even[:2], even[:4]]  # (even: never converge)
+    for rows in cases:
+        for n_trial in (1, 3, 7):
+            assert np.array_equal(language._run_trials(probs, rows, n_trial), _sequential_trials(probs, rows, n_trial))
 
 
 @pytest.mark.corpus
