@@ -79,7 +79,15 @@ _MAX_WORD_CHARS = 256  # longer runs (URLs, encoded blobs) are hashed on their f
 
 _RNG = np.random.default_rng(0x5EED_D0C5)
 _SHINGLE_MULTIPLIERS = (_RNG.integers(1, 2**63, size=SHINGLE_WORDS, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
-_POWERS = np.cumprod(np.full(_MAX_WORD_CHARS, 0x100000001B3, dtype=np.uint64), dtype=np.uint64)  # base**1..256
+_BASE = 0x100000001B3
+_POWERS = np.cumprod(np.full(_MAX_WORD_CHARS, _BASE, dtype=np.uint64), dtype=np.uint64)  # base**1..256
+# For texts of up to _RUN_POWERS letters: base**1.., and the inverse powers (the base is odd, so
+# invertible modulo 2**64) base**0, base**-1, ... that bring a word's sum back to its first letter.
+_RUN_POWERS = 1 << 16
+_POWERS_ALONG = np.cumprod(np.full(_RUN_POWERS, _BASE, dtype=np.uint64), dtype=np.uint64)
+_INVERSE_POWERS = np.cumprod(np.r_[np.ones(1, np.uint64), np.full(_RUN_POWERS - 1, pow(_BASE, -1, 1 << 64), np.uint64)], dtype=np.uint64)
+_LENGTH_FACTOR = np.uint64(0x9E3779B97F4A7C15)
+_NO_VALUE = np.uint64(2**64 - 1)
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,8 @@ def word_hashes(text: str) -> np.ndarray:
     """A 64-bit hash of every normalised word of the text, in order (uint64).
 
     Vectorised: no Python object per word. Each word's hash is a polynomial over its code
-    points (a fixed odd base, modulo 2**64) run through a bit mixer.
+    points (a fixed odd base, modulo 2**64; a character's power is capped at the 256th) plus
+    its length times a constant, run through a bit mixer.
     """
     points = normalized_code_points(text)
     if len(points) == 0:
@@ -173,19 +182,34 @@ def word_hashes(text: str) -> np.ndarray:
     lengths = np.empty(len(first_chars), dtype=np.int64)
     lengths[:-1] = first_chars[1:] - first_chars[:-1]
     lengths[-1] = len(word_chars) - first_chars[-1]
-    offset = np.arange(len(word_chars)) - np.repeat(first_chars, lengths)
-    np.minimum(offset, _MAX_WORD_CHARS - 1, out=offset)
-    sums = np.add.reduceat(points[word_chars].astype(np.uint64) * _POWERS[offset], first_chars)
-    return _mix(sums + lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    values = points[word_chars].astype(np.uint64)
+    if len(values) <= _RUN_POWERS and lengths.max() <= _MAX_WORD_CHARS:
+        # Each letter times base**(its place among all letters + 1); a word's sum of those,
+        # times base**-(its first letter's place), is its own polynomial.
+        values *= _POWERS_ALONG[: len(values)]
+        sums = np.add.reduceat(values, first_chars)
+        sums *= _INVERSE_POWERS[first_chars]
+    else:  # very long texts or words: each letter's power from its place in its word
+        offset = np.arange(len(word_chars)) - np.repeat(first_chars, lengths)
+        np.minimum(offset, _MAX_WORD_CHARS - 1, out=offset)
+        values *= _POWERS[offset]
+        sums = np.add.reduceat(values, first_chars)
+    sums += lengths.astype(np.uint64) * _LENGTH_FACTOR
+    return _mix(sums)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: every input bit affects every output bit."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    """splitmix64's finaliser, in place: every input bit affects every output bit."""
+    x ^= x >> _SHIFT_30
+    x *= _MIX_1
+    x ^= x >> _SHIFT_27
+    x *= _MIX_2
+    x ^= x >> _SHIFT_31
+    return x
+
+
+_SHIFT_30, _SHIFT_27, _SHIFT_31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
 def shingle_sequence(hashes: np.ndarray) -> np.ndarray:
@@ -198,8 +222,10 @@ def shingle_sequence(hashes: np.ndarray) -> np.ndarray:
         combined = (hashes * _SHINGLE_MULTIPLIERS[:width]).sum(dtype=np.uint64, keepdims=True)
         return _mix(combined)
     combined = hashes[:n] * _SHINGLE_MULTIPLIERS[0]
+    term = np.empty(n, dtype=np.uint64)
     for j in range(1, SHINGLE_WORDS):
-        combined += hashes[j : j + n] * _SHINGLE_MULTIPLIERS[j]
+        np.multiply(hashes[j : j + n], _SHINGLE_MULTIPLIERS[j], out=term)
+        combined += term
     return _mix(combined)
 
 
@@ -248,11 +274,11 @@ def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def window_minima(values: np.ndarray, width: int) -> np.ndarray:
-    """The minimum of every window of ``width`` consecutive values (van Herk / Gil-Werman, O(n))."""
+    """The minimum of every window of ``width`` consecutive values (uint64; van Herk / Gil-Werman, O(n))."""
     n = len(values)
     if n <= width:
         return values.min(keepdims=True)
-    blocks = np.full(-(-n // width) * width, np.iinfo(values.dtype).max, dtype=values.dtype)
+    blocks = np.full(-(-n // width) * width, _NO_VALUE, dtype=np.uint64)
     blocks[:n] = values
     blocks = blocks.reshape(-1, width)
     prefix = np.minimum.accumulate(blocks, axis=1).ravel()
@@ -261,8 +287,14 @@ def window_minima(values: np.ndarray, width: int) -> np.ndarray:
 
 
 def winnowed(sequence: np.ndarray, window: int) -> np.ndarray:
-    """The distinct minima of every window of shingle hashes, as keys (uint64, bit 62 clear)."""
-    return sorted_unique(window_minima(sequence >> np.uint64(2), window))
+    """The distinct minima of every window of shingle hashes, as keys (uint64, bit 62 clear).
+
+    A minimum holds for many windows in a row: runs of one value are cut to one before the sort."""
+    minima = window_minima(sequence >> np.uint64(2), window)
+    first = np.empty(len(minima), dtype=bool)
+    first[0] = True
+    np.not_equal(minima[1:], minima[:-1], out=first[1:])
+    return sorted_unique(minima[first])
 
 
 def winnow_window(shingles: int) -> int:
