@@ -38,7 +38,7 @@ from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
 from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_keys_in, story_terms_of
 from reader.store import Library, UpsertResult
-from reader.store.story_clusters import StoredUnit, StoryProfile
+from reader.store.story_clusters import StoredUnit, StoryProfile, copy_profile
 from reader.text.dates import MONTHS
 
 # A story joins the most similar cluster when the cosine similarity to its mean vector reaches this.
@@ -253,13 +253,6 @@ def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
     return product * time_factor(small.first_day, small.last_day, large)
 
 
-def replacement_similarity(alone: StoryProfile, other: StoryProfile) -> float:
-    """How a cluster of one story compares with another cluster: as the story would have, had
-    it come after that cluster's stories (the cosine a placement uses, :func:`similarity`)."""
-    lang = next(iter(alone.langs), None)
-    return cosine(alone.weights, lang, other, profile_norms(alone)) * time_factor(alone.first_day, alone.last_day, other)
-
-
 def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> float:
     """How much of a similarity holds across the time gap between a date span and a cluster's:
     all of it within a few days, then half per week; all of it when a date is unknown."""
@@ -271,9 +264,42 @@ def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> f
     return 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
 
 
-def similarity(vector: dict[str, float], unit: StoryUnit, profile: StoryProfile, vector_norms: dict[str, float] | None = None) -> float:
-    norms = vector_norms if vector_norms is not None else square_norms(vector, [unit.lang])
-    return cosine(vector, unit.lang, profile, norms) * time_factor(unit.day, unit.day, profile)
+def best_match(
+    vector: dict[str, float], lang: str | None, first_day: int | None, last_day: int | None,
+    vector_norms: dict[str, float], candidates: Iterable[StoryProfile],
+) -> tuple[StoryProfile | None, float]:
+    """The candidate with the highest :func:`cosine` times :func:`time_factor` (the first of
+    equals), and that score: the same arithmetic, with what depends only on the vector worked
+    out once rather than once per candidate."""
+    language = lang or "xx"
+    anchor_norm = vector_norms[""]
+    words_norm = vector_norms.get(language, 0.0)
+    keys = vector.keys()
+    get = vector.__getitem__
+    dated = first_day is not None and last_day is not None
+    best: StoryProfile | None = None
+    best_score = 0.0
+    for profile in candidates:
+        weights = profile.weights
+        shared = keys & weights.keys()
+        product = math.fsum(map(mul, map(get, shared), map(weights.__getitem__, shared))) if shared else 0.0
+        if product <= 0.0:
+            continue
+        norms = profile.norms if profile.norms is not None else profile_norms(profile)
+        if language in profile.langs:
+            left, right = anchor_norm + words_norm, norms[""] + norms.get(language, 0.0)
+        else:
+            left, right = anchor_norm, norms[""]
+        if left <= 0.0 or right <= 0.0:
+            continue
+        score = product / math.sqrt(left * right)
+        if dated and profile.first_day is not None and profile.last_day is not None:
+            gap = max(0, profile.first_day - last_day, first_day - profile.last_day)  # type: ignore[operator]
+            if gap > SAME_EVENT_DAYS:
+                score *= 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
+        if score > best_score:
+            best, best_score = profile, score
+    return best, best_score
 
 
 # -- profiles ------------------------------------------------------------------------------------------
@@ -377,11 +403,14 @@ def cluster_label(profile: StoryProfile) -> str:
     headline = " ".join(profile.best_title.split())
     seen = headline.casefold()
     names: list[str] = []
+    surfaces = profile.surfaces
+    # only the strongest terms keep their written forms (see finish_profile), strongest first
+    written = [key for key in islice(profile.weights, LABEL_CANDIDATES) if key in surfaces]
     for kind in ("e:", "n:"):
-        for key in profile.weights:  # strongest first
+        for key in written:
             if key[:2] != kind:
                 continue
-            surface = profile.surfaces.get(key)
+            surface = surfaces.get(key)
             if not surface or surface.casefold() in seen or surface.casefold() in MONTHS:
                 continue
             names.append(surface)
@@ -437,6 +466,7 @@ class StoryClusterer:
         self.library = library
         self.profiles: dict[int, StoryProfile] = {}  # by cluster id; new clusters have ids < 0
         self.indexed: dict[int, tuple[str, ...]] = {}  # the index keys the store holds, per cluster
+        self.shared: set[int] = set()  # profiles the store remembers, not to be changed (see own)
         self.overlay: dict[str, list[int]] = {}  # postings of the clusters changed in this batch, latest last
         self.overlay_keys: dict[int, set[str]] = {}  # ... and the other way round
         self.postings: dict[str, list[int]] = {}  # stored postings of the batch's query keys
@@ -511,7 +541,7 @@ class StoryClusterer:
             self.next_new_id -= 1
             self.profiles[target] = StoryProfile(cluster_id=target)
             self.created.append(target)
-        profile = self.profile(target)
+        profile = self.own(target)
         add_to_profile(profile, unit, story.vector, story.norms)
         self.note_change(profile, islice(story.vector, INDEX_KEYS))
         self.members[unit.article_id] = target
@@ -543,12 +573,21 @@ class StoryClusterer:
             self.indexed[cluster_id] = ()
         return self.profiles[cluster_id]
 
+    def own(self, cluster_id: int) -> StoryProfile:
+        """The profile of a cluster the batch changes: its own copy of one the store remembers."""
+        profile = self.profile(cluster_id)
+        if cluster_id in self.shared:
+            self.shared.discard(cluster_id)
+            profile = self.profiles[cluster_id] = copy_profile(profile)
+        return profile
+
     def load_profiles(self, cluster_ids: Iterable[int]) -> None:
         missing = [c for c in cluster_ids if c not in self.profiles and c > 0]
         if missing:
-            for cluster_id, profile in self.library.story_profiles(missing).items():
+            for cluster_id, profile in self.library.story_profiles(missing, shared=True).items():
                 self.profiles[cluster_id] = profile
                 self.indexed[cluster_id] = profile.index_keys
+                self.shared.add(cluster_id)
 
     def known_copy_cluster(self, unit: StoryUnit) -> int | None:
         """Copies go where their original is: the same clean text, or an exact or near copy
@@ -595,18 +634,15 @@ class StoryClusterer:
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
-        best: int | None = None
-        best_score = 0.0
-        for cluster_id in ranked:
-            profile = self.profiles.get(cluster_id)
-            if profile is None or not profile.members:
-                continue
-            score = similarity(story.vector, unit, profile, story.norms)
-            if score > best_score:
-                best, best_score = cluster_id, score
+        best, best_score = best_match(story.vector, unit.lang, unit.day, unit.day, story.norms, self.scored(ranked))
         if best is None or best_score < JOIN_SIMILARITY:
             return None, best_score
-        return best, best_score
+        return best.cluster_id, best_score
+
+    def scored(self, cluster_ids: Iterable[int]) -> list[StoryProfile]:
+        """The profiles of these clusters that have members, in order."""
+        profiles = map(self.profiles.get, cluster_ids)
+        return [profile for profile in profiles if profile is not None and profile.members]
 
     def merge_new_clusters(self) -> dict[int, int]:
         """Second look at the clusters this batch started, smallest first: one whose members are
@@ -631,18 +667,22 @@ class StoryClusterer:
             else:
                 query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
-            best, best_score = None, 0.0
             alone = profile.members == 1
-            for other_id in ranked:
-                other = self.profiles.get(other_id)
-                if other is None or not other.members:
-                    continue
-                score = replacement_similarity(profile, other) if alone else profile_similarity(profile, other)
-                if score > best_score:
-                    best, best_score = other_id, score
-            if best is None or best_score < (JOIN_SIMILARITY if alone else MERGE_SIMILARITY):
+            if alone:  # as the story would have been placed, had it come after them
+                lang = next(iter(profile.langs), None)
+                match, best_score = best_match(
+                    weights, lang, profile.first_day, profile.last_day, profile_norms(profile), self.scored(ranked)
+                )
+            else:
+                match, best_score = None, 0.0
+                for other in self.scored(ranked):
+                    score = profile_similarity(profile, other)
+                    if score > best_score:
+                        match, best_score = other, score
+            if match is None or best_score < (JOIN_SIMILARITY if alone else MERGE_SIMILARITY):
                 continue
-            into = self.profiles[best]
+            best = match.cluster_id
+            into = self.own(best)
             merge_profiles(into, profile)
             self.finished.discard(best)
             self.note_change(into, self.overlay_keys.get(cluster_id, ()))
