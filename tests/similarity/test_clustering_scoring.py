@@ -1,0 +1,53 @@
+"""Scoring a story against candidate clusters, and the profiles a batch shares with the store."""
+
+from __future__ import annotations
+
+from reader.similarity.clustering import best_match, cosine, square_norms, time_factor
+from reader.store import Library
+from reader.store.story_clusters import StoryProfile
+
+
+def _story() -> tuple[dict[str, float], dict[str, float]]:
+    vector = {"n:oracle": 0.6, "n:tiktok": 0.6, "w:en:deal": 0.4, "#2020": 0.36}
+    return vector, square_norms(vector, ["en"])
+
+
+def test_the_best_match_is_the_candidate_with_the_highest_cosine_times_time_factor() -> None:
+    vector, norms = _story()
+    same_words = StoryProfile(cluster_id=1, members=2, langs={"en"}, weights={"n:oracle": 0.5, "w:en:deal": 0.8})
+    french = StoryProfile(cluster_id=2, members=1, langs={"fr"}, weights={"n:oracle": 0.7, "n:tiktok": 0.7, "w:fr:accord": 0.3})
+    old_news = StoryProfile(
+        cluster_id=3, members=1, langs={"en"}, first_day=1000, last_day=1000, weights=dict(vector)
+    )
+    unrelated = StoryProfile(cluster_id=4, members=1, langs={"en"}, weights={"n:google": 1.0})
+    candidates = [same_words, french, old_news, unrelated]
+    expected = [cosine(vector, "en", c, norms) * time_factor(1100, 1100, c) for c in candidates]
+    best, score = best_match(vector, "en", 1100, 1100, norms, candidates)
+    assert best is candidates[expected.index(max(expected))] and score == max(expected)
+    assert best is french  # across languages the names decide; old news is decayed
+    # with no known date the old copy of the story is a perfect match
+    best, score = best_match(vector, "en", None, None, norms, candidates)
+    assert best is old_news and abs(score - 1.0) < 1e-9
+
+
+def test_the_first_of_equal_candidates_wins_and_nothing_shared_is_no_match() -> None:
+    vector, norms = _story()
+    first = StoryProfile(cluster_id=1, members=1, langs={"en"}, weights={"n:oracle": 1.0})
+    second = StoryProfile(cluster_id=2, members=1, langs={"en"}, weights={"n:oracle": 1.0})
+    assert best_match(vector, "en", None, None, norms, [first, second])[0] is first
+    assert best_match(vector, "en", None, None, norms, [second, first])[0] is second
+    unrelated = StoryProfile(cluster_id=3, members=1, langs={"en"}, weights={"n:google": 1.0})
+    assert best_match(vector, "en", None, None, norms, [unrelated]) == (None, 0.0)
+    assert best_match(vector, "en", None, None, norms, []) == (None, 0.0)
+
+
+def test_shared_profiles_are_the_remembered_ones_and_copies_are_the_callers(library: Library) -> None:
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["oracle"])
+        library.save_story_profiles([(StoryProfile(cluster_id=cluster_id, members=1, weights={"n:oracle": 1.0}), ())])
+    shared = library.story_profiles([cluster_id], shared=True)[cluster_id]
+    assert library.story_profiles([cluster_id], shared=True)[cluster_id] is shared
+    copy = library.story_profiles([cluster_id])[cluster_id]
+    assert copy is not shared and copy.weights == shared.weights
+    copy.weights["n:changed"] = 1.0
+    assert library.story_profiles([cluster_id], shared=True)[cluster_id].weights == {"n:oracle": 1.0}
