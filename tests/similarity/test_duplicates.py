@@ -417,3 +417,14 @@ def test_copies_of_one_text_each_get_the_relations_of_that_text(library: Library
         assert (copy, "b", "near") in found and ("c", copy, "contained") in found
     assert {("a", "a2", "exact"), ("a", "a3", "exact"), ("a2", "a3", "exact"), ("c", "b", "contained")} <= found
     assert len(found) == 3 + 3 + 3 + 1
+
+
+def test_migration_14_drops_the_band_postings_and_keeps_the_containment_keys(library: Library) -> None:
+    from reader.store.migrations import m014_duplicate_index_without_bands as m014
+
+    band = 1 << 62 | 12345
+    library.conn.executemany("INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", [(band, 1), (77, 1), ((1 << 62) - 1, 2)])
+    library.conn.executemany("INSERT INTO lsh_recent (band_key, article_id) VALUES (?, ?)", [(band, 3), (78, 3)])
+    m014.migrate(library.conn)
+    left = {tuple(r) for r in library.conn.execute("SELECT band_key, article_id FROM lsh_bands UNION ALL SELECT band_key, article_id FROM lsh_recent")}
+    assert left == {(77, 1), ((1 << 62) - 1, 2), (78, 3)}
