@@ -57,6 +57,7 @@ import numpy as np
 
 from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
+    CHECK_DTYPE,
     MIN_WINNOW_WINDOW,
     SHINGLE_WORDS,
     WINNOW_WINDOW,
@@ -140,10 +141,10 @@ class Shingled:
         """From the check hashes the store keeps for an indexed article (it has at least
         MIN_SHINGLES shingles, so each word starts a shingle but the last four)."""
         if material.check_distinct is not None and material.check_inverse is not None:
-            distinct = np.frombuffer(material.check_distinct, dtype="<u4")
+            distinct = np.frombuffer(material.check_distinct, dtype=CHECK_DTYPE)
             inverse = np.frombuffer(material.check_inverse, dtype=inverse_dtype(len(distinct)))
         else:  # indexed before the store kept the set: the check hashes in text order
-            distinct, inverse = check_set(np.frombuffer(material.check_hashes or b"", dtype="<u4"))
+            distinct, inverse = check_set(np.frombuffer(material.check_hashes or b"", dtype=CHECK_DTYPE))
         return cls(len(inverse) + SHINGLE_WORDS - 1, distinct, inverse)
 
 
@@ -547,7 +548,7 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
     library.index_fingerprints(
         [
             IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
-                       a.fingerprint.check_distinct.astype("<u4", copy=False).tobytes(),
+                       a.fingerprint.check_distinct.astype(CHECK_DTYPE, copy=False).tobytes(),
                        a.fingerprint.check_inverse.astype(inverse_dtype(len(a.fingerprint.check_distinct)), copy=False).tobytes())
             for a in indexable
         ],

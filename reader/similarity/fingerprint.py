@@ -61,6 +61,9 @@ _MAGIC = b"RDF"
 _HEADER = struct.Struct("<3sBIHQIII")
 
 NO_CUT = (1 << 62) - 1  # the containment-key cut of a text that kept all its keys
+# How keys and check hashes are shipped and stored (dtype objects: a dtype string is parsed on every use)
+KEY_DTYPE, CHECK_DTYPE = np.dtype("<i8"), np.dtype("<u4")
+_SHORT_INVERSE_DTYPE = np.dtype("<u2")
 
 # Scripts written without spaces between words: one character is one word.
 _UNSPACED_RANGES = (
@@ -114,7 +117,7 @@ class Fingerprint:
             len(self.check_distinct), len(self.check_inverse),
         )
         inverse = self.check_inverse.astype(inverse_dtype(len(self.check_distinct)), copy=False)
-        keys, distinct = self.containment_keys.astype("<i8", copy=False), self.check_distinct.astype("<u4", copy=False)
+        keys, distinct = self.containment_keys.astype(KEY_DTYPE, copy=False), self.check_distinct.astype(CHECK_DTYPE, copy=False)
         return b"".join((header, keys.tobytes(), distinct.tobytes(), inverse.tobytes()))
 
     @classmethod
@@ -124,9 +127,9 @@ class Fingerprint:
         if magic != _MAGIC or version != FORMAT_VERSION:
             raise ValueError("not a fingerprint of this version")
         offset = _HEADER.size
-        keys = np.frombuffer(data, dtype="<i8", count=n_keys, offset=offset)
+        keys = np.frombuffer(data, dtype=KEY_DTYPE, count=n_keys, offset=offset)
         offset += 8 * n_keys
-        distinct = np.frombuffer(data, dtype="<u4", count=n_distinct, offset=offset)
+        distinct = np.frombuffer(data, dtype=CHECK_DTYPE, count=n_distinct, offset=offset)
         offset += 4 * n_distinct
         inverse = np.frombuffer(data, dtype=inverse_dtype(n_distinct), count=n_sequence, offset=offset)
         return cls(shingles, keys.astype(np.int64, copy=False), cut, words, distinct.astype(np.uint32, copy=False), inverse)
@@ -251,9 +254,9 @@ def check_sequence(text: str) -> tuple[int, np.ndarray]:
     return len(hashes), check_hashes(shingle_sequence(hashes))
 
 
-def inverse_dtype(distinct: int) -> str:
+def inverse_dtype(distinct: int) -> np.dtype:
     """How the indexes into a text's distinct check hashes are stored: 2 bytes each while they fit."""
-    return "<u2" if distinct <= 1 << 16 else "<u4"
+    return _SHORT_INVERSE_DTYPE if distinct <= 1 << 16 else CHECK_DTYPE
 
 
 def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

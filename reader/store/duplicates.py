@@ -122,7 +122,9 @@ def _marks(n: int) -> str:
 
 
 def _json_array(values: Iterable[int]) -> str:
-    return "[" + ",".join(map(str, values)) + "]"
+    """A JSON array of Python ints: a list's repr is one ('[1, 2]'), made in C, twice as fast as
+    joining the numbers (numpy integers would not do: their repr names their type)."""
+    return repr(values if type(values) is list else list(values))
 
 
 # Postings: new ones go to ``lsh_recent`` (small, cached), which moves into ``lsh_bands`` in key
