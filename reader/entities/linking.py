@@ -20,6 +20,7 @@ the page's mentions that fall inside them, shifted to their own text.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -205,6 +206,9 @@ def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, 
                     if ref.id == merged_id:
                         resolved[other] = entity
         resolved[key] = entity
+    # the new persons' surname aliases, in one statement (nothing reads them back in this batch:
+    # ``known.surnames`` answers for it, and a merged entity is a one-word name, without any)
+    library.add_entity_aliases(known.new_surname_aliases)
     return resolved
 
 
@@ -228,6 +232,7 @@ class _Known:
     by_key: dict[str, EntityRef]  # canonical key -> entity, for the surname keys of new persons
     numbers: dict[str, list[EntityRef]]  # alias key -> entities with that name alias, for the other grammatical number of new keys
     moved: dict[int, EntityRef] = field(default_factory=dict)  # merged entity id -> the entity it became
+    new_surname_aliases: list[tuple[int, str, str, str, int]] = field(default_factory=list)  # for add_entity_aliases
 
     @classmethod
     def fetch(cls, library, infos: dict[str, _KeyInfo]) -> _Known:  # type: ignore[no-untyped-def]
@@ -266,11 +271,13 @@ class _Known:
         self.numbers.setdefault(entity.key, []).append(entity)
         if surname:
             self.surnames.setdefault(surname, []).append(entity)
+            self.new_surname_aliases.append((entity.id, entity.name.split()[-1], surname, "surname", 0))
 
     def merged(self, source: EntityRef, target: EntityRef) -> None:
         self.moved[source.id] = target
         if self.by_key.get(source.key) == source:
             del self.by_key[source.key]
+
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -325,16 +332,20 @@ def _by_number(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
 def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
     if len(key) < FUZZY_MIN_KEY_CHARS or is_place_key(key) or ":" in key:
         return None
-    kind = info.type
-    candidates = [
-        c
-        for c in library.fuzzy_candidates(key)
-        if ":" not in c.key and _compatible(c.type, kind) and len(c.key) >= FUZZY_MIN_KEY_CHARS
-    ]
+    candidates = library.fuzzy_candidates(key, type=info.type, key_lengths=_fuzzy_key_lengths(key))
     if not candidates:
         return None
     best = process.extractOne(key, [c.key for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
     return candidates[best[2]] if best else None
+
+
+def _fuzzy_key_lengths(key: str) -> tuple[int, int]:
+    """The lengths a key may have to score FUZZY_MIN_SCORE against ``key`` (and FUZZY_MIN_KEY_CHARS).
+
+    fuzz.ratio is 100 * (1 - indel distance / (n + m)), and the distance is at least |n - m|,
+    so a score of s needs min(n, m) / max(n, m) >= s / (200 - s): no other candidate can win."""
+    n, score = len(key), FUZZY_MIN_SCORE
+    return max(FUZZY_MIN_KEY_CHARS, math.floor(n * score / (200 - score))), math.ceil(n * (200 - score) / score)
 
 
 def _create(library, known: _Known, key: str, info: _KeyInfo) -> tuple[EntityRef, int | None]:  # type: ignore[no-untyped-def]
@@ -346,7 +357,6 @@ def _create(library, known: _Known, key: str, info: _KeyInfo) -> tuple[EntityRef
     known.created(entity, surname)
     merged: int | None = None
     if surname:
-        library.add_entity_aliases([(entity_id, name.split()[-1], surname, "surname", 0)])
         # an earlier surname-only entity of a person becomes this one when no other person claims it
         alone = known.by_key.get(surname)
         if (

@@ -162,15 +162,26 @@ class EntityStore:
                 found.setdefault(alias_key, {}).setdefault(entity[0], EntityRef._make(entity))
         return {key: list(by_id.values()) for key, by_id in found.items()}
 
-    def fuzzy_candidates(self, key: str) -> list[EntityRef]:
-        """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick."""
+    def fuzzy_candidates(self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None) -> list[EntityRef]:
+        """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick
+        (the first FUZZY_CANDIDATES of each block, by id). Of those, only the ones of a type
+        compatible with ``type`` (the same, or OTHER on either side), with a key of a length in
+        ``key_lengths`` and no ":" are returned, when asked: the rest could not be picked."""
         head, tail = entity_blocks(key)
+        block = f"SELECT id, key, type, name FROM entities WHERE {{}} = ? LIMIT {FUZZY_CANDIDATES}"
+        where, params = "", []
+        if type is not None:
+            where += " AND (type = ? OR type = 'OTHER' OR ? = 'OTHER')"
+            params += [type, type]
+        if key_lengths is not None:
+            where += " AND length(key) BETWEEN ? AND ? AND instr(key, ':') = 0"
+            params += list(key_lengths)
         cursor = self.conn.cursor()
         cursor.row_factory = None
         rows = cursor.execute(
-            f"""SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_head = ? LIMIT {FUZZY_CANDIDATES})
-                UNION SELECT id, key, type, name FROM (SELECT id, key, type, name FROM entities WHERE block_tail = ? LIMIT {FUZZY_CANDIDATES})""",
-            (head, tail),
+            f"""SELECT * FROM ({block.format("block_head")}) WHERE true{where}
+                UNION SELECT * FROM ({block.format("block_tail")}) WHERE true{where}""",
+            (head, *params, tail, *params),
         ).fetchall()
         return [EntityRef._make(r) for r in rows]
 

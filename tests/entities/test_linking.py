@@ -326,3 +326,32 @@ def test_surname_look_ups_read_at_most_a_few_persons_per_key(library):
     assert len(everyone["smith"]) == 5 and len(capped["smith"]) == 3
     assert {e.id for e in capped["smith"]} <= set(ids)
     assert [e.id for e in capped["lovelace"]] == [e.id for e in everyone["lovelace"]] == [lone]
+
+
+def test_fuzzy_candidates_outside_the_key_length_window_could_never_reach_the_score():
+    from rapidfuzz import fuzz
+
+    from reader.entities.linking import FUZZY_MIN_KEY_CHARS, FUZZY_MIN_SCORE, _fuzzy_key_lengths
+
+    for n in range(FUZZY_MIN_KEY_CHARS, 80):
+        low, high = _fuzzy_key_lengths("k" * n)
+        for m in range(FUZZY_MIN_KEY_CHARS, 120):
+            best = fuzz.ratio("k" * n, "k" * m)  # the closest any key of length m can be
+            if best >= FUZZY_MIN_SCORE:
+                assert low <= m <= high, (n, m)
+
+
+def test_fuzzy_candidates_keep_the_library_order_and_drop_only_what_cannot_match(library):
+    with library.transaction():
+        ids = [library.create_entity(name, kind, key) for name, kind, key in [
+            ("Bytedance Ltd", "ORG", "bytedance ltd"),
+            ("Bytedance", "ORG", "bytedance"),
+            ("Bytedance Limited Holdings Group", "ORG", "bytedance limited holdings group"),
+            ("Bytedance Lts", "PERSON", "bytedance lts"),
+            ("Bytedance Ltdd", "OTHER", "bytedance ltdd"),
+            ("bytedance:x", "ORG", "byte:dance ltd"),
+        ]]
+    every = library.fuzzy_candidates("bytedance ltt")
+    assert [ref.id for ref in every] == sorted(ids)  # all share the head block "byte"
+    kept = library.fuzzy_candidates("bytedance ltt", type="ORG", key_lengths=(11, 15))
+    assert [ref.id for ref in kept] == [ids[0], ids[4]]  # the others: too short/long, a person, a ':' key
