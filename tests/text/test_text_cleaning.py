@@ -280,3 +280,20 @@ def test_a_text_that_is_only_its_headline_is_kept():
     title = "The Indian navy has captured 23 Somalian pirates."
     assert clean_text(title, title=title) == title
     assert clean_text(f"{title}\n\nThe pirates were caught.", title=title) == "The pirates were caught."
+
+
+def test_every_newline_kind_becomes_one_newline_and_invisible_marks_go():
+    from reader.text.cleaning import tidy_text
+
+    for newline in ("\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"):
+        assert tidy_text(f"one{newline}two") == "one\ntwo", repr(newline)
+    assert tidy_text("co\u00adop e\u0301t\u00e9") == "coop \u00e9t\u00e9"  # soft hyphen gone, NFC
+
+
+def test_comparable_keeps_exactly_the_word_characters_casefolded():
+    import re
+
+    from reader.text.cleaning import comparable
+
+    for text in ("Straße: ÉTÉ — 2020_x ½ ٣ ǅ!", "", "   ", "A.B.C", "x\u200by\ufeffz"):
+        assert comparable(text) == re.sub(r"[\W_]+", "", text.casefold())
