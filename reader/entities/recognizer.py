@@ -26,9 +26,9 @@ Any other recognizer (a spaCy model, say) plugs in through :class:`EntityRecogni
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from typing import Any, Protocol, runtime_checkable
 
 from reader.entities import lexicon
@@ -116,34 +116,6 @@ MAX_NAME_WORDS = 8  # longer capitalised runs are split (titles, lists of names)
 MAX_MENTION_CHARS = 200
 
 
-def _mention_constructor() -> Callable[[int, int, str, str, str], EntityMention]:
-    """``EntityMention(start, end, type, text, key)``, made faster where the class allows it.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
-    costs as much as the rest of recognition's last step. When EntityMention is a plain frozen
-    dataclass (fields in a ``__dict__``, no ``__post_init__``), an instance is built by filling its
-    ``__dict__`` at once: the same object, equal to one made by ``__init__`` (checked here), in
-    half the time of setting the ``__dict__`` through ``object.__setattr__``.
-    """
-    fields = ("start", "end", "type", "text", "key")
-    if (
-        hasattr(EntityMention, "__slots__")
-        or hasattr(EntityMention, "__post_init__")
-        or tuple(f.name for f in dataclass_fields(EntityMention)) != fields
-    ):
-        return EntityMention
-    def make(start: int, end: int, type: str, text: str, key: str, new: Any = object.__new__, cls: Any = EntityMention) -> EntityMention:
-        mention = new(cls)
-        mention.__dict__.update(start=start, end=end, type=type, text=text, key=key)  # frozen: no __setattr__
-        return mention
-
-    sample = (1, 5, ORG, "Acme", "acme")
-    if make(*sample) != EntityMention(*sample) or vars(make(*sample)) != vars(EntityMention(*sample)):
-        return EntityMention
-    return make
-
-
-_new_mention = _mention_constructor()
 
 
 @dataclass(slots=True)
@@ -172,6 +144,7 @@ class _Verdict:
     lowered: tuple[str, ...]  # each word lowercased
     alone: str | None  # a one-word span: its word lowercased; else None
     last_fold: str  # fold() of the last word: the surname of a full name, or the lone word
+    mention_fields: tuple[str, str, str]  # the mention's fields it decides: (type, text, key) (see _mentions_maker)
 
 
 def _verdict(
@@ -180,17 +153,20 @@ def _verdict(
     if len(words) == 1:
         word_start, word_end, word = words[0]
         lower = word.lower()
-        return _Verdict(kind, key, weight, place, text, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word))
+        return _Verdict(
+            kind, key, weight, place, text, ((word_start - start, word_end - start, word),), (lower,), lower, fold(word),
+            (kind, text, key),
+        )
     lowered = tuple([w.lower() for _, _, w in words])
     relative = tuple([(s - start, e - start, w) for s, e, w in words])
     # the surname of "Anthony LaCalamita III" is LaCalamita
     surname = words[-2][2] if lowered[-1].rstrip(".") in lexicon.PERSON_SUFFIXES else words[-1][2]
-    return _Verdict(kind, key, weight, place, text, relative, lowered, None, fold(surname))
+    return _Verdict(kind, key, weight, place, text, relative, lowered, None, fold(surname), (kind, text, key))
 
 
 def _retyped(verdict: _Verdict, kind: str, key: str, weight: float, place: Place | None) -> _Verdict:
     v = verdict
-    return _Verdict(kind, key, weight, place, v.text, v.words, v.lowered, v.alone, v.last_fold)
+    return _Verdict(kind, key, weight, place, v.text, v.words, v.lowered, v.alone, v.last_fold, (kind, v.text, key))
 
 
 def _as_team(verdict: _Verdict, key: str) -> _Verdict:
@@ -207,6 +183,34 @@ _Decision = tuple[int, int, _Verdict]
 def _found(candidate: _Candidate, text: str) -> _Found:
     c = candidate
     return (c.start, c.end, _verdict(c.type, c.key, c.weight, c.place, text[c.start : c.end], c.words, c.start))
+
+
+def _mentions_maker() -> Callable[[list[_Found]], list[EntityMention]]:
+    """The mentions of an article's typed spans (``found``; untyped ones left out).
+
+    EntityMention is a named tuple: a mention is made from its fields at once
+    (``tuple.__new__``, the position and the fields its verdict keeps ready in
+    ``_Verdict.mention_fields``), without the Python frame of the named tuple's ``__new__``:
+    twice as fast, the same object (checked here; else the class is called).
+    """
+
+    def by_init(found: list[_Found]) -> list[EntityMention]:
+        return [EntityMention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
+
+    if not issubclass(EntityMention, tuple) or getattr(EntityMention, "_fields", None) != ("start", "end", "type", "text", "key"):
+        return by_init
+
+    def by_tuple(found: list[_Found], new: Any = tuple.__new__, cls: Any = EntityMention) -> list[EntityMention]:
+        return [new(cls, (start, end) + verdict.mention_fields) for start, end, verdict in found if verdict.type]
+
+    sample = [(1, 5, _verdict(ORG, "acme", 1.0, None, "Acme", [(1, 5, "Acme")], 1)), (6, 9, _verdict("", "", 0.0, None, "Foo", [(6, 9, "Foo")], 6))]
+    made, expected = by_tuple(sample), by_init(sample)
+    if made != expected or [type(m) for m in made] != [type(m) for m in expected]:
+        return by_init
+    return by_tuple
+
+
+_mentions = _mentions_maker()
 
 
 @dataclass
@@ -237,6 +241,22 @@ class _Article:
                 return True
             position = text.find(lower, position + 1)
         return False
+
+
+def _headline_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the lines of ``text`` that are not prose, in order: ALL-CAPS
+    ("caps") and Title Case ("title") headlines. A long line, or one ending with a full stop
+    that has lowercase letters (most lines), is prose without a closer look."""
+    lines: list[tuple[int, int, str]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if len(line) <= MAX_HEADLINE_CHARS and (line[-1:] != "." or line == line.upper()):
+            kind = _line_kind(line)
+            if kind != _PROSE:
+                lines.append((start, end, kind))
+        start = end + 1
+    return lines
 
 
 def _line_kind(line: str) -> str:
@@ -297,6 +317,8 @@ class RuleBasedRecognizer:
         # Decisions on prose runs, by (language, surface, context bits), shared by the articles
         # this recognizer sees (a decision depends on nothing else), started again when full.
         self._decisions: dict[tuple[str | None, str, int], tuple[_Decision, ...]] = {}
+        # What each capitalised word says about itself (``_word_kind``), by (language, word).
+        self._word_kinds: dict[tuple[str | None, str], str] = {}
 
     @property
     def gaz(self) -> Gazetteer:
@@ -308,6 +330,7 @@ class RuleBasedRecognizer:
         """Forget the memoised decisions and run readings (benchmarks measure a first sight with
         it; results never depend on them)."""
         self._decisions.clear()
+        self._word_kinds.clear()
         _RUNS.clear()
 
     # -- entry point ---------------------------------------------------------------------------
@@ -331,8 +354,7 @@ class RuleBasedRecognizer:
             _names_starting_with_digits(text, found)
         if capitalised_once:
             _drop_words_capitalised_by_accident(article, found, capitalised_once)
-        mention = _new_mention
-        return [mention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
+        return _mentions(found)
 
     # -- pass 1: capitalised runs, what they say about the article, and the runs decided at once --
 
@@ -354,8 +376,10 @@ class RuleBasedRecognizer:
         memo = self._decisions
         runs = _runs_of_language(lang)
         context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _prose_found)
-        line_end = -1  # the current line is [.., line_end): kinds are found once per line with a run
-        kind = _PROSE
+        headlines = _headline_lines(text)  # most articles have one (the title) or none
+        headlines.append(_NO_LINE)
+        headline_start, headline_end, headline_kind = headlines[0]
+        next_headline = 1
         for match in _SEQUENCE.finditer(text):
             start = match.start()
             after_word = False  # one space after a letter or digit: mid-sentence, and not in quotes
@@ -383,16 +407,13 @@ class RuleBasedRecognizer:
                 run = _read_run(runs, group, common)
             if initial and run.opener:
                 continue  # "The", "However": the most frequent run of all, and never a name
-            if start > line_end:
-                line_end = text.find("\n", start)
-                if line_end < 0:
-                    line_end = len(text)
-                line_start = text.rfind("\n", 0, start) + 1
-                line = text[line_start:line_end]
-                if len(line) > MAX_HEADLINE_CHARS or (line[-1:] == "." and line != line.upper()):
-                    kind = _PROSE  # a paragraph, or a sentence with a full stop (most lines)
-                else:
-                    kind = _line_kind(line)
+            if start < headline_start:
+                kind = _PROSE  # the common case: no headline line before the next one
+            else:
+                while start >= headline_end:
+                    headline_start, headline_end, headline_kind = headlines[next_headline]
+                    next_headline += 1
+                kind = headline_kind if start >= headline_start else _PROSE
             prose = kind == _PROSE
             if run.pieces:  # "... Americans. Oracle ...": a sentence may end inside the run
                 self._scan_pieces(article, run, start, initial, kind, found, waiting)
@@ -708,25 +729,49 @@ class RuleBasedRecognizer:
 
     def _has_evidence(self, article: _Article, word: str, rest: list[tuple[int, int, str]], *, headline: bool) -> bool:
         """Whether a capitalised word at a sentence start (or in a headline) is a name."""
-        lower = word.lower()
-        if _is_acronym(word):
-            return lower.replace(".", "") not in lexicon.COMMON_ACRONYMS or article.gaz.lookup(word) is not None
+        kind = self._word_kinds.get((article.lang, word))
+        if kind is None:
+            kind = self._word_kind(article, word)
+        if kind is _ACRONYM_NAME or kind is _ACRONYM_WORD:
+            return kind is _ACRONYM_NAME
         if word in article.mid_capitals:
             return True
-        if lower in article.common or lower.rstrip(".") in article.common:
+        if kind is _COMMON_WORD:
             # a common word opens the sentence, but "New Zealand" is still a name
             return len(rest) > 1 and article.gaz.lookup(" ".join(w for _, _, w in rest[:2])) is not None
-        if lower in lexicon.ROLE_WORDS:
+        if kind is _ROLE_WORD:
             return len(rest) > 1
         if article.seen_lowercase(word):
             return False
-        if article.gaz.lookup(word) is not None or article.gaz.demonym(word) is not None or lower in lexicon.GROUP_WORDS:
+        if kind is _KNOWN_NAME:
             return True
-        if _is_camel(word):
-            return True
-        if headline or (article.lang in (None, "en") and lower.endswith(("ing", "ed"))):
+        if headline or kind is _VERB_FORM:
             return False  # "Choosing DeGeneres ...", "Excluding Brand ..." (but "Kelly Houston", "Emily Smith")
         return len(rest) > 1 and rest[1][2][:1].isupper() and rest[1][2].lower() not in article.common
+
+    def _word_kind(self, article: _Article, word: str) -> str:
+        """What a capitalised word says about itself as a name, whatever the article (the
+        language's common words and the gazetteer aside): one of the ``_WORD_KINDS``, in the
+        order ``_has_evidence`` asks. Memoised across articles."""
+        lower = word.lower()
+        gaz = article.gaz
+        if _is_acronym(word):
+            known = lower.replace(".", "") not in lexicon.COMMON_ACRONYMS or gaz.lookup(word) is not None
+            kind = _ACRONYM_NAME if known else _ACRONYM_WORD
+        elif lower in article.common or lower.rstrip(".") in article.common:
+            kind = _COMMON_WORD
+        elif lower in lexicon.ROLE_WORDS:
+            kind = _ROLE_WORD
+        elif gaz.lookup(word) is not None or gaz.demonym(word) is not None or lower in lexicon.GROUP_WORDS or _is_camel(word):
+            kind = _KNOWN_NAME
+        elif article.lang in (None, "en") and lower.endswith(("ing", "ed")):
+            kind = _VERB_FORM
+        else:
+            kind = _PLAIN_WORD
+        if len(self._word_kinds) >= MAX_DECISIONS:
+            _forget_older_half(self._word_kinds)
+        self._word_kinds[(article.lang, word)] = kind
+        return kind
 
     def _caps_segments(self, article: _Article, words: list[tuple[int, int, str]]) -> Iterable[_Candidate]:
         """An ALL-CAPS line: keep words whose title case is known from the article or gazetteer."""
@@ -903,6 +948,14 @@ MAX_DECISIONS = 200_000  # memoised decisions per recognizer; when full, the old
 # The facts of context a prose run's decision depends on, as bits of its memo key.
 _ROLE_BEFORE, _PLACE_BEFORE, _QUOTED, _ADJECTIVE, _BACKED, _UNBACKED, _ORG_BEFORE, _SOURCE = 1, 2, 4, 8, 16, 32, 128, 256
 _PROSE = "prose"
+# What a capitalised word says about itself as a name (see RuleBasedRecognizer._word_kind): an
+# acronym that is a name ("NATO") or a common noun ("CEO"), a common word of the language, a
+# role, a known name (a place, a nationality, a group, an inner capital: "TikTok"), an English
+# verb form ("Choosing"), or a plain word.
+_ACRONYM_NAME, _ACRONYM_WORD, _COMMON_WORD, _ROLE_WORD, _KNOWN_NAME, _VERB_FORM, _PLAIN_WORD = (
+    "acronym name", "acronym word", "common word", "role word", "known name", "verb form", "plain word"
+)
+_NO_LINE = (1 << 62, 1 << 62, _PROSE)  # ends the list of headline lines (see _headline_lines)
 # The word before a run that cues it ("President", "in"), with the bits it sets; only words a
 # run can follow (lowercase first, then letters, hyphens and dots: see _word_before).
 _CUE_FLAGS: dict[str, int] = {
@@ -1384,13 +1437,15 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
     starts with digits (which no capitalised run does), is that organisation alone too."""
     added: list[_Found] = []
     taken = {(start, end) for start, end, _ in found}
+    starts = [start for start, _, _ in found]  # sorted, the mentions never overlapping
     for _, _, verdict in found:
         word = verdict.words[-1][2]
         if verdict.type != ORG or verdict.alone is not None or not word[0].isdigit() or not any(ch.isalpha() for ch in word):  # "76ers"
             continue
         for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
             span = (match.start(), match.end())
-            if span not in taken and not any(s <= span[0] < e for s, e, _ in found):
+            covering = bisect_right(starts, span[0]) - 1  # the last mention starting at or before it
+            if span not in taken and not (covering >= 0 and span[0] < found[covering][1]):
                 taken.add(span)
                 added.append((span[0], span[1], _verdict(ORG, verdict.key, 2.0, None, word, [(span[0], span[1], word)], span[0])))
     if added:

@@ -79,7 +79,7 @@ def is_sports_text(text: str) -> bool:
 
 
 def _contest_around(text: str, start: int, end: int, following: Any, person: str) -> bool:
-    before = text[max(0, start - 40) : start].split()
+    before = text[max(0, start - 40) : start].rsplit(None, 2)[-2:]  # the last two words of the 40 characters before
     last = before[-1].lower() if before else ""
     if last in lexicon.CONTEST_BEFORE:
         return True  # "against Washington", "beat Detroit"
