@@ -164,9 +164,10 @@ class EntityStore:
 
     def fuzzy_candidates(self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None) -> list[EntityRef]:
         """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick
-        (the first FUZZY_CANDIDATES of each block, by id). Of those, only the ones of a type
-        compatible with ``type`` (the same, or OTHER on either side), with a key of a length in
-        ``key_lengths`` and no ":" are returned, when asked: the rest could not be picked."""
+        (the first FUZZY_CANDIDATES of each block, by id), in id order. Of those, only the ones
+        of a type compatible with ``type`` (the same, or OTHER on either side), with a key of a
+        length in ``key_lengths`` and no ":" are returned, when asked: the rest could not be
+        picked. Each block is one range of its covering index (m015); the table is not read."""
         head, tail = entity_blocks(key)
         block = f"SELECT id, key, type, name FROM entities WHERE {{}} = ? LIMIT {FUZZY_CANDIDATES}"
         where, params = "", []
@@ -180,10 +181,11 @@ class EntityStore:
         cursor.row_factory = None
         rows = cursor.execute(
             f"""SELECT * FROM ({block.format("block_head")}) WHERE true{where}
-                UNION SELECT * FROM ({block.format("block_tail")}) WHERE true{where}""",
+                UNION ALL SELECT * FROM ({block.format("block_tail")}) WHERE true{where}""",
             (head, *params, tail, *params),
         ).fetchall()
-        return [EntityRef._make(r) for r in rows]
+        # an entity in both blocks once; by id (as UNION's de-duplication returned them)
+        return [EntityRef._make(r) for r in sorted(dict.fromkeys(rows))] if rows else []
 
     # -- linking: writes ----------------------------------------------------------------------
 

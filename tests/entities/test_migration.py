@@ -78,3 +78,42 @@ def test_v4_mention_rows_become_packed_spans_and_pairs(tmp_path):
             library.delete_articles([1])
         merkel = library.get_entity(1)
         assert (merkel.mention_count, merkel.article_count) == (1, 1)
+
+
+def test_v15_fuzzy_blocks_are_read_from_covering_indexes(tmp_path):
+    """A v14 library's entities keep their fuzzy candidates (first of each block, by id) and the
+    blocks are then read from the (block, id, key, type, name) indexes alone."""
+    import sqlite3
+
+    from reader.store.connection import APPLICATION_ID
+    from reader.store.entities import FUZZY_CANDIDATES
+    from reader.store.migrations import all_migrations
+
+    path = tmp_path / "v14.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for migration in all_migrations():
+        if migration.version >= 15:
+            break
+        conn.execute("BEGIN")
+        migration.apply(conn)
+        conn.execute(f"PRAGMA user_version = {migration.version}")
+        conn.execute("COMMIT")
+    # more entities in the head block "byte" than are read; "bytedancelt" shares the tail block "celt"
+    keys = [f"byte{n:03d}xyz" for n in range(FUZZY_CANDIDATES + 5)] + ["bytedancelt", "zzzzcelt"]
+    for key in keys:
+        conn.execute(
+            "INSERT INTO entities (name, type, key, block_head, block_tail) VALUES (?, 'ORG', ?, ?, ?)", (key, key, key[:4], key[-4:])
+        )
+    conn.close()
+    with open_library(path) as library:
+        assert library.schema_version >= 15
+        indexes = {r[0] for r in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entities'")}
+        assert {"entities_by_head_covering", "entities_by_tail_covering"} <= indexes
+        assert not {"entities_by_head", "entities_by_tail"} & indexes
+        found = library.fuzzy_candidates("bytedancelt")
+        # "bytedancelt" is past the read part of its head block, and first of its tail block
+        assert [e.key for e in found] == keys[:FUZZY_CANDIDATES] + ["bytedancelt", "zzzzcelt"]
+        assert [e.id for e in found] == sorted(e.id for e in found)
+        plan = " ".join(r[3] for r in library.conn.execute("EXPLAIN QUERY PLAN SELECT id, key, type, name FROM entities WHERE block_head = ? LIMIT 5", ("byte",)))
+        assert "COVERING INDEX entities_by_head_covering" in plan
