@@ -259,6 +259,7 @@ def _headline_lines(text: str) -> list[tuple[int, int, str]]:
     return lines
 
 
+
 def _line_kind(line: str) -> str:
     stripped = line.rstrip()
     if not stripped:
@@ -1395,7 +1396,7 @@ def _types_by_what_follows(text: str, found: list[_Found], english: bool) -> Non
     last = len(found) - 1
     followed_by = text.startswith
     for index, (_, end, verdict) in enumerate(found):
-        if not followed_by(_TYPING_FOLLOWERS, end) or verdict.weight > 1.0 or verdict.place is not None or verdict.key in typed:
+        if verdict.weight > 1.0 or verdict.place is not None or not followed_by(_TYPING_FOLLOWERS, end) or verdict.key in typed:
             continue
         following = text[end] if text[end] != " " else text[end + 1]  # tokenised text: "Advisors , a"
         kind = verdict.type
@@ -1527,7 +1528,7 @@ def _split_adjacent_names(found: list[_Found], alone: dict[str, int], weak_runs:
     runs: dict[tuple[str, ...], int] | None = None  # counted only when a run is a candidate for splitting
     for index in weak_runs:
         lowered = found[index][2].lowered
-        if all(alone.get(w, 0) > 1 for w in lowered):
+        if min([alone.get(w, 0) for w in lowered]) > 1:
             if runs is None:
                 runs = {}
                 for _, _, other in found:
