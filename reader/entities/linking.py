@@ -195,6 +195,7 @@ def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, 
     if not infos:
         return resolved
     pending = sorted(infos, key=lambda k: (" " not in infos[k].name, k))
+    library.start_entity_batch()
     known = _Known.fetch(library, infos)
     for key in pending:
         info = infos[key]
@@ -332,11 +333,11 @@ def _by_number(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
 def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
     if len(key) < FUZZY_MIN_KEY_CHARS or is_place_key(key) or ":" in key:
         return None
-    candidates = library.fuzzy_candidates(key, type=info.type, key_lengths=_fuzzy_key_lengths(key))
+    candidates = library.fuzzy_block_candidates(key, type=info.type, key_lengths=_fuzzy_key_lengths(key))
     if not candidates:
         return None
-    best = process.extractOne(key, [c.key for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-    return candidates[best[2]] if best else None
+    best = process.extractOne(key, [c[1] for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+    return library.entities_by_ids([candidates[best[2]][0]])[candidates[best[2]][0]] if best else None
 
 
 def _fuzzy_key_lengths(key: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from reader.model import Entity, EntitySpan
 
 FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
+FULL_BLOCKS_KEPT = 4096  # full fuzzy blocks kept in memory per connection (50 short rows each)
 
 
 TYPE_CODES = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
@@ -102,6 +103,58 @@ def _row_to_entity(row: sqlite3.Row, aliases: tuple[str, ...] = ()) -> Entity:
 _ENTITY_COLUMNS = "e.id, e.name, e.type, e.key, e.mention_count, e.article_count"
 
 
+class _FullBlocks:
+    """The full fuzzy blocks of entities, (column, block) -> the first FUZZY_CANDIDATES rows,
+    kept in memory between batches of an import (at most FULL_BLOCKS_KEPT, least recently used
+    dropped first: a few MB).
+
+    A full block's candidates change only when one of them is deleted (a merge) or retyped:
+    those blocks are forgotten. Everything is forgotten when another connection has written
+    to the library since the last batch (``PRAGMA data_version``), or when entities this
+    connection created are gone (a rolled-back batch). Only blocks of entities older than the
+    current batch (ids below ``floor``: the largest id when the batch began, and the first id
+    the batch created, an id freed by a merge may be reused) are kept: the batch may yet be
+    rolled back.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self.data_version: int | None = None
+        self.floor = 0  # no block is kept before the first start_batch
+        self.created_top = 0
+
+    def start_batch(self, data_version: int, top: int) -> None:
+        if data_version != self.data_version or top < self.created_top:
+            self.rows.clear()
+            self.data_version = data_version
+        self.floor = top + 1
+        self.created_top = top
+
+    def created(self, entity_id: int) -> None:
+        self.floor = min(self.floor, entity_id)
+        self.created_top = max(self.created_top, entity_id)
+
+    def get(self, block: tuple[str, str]) -> list[tuple[int, str, str]] | None:
+        rows = self.rows.pop(block, None)
+        if rows is None:
+            return None
+        self.rows[block] = rows  # most recently used last
+        return rows
+
+    def keep(self, block: tuple[str, str], rows: list[tuple[int, str, str]]) -> None:
+        if rows[-1][0] >= self.floor:  # read in id order: the last is the newest
+            return
+        if len(self.rows) >= FULL_BLOCKS_KEPT:
+            del self.rows[next(iter(self.rows))]
+        self.rows[block] = rows
+
+    def forget(self, key: str) -> None:
+        """The blocks of an entity with this key (deleted or retyped)."""
+        head, tail = entity_blocks(key)
+        self.rows.pop(("block_head", head), None)
+        self.rows.pop(("block_tail", tail), None)
+
+
 class EntityStore:
     conn: sqlite3.Connection
 
@@ -167,25 +220,65 @@ class EntityStore:
         (the first FUZZY_CANDIDATES of each block, by id), in id order. Of those, only the ones
         of a type compatible with ``type`` (the same, or OTHER on either side), with a key of a
         length in ``key_lengths`` and no ":" are returned, when asked: the rest could not be
-        picked. Each block is one range of its covering index (m015); the table is not read."""
-        head, tail = entity_blocks(key)
-        block = f"SELECT id, key, type, name FROM entities WHERE {{}} = ? LIMIT {FUZZY_CANDIDATES}"
-        where, params = "", []
-        if type is not None:
-            where += " AND (type = ? OR type = 'OTHER' OR ? = 'OTHER')"
-            params += [type, type]
-        if key_lengths is not None:
-            where += " AND length(key) BETWEEN ? AND ? AND instr(key, ':') = 0"
-            params += list(key_lengths)
+        picked. See ``fuzzy_block_candidates`` (this adds the names)."""
+        found = self.fuzzy_block_candidates(key, type=type, key_lengths=key_lengths)
+        refs = self.entities_by_ids([c[0] for c in found]) if found else {}
+        return [refs[c[0]] for c in found]
+
+    def entities_by_ids(self, ids: Sequence[int]) -> dict[int, EntityRef]:
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        rows = cursor.execute(
-            f"""SELECT * FROM ({block.format("block_head")}) WHERE true{where}
-                UNION ALL SELECT * FROM ({block.format("block_tail")}) WHERE true{where}""",
-            (head, *params, tail, *params),
-        ).fetchall()
-        # an entity in both blocks once; by id (as UNION's de-duplication returned them)
-        return [EntityRef._make(r) for r in sorted(dict.fromkeys(rows))] if rows else []
+        found: dict[int, EntityRef] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                found[row[0]] = EntityRef._make(row)
+        return found
+
+    def fuzzy_block_candidates(
+        self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None
+    ) -> list[tuple[int, str, str]]:
+        """``fuzzy_candidates`` as (id, key, type), without the names.
+
+        Each block is one range of its covering index (m015). A full block (FUZZY_CANDIDATES
+        entities or more) is also kept in memory, since its candidates no longer change: new
+        entities come after them by id (see ``_FullBlocks`` for when it is forgotten)."""
+        head, tail = entity_blocks(key)
+        blocks = self._full_blocks()
+        rows = [
+            *(blocks.get(("block_head", head)) or self._read_block("block_head", head, blocks)),
+            *(blocks.get(("block_tail", tail)) or self._read_block("block_tail", tail, blocks)),
+        ]
+        low, high = key_lengths if key_lengths is not None else (0, 1 << 30)
+        any_type = type is None or type == "OTHER"
+        found = {
+            row[0]: row
+            for row in rows
+            if (any_type or row[2] == type or row[2] == "OTHER") and (key_lengths is None or (low <= len(row[1]) <= high and ":" not in row[1]))
+        }
+        return [found[i] for i in sorted(found)]
+
+    def _read_block(self, column: str, block: str, blocks: "_FullBlocks") -> list[tuple[int, str, str]]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)).fetchall()
+        if len(rows) == FUZZY_CANDIDATES:
+            blocks.keep((column, block), rows)
+        return rows
+
+    def _full_blocks(self) -> "_FullBlocks":
+        blocks = self.__dict__.get("_fuzzy_full_blocks")
+        if blocks is None:
+            blocks = self.__dict__["_fuzzy_full_blocks"] = _FullBlocks()
+        return blocks
+
+    def start_entity_batch(self) -> None:
+        """Called by the linker at the start of each batch, inside its transaction, before it
+        writes: the full fuzzy blocks kept in memory are checked against the library (see
+        ``_FullBlocks``)."""
+        data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        top = self.conn.execute("SELECT max(id) FROM entities").fetchone()[0] or 0
+        self._full_blocks().start_batch(data_version, top)
 
     # -- linking: writes ----------------------------------------------------------------------
 
@@ -194,7 +287,9 @@ class EntityStore:
         cur = self.conn.execute(
             "INSERT INTO entities (name, type, key, block_head, block_tail) VALUES (?, ?, ?, ?, ?)", (name, type, key, head, tail)
         )
-        return int(cur.lastrowid)
+        entity_id = int(cur.lastrowid)
+        self._full_blocks().created(entity_id)
+        return entity_id
 
     def name_alias_counts(self, entity_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         """Each entity's name aliases with their mention counts (the primary key's range per entity)."""
@@ -217,7 +312,13 @@ class EntityStore:
         self.conn.executemany("UPDATE entities SET name = ? WHERE id = ?", [(name, entity_id) for entity_id, name in names])
 
     def set_entity_type(self, entity_id: int, type: str) -> None:
+        self._forget_blocks_of(entity_id)
         self.conn.execute("UPDATE entities SET type = ? WHERE id = ?", (type, entity_id))
+
+    def _forget_blocks_of(self, entity_id: int) -> None:
+        row = self.conn.execute("SELECT key FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is not None:
+            self._full_blocks().forget(row[0])
 
     def add_entity_aliases(self, rows: Iterable[tuple[int, str, str, str, int]]) -> None:
         """(entity_id, name, alias_key, kind, count) — counts add up."""
@@ -270,6 +371,7 @@ class EntityStore:
         """
         if source_id == target_id:
             return
+        self._forget_blocks_of(source_id)
         article_ids = [r[0] for r in self.conn.execute("SELECT article_id FROM entity_articles WHERE entity_id = ?", (source_id,))]
         for article_id in article_ids:
             row = self.conn.execute("SELECT spans FROM entity_spans WHERE article_id = ?", (article_id,)).fetchone()

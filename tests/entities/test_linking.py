@@ -355,3 +355,48 @@ def test_fuzzy_candidates_keep_the_library_order_and_drop_only_what_cannot_match
     assert [ref.id for ref in every] == sorted(ids)  # all share the head block "byte"
     kept = library.fuzzy_candidates("bytedance ltt", type="ORG", key_lengths=(11, 15))
     assert [ref.id for ref in kept] == [ids[0], ids[4]]  # the others: too short/long, a person, a ':' key
+
+
+def _full_block(library, prefix: str, count: int) -> list[int]:
+    from reader.store.entities import FUZZY_CANDIDATES
+
+    with library.transaction():
+        return [library.create_entity(f"{prefix}{n:03d}", "ORG", f"{prefix}{n:03d}") for n in range(FUZZY_CANDIDATES + count)]
+
+
+def test_full_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tmp_path):
+    from reader.store import open_library
+
+    ids = _full_block(library, "qqqq", 3)
+    with library.transaction():
+        library.start_entity_batch()
+        first = library.fuzzy_block_candidates("qqqq000")
+        assert ("block_head", "qqqq") in library._full_blocks().rows  # kept: its entities are committed
+        assert library.fuzzy_block_candidates("qqqq000") == first == sorted(first)
+        library.merge_entity(ids[0], ids[1])  # a candidate goes: the next one in id order comes in
+        assert ("block_head", "qqqq") not in library._full_blocks().rows
+        after_merge = library.fuzzy_block_candidates("qqqq000")
+        assert [c[0] for c in after_merge] == ids[1:51]
+    # another connection writes: what this one kept is no longer trusted
+    with open_library(library.path) as other, other.transaction():
+        other.merge_entity(ids[1], ids[2])
+    with library.transaction():
+        library.start_entity_batch()
+        assert [c[0] for c in library.fuzzy_block_candidates("qqqq000")] == ids[2:52]
+
+
+def test_full_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
+    _full_block(library, "rrrr", -3)  # three short of full
+    try:
+        with library.transaction():
+            library.start_entity_batch()
+            extra = [library.create_entity(f"rrrr{n}x", "ORG", f"rrrr{n}x") for n in range(5)]  # the block fills up
+            assert len(library.fuzzy_block_candidates("rrrr000")) == 50
+            assert ("block_head", "rrrr") not in library._full_blocks().rows  # built of uncommitted entities
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    with library.transaction():
+        library.start_entity_batch()
+        found = [c[0] for c in library.fuzzy_block_candidates("rrrr000")]
+    assert len(found) == 47 and not set(found) & set(extra)
