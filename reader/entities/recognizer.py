@@ -348,8 +348,7 @@ class RuleBasedRecognizer:
         digit_names, capitalised_once = _unify_within_article(found, text)
         if lang in (None, "en"):
             _persons_by_context(text, found)
-            if "Interstate " in text or "Highway " in text or "Route " in text:
-                _numbered_roads(text, found)
+            _numbered_roads(text, found)
             teams_named_by_place(text, found, _as_team, ORG, PERSON, PLACE)
         if digit_names:
             _names_starting_with_digits(text, found)
@@ -1439,12 +1438,15 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
     added: list[_Found] = []
     taken = {(start, end) for start, end, _ in found}
     starts = [start for start, _, _ in found]  # sorted, the mentions never overlapping
+    words_done: set[str] = set()  # a word's later organisations would find only spans taken
     for _, _, verdict in found:
         word = verdict.words[-1][2]
         if verdict.type != ORG or verdict.alone is not None or not word[0].isdigit() or not any(ch.isalpha() for ch in word):  # "76ers"
             continue
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
-            span = (match.start(), match.end())
+        if word in words_done:
+            continue
+        words_done.add(word)
+        for span in _whole_word_spans(text, word):
             covering = bisect_right(starts, span[0]) - 1  # the last mention starting at or before it
             if span not in taken and not (covering >= 0 and span[0] < found[covering][1]):
                 taken.add(span)
@@ -1454,20 +1456,44 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
         found.sort(key=lambda item: item[0])
 
 
+def _whole_word_spans(text: str, word: str) -> Iterable[tuple[int, int]]:
+    r"""Where ``word`` occurs in ``text`` not as part of a longer word, left to right and not
+    overlapping: the matches of ``(?<![\w'’-])word(?![\w'’-])``, found by ``str.find`` (a regex
+    opening with a look-behind tries every position of the text)."""
+    size = len(word)
+    position = text.find(word)
+    while position >= 0:
+        end = position + size
+        if (position == 0 or not _joins_word(text[position - 1])) and (end == len(text) or not _joins_word(text[end])):
+            yield position, end
+            position = text.find(word, end)
+        else:
+            position = text.find(word, position + 1)
+
+
+def _joins_word(ch: str) -> bool:
+    r"""Whether a character next to a word makes it part of a longer one (``[\w'’-]``)."""
+    return ch.isalnum() or ch in "_'’-"
+
+
 # A road named by a word and a number: "Interstate 75", "Highway 101", "Route 66".
 _ROAD_WORDS = frozenset(("interstate", "highway", "route"))
 _NUMBER_AFTER = re.compile(r"[ \u00a0](\d{1,4})\b")
 
 
 def _numbered_roads(text: str, found: list[_Found]) -> None:
-    """A run ending with a road word and followed by a number takes the number in: a place."""
-    for index, (start, end, verdict) in enumerate(found):
-        if verdict.lowered[-1] in _ROAD_WORDS:
-            number = _NUMBER_AFTER.match(text, end)
-            if number is not None:
-                surface = text[start : number.end()]
-                words = [(start + s, start + e, w) for s, e, w in verdict.words] + [(number.start(1), number.end(), number.group(1))]
-                found[index] = (start, number.end(), _verdict(PLACE, name_key(surface), 2.0, None, surface, words, start))
+    """A run ending with a road word and followed by a number takes the number in: a place
+    (only where the text writes a road word before a space: most articles have none)."""
+    roads = [index for index, (_, _, verdict) in enumerate(found) if verdict.lowered[-1] in _ROAD_WORDS]
+    if not roads or not ("Interstate " in text or "Highway " in text or "Route " in text):
+        return
+    for index in roads:
+        start, end, verdict = found[index]
+        number = _NUMBER_AFTER.match(text, end)
+        if number is not None:
+            surface = text[start : number.end()]
+            words = [(start + s, start + e, w) for s, e, w in verdict.words] + [(number.start(1), number.end(), number.group(1))]
+            found[index] = (start, number.end(), _verdict(PLACE, name_key(surface), 2.0, None, surface, words, start))
 
 
 def _persons_by_first_name(found: list[_Found]) -> dict[str, _Verdict]:

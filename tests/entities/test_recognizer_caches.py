@@ -83,3 +83,19 @@ def test_full_caches_forget_their_older_half_without_changing_results(monkeypatc
         assert [spans(recognizer, text, lang) for text, lang in TEXTS] == fresh
         assert len(recognizer._decisions) <= 4
         assert all(len(runs) <= 4 for runs in recognizer_module._RUNS.values())
+
+
+def test_whole_word_spans_are_the_matches_of_the_bounded_regex():
+    from reader.entities.recognizer import _whole_word_spans
+
+    texts = [
+        "the 76ers beat the 76ers, 76ers' fans and x76ers or 76ers-fans; 76ers",
+        "7.e.7.e.7 and 7.e.7",  # a word that overlaps itself
+        "e7e7e7 e7e",
+        "_76ers 76ers_ ’76ers 76ers’ é76ers ٣76ers",
+        "",
+    ]
+    for word in ["76ers", "7.e.7", "e7e", "7e7"]:
+        for text in texts:
+            expected = [m.span() for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text)]
+            assert list(_whole_word_spans(text, word)) == expected, (word, text)
