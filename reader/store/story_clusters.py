@@ -240,24 +240,36 @@ class StoryClusterStore:
 
     def count_story_terms(self, counts: dict[str, int], units: int) -> dict[str, int]:
         """Add a batch's per-key story counts and its number of stories; the keys' new document
-        frequencies. One statement per chunk: the upsert returns the counts it leaves."""
+        frequencies. One statement per distinct count (most keys of a batch count 1): the keys
+        go as a flat JSON array of integers, parsed several times faster than [term, count]
+        pairs, and the upsert returns the counts it leaves."""
         keys = list(counts)
-        by_id = dict(zip(term_ids(keys), keys))
-        rows = sorted(zip(by_id, map(counts.__getitem__, by_id.values())))
-        found: dict[str, int] = {}
-        for start in range(0, len(rows), 20_000):
-            for term, df in self.conn.execute(
-                """INSERT INTO story_df (term, df) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
-                   ON CONFLICT (term) DO UPDATE SET df = df + excluded.df RETURNING term, df""",
-                (json.dumps(rows[start : start + 20_000], separators=(",", ":")),),
-            ):
-                found[by_id[term]] = df
+        ids = term_ids(keys)
+        by_count: dict[int, list[int]] = {}
+        for term, count in zip(ids, counts.values()):
+            listed = by_count.get(count)
+            if listed is None:
+                by_count[count] = [term]
+            else:
+                listed.append(term)
+        found_by_id: dict[int, int] = {}
+        for count, terms in by_count.items():
+            terms.sort()  # the table in key order: neighbouring rows share pages
+            for start in range(0, len(terms), 50_000):
+                found_by_id.update(
+                    self.conn.execute(
+                        """INSERT INTO story_df (term, df) SELECT value, ? FROM json_each(?) WHERE true
+                           ON CONFLICT (term) DO UPDATE SET df = df + excluded.df RETURNING term, df""",
+                        (count, repr(terms[start : start + 50_000])),
+                    )
+                )
         self.conn.execute(
             """INSERT INTO meta (key, value) VALUES (?, ?)
                ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)""",
             (_UNITS_META_KEY, str(units)),
         )
-        return found
+        # two keys with one id (see term_id) share their count
+        return dict(zip(keys, map(found_by_id.__getitem__, ids)))
 
     # -- candidate retrieval and profiles ------------------------------------------------------
 
