@@ -1436,8 +1436,8 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
     """"the 76ers" after "Philadelphia 76ers": the last word of an organisation's name, when it
     starts with digits (which no capitalised run does), is that organisation alone too."""
     added: list[_Found] = []
-    taken = {(start, end) for start, end, _ in found}
-    starts = [start for start, _, _ in found]  # sorted, the mentions never overlapping
+    taken: set[tuple[int, int]] = set()  # the spans of the mentions, read when a name first needs them
+    starts: list[int] = []  # their starts: sorted, the mentions never overlapping
     words_done: set[str] = set()  # a word's later organisations would find only spans taken
     for _, _, verdict in found:
         word = verdict.words[-1][2]
@@ -1445,6 +1445,9 @@ def _names_starting_with_digits(text: str, found: list[_Found]) -> None:
             continue
         if word in words_done:
             continue
+        if not words_done:
+            taken = {(start, end) for start, end, _ in found}
+            starts = [start for start, _, _ in found]
         words_done.add(word)
         for span in _whole_word_spans(text, word):
             covering = bisect_right(starts, span[0]) - 1  # the last mention starting at or before it
