@@ -1,4 +1,4 @@
-"""Duplicates: the persistent LSH / containment-key index and the verified relations.
+"""Duplicates: the persistent containment-key index (winnowed shingle hashes) and the verified relations.
 
 The index is queried key by key through its primary key, never scanned: a batch of new
 articles costs a few index seeks per article, whatever the size of the library. A batch's
