@@ -116,8 +116,6 @@ MAX_NAME_WORDS = 8  # longer capitalised runs are split (titles, lists of names)
 MAX_MENTION_CHARS = 200
 
 
-
-
 @dataclass(slots=True)
 class _Candidate:
     start: int
@@ -257,7 +255,6 @@ def _headline_lines(text: str) -> list[tuple[int, int, str]]:
                 lines.append((start, end, kind))
         start = end + 1
     return lines
-
 
 
 def _line_kind(line: str) -> str:
