@@ -206,6 +206,14 @@ def copy_profile(profile: StoryProfile) -> StoryProfile:
     return copy
 
 
+def _plain_cursor(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor whose rows are plain tuples: thousands of rows a batch are made about twice as
+    fast as ``sqlite3.Row`` objects, and a dict is built from them in C."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
 def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[object]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -253,11 +261,12 @@ class StoryClusterStore:
             else:
                 listed.append(term)
         found_by_id: dict[int, int] = {}
+        cursor = _plain_cursor(self.conn)
         for count, terms in by_count.items():
             terms.sort()  # the table in key order: neighbouring rows share pages
             for start in range(0, len(terms), 50_000):
                 found_by_id.update(
-                    self.conn.execute(
+                    cursor.execute(
                         """INSERT INTO story_df (term, df) SELECT value, ? FROM json_each(?) WHERE true
                            ON CONFLICT (term) DO UPDATE SET df = df + excluded.df RETURNING term, df""",
                         (count, repr(terms[start : start + 50_000])),
@@ -282,7 +291,7 @@ class StoryClusterStore:
         wanted = sorted(set(keys))
         by_id = dict(zip(term_ids(wanted), wanted))
         found: dict[str, list[int]] = {}
-        for term, listed in self.conn.execute(
+        for term, listed in _plain_cursor(self.conn).execute(
             """SELECT terms.value, (SELECT GROUP_CONCAT(cluster_id) FROM
                    (SELECT cluster_id FROM story_keys WHERE term = terms.value ORDER BY cluster_id DESC LIMIT ?))
                FROM json_each(?) AS terms""",
