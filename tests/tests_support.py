@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 
@@ -23,3 +24,16 @@ HALF_WRITTEN_SQL = """
       AND (text = '' OR content_hash = ''
            OR (cluster_id IS NULL AND NOT EXISTS (SELECT 1 FROM articles s WHERE s.parent_id = articles.id)))
 """
+
+
+def apply_migrations(conn: sqlite3.Connection, *, above: int = 0, up_to: int) -> None:
+    """Bring a raw connection's schema from version ``above`` to ``up_to``, one migration (and
+    one transaction) at a time, as the store does: for tests of libraries left at an old version."""
+    from reader.store.migrations import all_migrations
+
+    for migration in all_migrations():
+        if above < migration.version <= up_to:
+            conn.execute("BEGIN")
+            migration.apply(conn)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader.cli import main
 from reader.store import open_library
+from tests_support import apply_migrations
 
 V1_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "library_v1.sqlite3"
 
@@ -38,19 +39,12 @@ def test_v4_mention_rows_become_packed_spans_and_pairs(tmp_path):
     import sqlite3
 
     from reader.store.connection import APPLICATION_ID
-    from reader.store.migrations import all_migrations
 
     path = tmp_path / "v6.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for migration in all_migrations():
-        if migration.version >= 7:
-            break
-        conn.execute("BEGIN")
-        migration.apply(conn)
-        conn.execute(f"PRAGMA user_version = {migration.version}")
-        conn.execute("COMMIT")
+    apply_migrations(conn, up_to=6)
     columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
     text = "Angela Merkel met Emmanuel Macron in Berlin. Angela Merkel spoke."
     values = {"external_id": "x", "title": "t", "text": text, "raw_text": text, "content_hash": "h", "origin": "test"}
@@ -87,18 +81,11 @@ def test_v15_fuzzy_blocks_are_read_from_covering_indexes(tmp_path):
 
     from reader.store.connection import APPLICATION_ID
     from reader.store.entities import FUZZY_CANDIDATES
-    from reader.store.migrations import all_migrations
 
     path = tmp_path / "v14.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for migration in all_migrations():
-        if migration.version >= 15:
-            break
-        conn.execute("BEGIN")
-        migration.apply(conn)
-        conn.execute(f"PRAGMA user_version = {migration.version}")
-        conn.execute("COMMIT")
+    apply_migrations(conn, up_to=14)
     # more entities in the head block "byte" than are read; "bytedancelt" shares the tail block "celt"
     keys = [f"byte{n:03d}xyz" for n in range(FUZZY_CANDIDATES + 5)] + ["bytedancelt", "zzzzcelt"]
     for key in keys:

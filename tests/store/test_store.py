@@ -11,6 +11,7 @@ import pytest
 from reader.store import LibraryTooNew, NotALibrary, open_library
 from reader.store.connection import APPLICATION_ID
 from reader.store.migrations import all_migrations, latest_version
+from tests_support import apply_migrations
 
 V1_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "library_v1.sqlite3"
 
@@ -85,12 +86,7 @@ def test_each_migration_step_from_v1_keeps_data(tmp_path, step):
     path = _copy_v1(tmp_path)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    for migration in all_migrations():
-        if 1 < migration.version <= step:
-            conn.execute("BEGIN")
-            migration.apply(conn)
-            conn.execute(f"PRAGMA user_version = {migration.version}")
-            conn.execute("COMMIT")
+    apply_migrations(conn, above=1, up_to=step)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 5
