@@ -27,6 +27,7 @@ from reader.annotations.model import (
     clean_tags,
 )
 from reader.store.connection import utc_now
+from reader.store.sqlutil import parameter_chunks
 
 AnnotationOrder = Literal["newest", "article"]
 
@@ -448,8 +449,7 @@ class AnnotationStore:
         ``orphaned`` until re-anchored against the article's text.
         """
         touched: set[int] = set()
-        for chunk_start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[chunk_start : chunk_start + 500])
+        for chunk in parameter_chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"""SELECT an.id AS annotation_id, ar.id AS article_id
@@ -467,8 +467,7 @@ class AnnotationStore:
     def annotated_article_ids(self, article_ids: Sequence[int]) -> list[int]:
         """Which of these articles have annotations (one indexed query per 500 ids)."""
         found: set[int] = set()
-        for chunk_start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[chunk_start : chunk_start + 500])
+        for chunk in parameter_chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             found.update(
                 r[0]

@@ -9,6 +9,7 @@ from typing import Literal
 from reader.model import Article, ClusterRow
 from reader.store.articles import _SUMMARY_COLUMNS, row_to_article
 from reader.store.connection import utc_now
+from reader.store.sqlutil import parameter_chunks
 
 ClusterSort = Literal["latest", "size", "unread"]
 
@@ -73,8 +74,7 @@ class ClusterStore:
         """
         now = utc_now()
         wanted = sorted(set(cluster_ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in parameter_chunks(wanted):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 # sections of one page count once: a page is one article to the reader

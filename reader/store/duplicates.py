@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from reader.model import Article
 from reader.store.articles import _SUMMARY_COLUMNS, row_to_article
+from reader.store.sqlutil import parameter_chunks
 
 if TYPE_CHECKING:  # numpy is imported where the index is used, not when the store is (the TUI starts without it)
     import numpy as np
@@ -265,8 +266,7 @@ class DuplicateStore:
         """{id: (content_hash, clean text)} for the verification of candidates."""
         ids = list(set(article_ids))
         out: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in parameter_chunks(ids):
             for row in self.conn.execute(
                 f"SELECT id, content_hash, text FROM articles WHERE id IN ({_marks(len(chunk))})", chunk
             ):
@@ -361,8 +361,7 @@ class DuplicateStore:
             return []
         found: list[RelationRow] = []
         members = set(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in parameter_chunks(ids):
             for row in self.conn.execute(
                 f"SELECT a_id, b_id, relation, score FROM duplicates WHERE a_id IN ({_marks(len(chunk))})", chunk
             ):
@@ -385,8 +384,7 @@ class DuplicateStore:
     def _articles_by_id(self, ids: Iterable[int]) -> dict[int, Article]:
         wanted = list(set(ids))
         out: dict[int, Article] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in parameter_chunks(wanted):
             for row in self.conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE id IN ({_marks(len(chunk))})", chunk):
                 out[row["id"]] = row_to_article(row)
         return out

@@ -17,6 +17,7 @@ from sys import byteorder
 from typing import NamedTuple
 
 from reader.model import Entity, EntitySpan
+from reader.store.sqlutil import parameter_chunks
 
 FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
@@ -164,8 +165,7 @@ class EntityStore:
         """Entities whose canonical key is one of ``keys`` (unique index)."""
         found: dict[str, EntityRef] = {}
         keys = list(keys)
-        for chunk_start in range(0, len(keys), 500):
-            chunk = keys[chunk_start : chunk_start + 500]
+        for chunk in parameter_chunks(keys):
             marks = ",".join("?" * len(chunk))
             cursor = self.conn.cursor()
             cursor.row_factory = None
@@ -194,8 +194,7 @@ class EntityStore:
         keys = list(alias_keys)
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        for chunk_start in range(0, len(keys), 500):
-            chunk = keys[chunk_start : chunk_start + 500]
+        for chunk in parameter_chunks(keys):
             if per_key is None:
                 rows = cursor.execute(
                     f"""SELECT a.alias_key, e.id, e.key, e.type, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
@@ -229,8 +228,7 @@ class EntityStore:
         cursor = self.conn.cursor()
         cursor.row_factory = None
         found: dict[int, EntityRef] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk in parameter_chunks(ids):
             for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                 found[row[0]] = EntityRef._make(row)
         return found
@@ -297,8 +295,7 @@ class EntityStore:
         ids = list(entity_ids)
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk in parameter_chunks(ids):
             rows = cursor.execute(
                 f"SELECT entity_id, name, count FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(chunk))}) AND kind = 'name'",
                 chunk,
@@ -411,8 +408,7 @@ class EntityStore:
         rows = unpack_spans(row[0])
         ids = list({r[2] for r in rows})
         names: dict[int, str] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk in parameter_chunks(ids):
             names.update(cursor.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return [EntitySpan(start, end, kind, entity_id, names.get(entity_id, "")) for start, end, entity_id, kind in rows]
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def split_statements(script: str) -> Iterator[str]:
@@ -26,3 +29,12 @@ def execute_statements(conn: sqlite3.Connection, script: str) -> None:
     """
     for statement in split_statements(script):
         conn.execute(statement)
+
+
+PARAMETERS_PER_QUERY = 500  # bound parameters per IN (...) query, well under SQLite's limit
+
+
+def parameter_chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """The values in lists of at most PARAMETERS_PER_QUERY, one ``IN (...)`` query each."""
+    for start in range(0, len(values), PARAMETERS_PER_QUERY):
+        yield list(values[start : start + PARAMETERS_PER_QUERY])
