@@ -229,16 +229,9 @@ def cosine(vector: dict[str, float], lang: str | None, profile: StoryProfile, ve
     Names, numbers and entity keys always compare, so across languages the cosine is that of
     the language-neutral parts of the two vectors. (Word keys carry their language, so the dot
     product over all keys is already that of the shared keys; only the norms are restricted.)
+    Worked out by :func:`best_match`, which scores many candidates at once.
     """
-    product = dot(vector, profile.weights)
-    if product <= 0.0:
-        return 0.0
-    language = lang or "xx"
-    shares_words = language in profile.langs
-    norms = profile_norms(profile)
-    left = vector_norms[""] + (vector_norms.get(language, 0.0) if shares_words else 0.0)
-    right = norms[""] + (norms.get(language, 0.0) if shares_words else 0.0)
-    return product / math.sqrt(left * right) if left > 0.0 and right > 0.0 else 0.0
+    return best_match(vector, lang, None, None, vector_norms, [profile])[1]
 
 
 def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
@@ -258,7 +251,11 @@ def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> f
     all of it within a few days, then half per week; all of it when a date is unknown."""
     if first is None or last is None or profile.first_day is None or profile.last_day is None:
         return 1.0
-    gap = max(0, profile.first_day - last, first - profile.last_day)
+    return gap_decay(max(0, profile.first_day - last, first - profile.last_day))
+
+
+def gap_decay(gap: int) -> float:
+    """The share of a similarity that holds across a gap of this many days."""
     if gap <= SAME_EVENT_DAYS:
         return 1.0
     return 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
@@ -269,8 +266,8 @@ def best_match(
     vector_norms: dict[str, float], candidates: Iterable[StoryProfile],
 ) -> tuple[StoryProfile | None, float]:
     """The candidate with the highest :func:`cosine` times :func:`time_factor` (the first of
-    equals), and that score: the same arithmetic, with what depends only on the vector worked
-    out once rather than once per candidate."""
+    equals), and that score, with what depends only on the vector worked out once rather than
+    once per candidate."""
     language = lang or "xx"
     anchor_norm = vector_norms[""]
     words_norm = vector_norms.get(language, 0.0)
@@ -294,9 +291,7 @@ def best_match(
             continue
         score = product / math.sqrt(left * right)
         if dated and profile.first_day is not None and profile.last_day is not None:
-            gap = max(0, profile.first_day - last_day, first_day - profile.last_day)  # type: ignore[operator]
-            if gap > SAME_EVENT_DAYS:
-                score *= 0.5 ** ((gap - SAME_EVENT_DAYS) / HALF_LIFE_DAYS)
+            score *= gap_decay(max(0, profile.first_day - last_day, first_day - profile.last_day))  # type: ignore[operator]
         if score > best_score:
             best, best_score = profile, score
     return best, best_score

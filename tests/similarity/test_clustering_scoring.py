@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from reader.similarity.clustering import best_match, cosine, square_norms, time_factor
 from reader.store import Library
 from reader.store.story_clusters import StoryProfile
@@ -21,6 +23,8 @@ def test_the_best_match_is_the_candidate_with_the_highest_cosine_times_time_fact
     )
     unrelated = StoryProfile(cluster_id=4, members=1, langs={"en"}, weights={"n:google": 1.0})
     candidates = [same_words, french, old_news, unrelated]
+    # by hand: shared keys n:oracle and w:en:deal; both sides have English, so all keys count
+    assert abs(cosine(vector, "en", same_words, norms) - (0.6 * 0.5 + 0.4 * 0.8) / math.sqrt(1.0096 * 0.89)) < 1e-9
     expected = [cosine(vector, "en", c, norms) * time_factor(1100, 1100, c) for c in candidates]
     best, score = best_match(vector, "en", 1100, 1100, norms, candidates)
     assert best is candidates[expected.index(max(expected))] and score == max(expected)
