@@ -280,7 +280,6 @@ class _Known:
             del self.by_key[source.key]
 
 
-
 def _compatible(a: str, b: str) -> bool:
     return a == b or "OTHER" in (a, b)
 
@@ -337,7 +336,10 @@ def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: i
     if not candidates:
         return None
     best = process.extractOne(key, [c[1] for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-    return library.entities_by_ids([candidates[best[2]][0]])[candidates[best[2]][0]] if best else None
+    if not best:
+        return None
+    entity_id = candidates[best[2]][0]
+    return library.entities_by_ids([entity_id])[entity_id]  # only the winner's name is read
 
 
 def _fuzzy_key_lengths(key: str) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from sys import byteorder
 from typing import NamedTuple
 
 from reader.model import Entity, EntitySpan
-from reader.store.sqlutil import parameter_chunks
+from reader.store.sqlutil import parameter_chunks, plain_cursor
 
 FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
@@ -167,8 +167,7 @@ class EntityStore:
         keys = list(keys)
         for chunk in parameter_chunks(keys):
             marks = ",".join("?" * len(chunk))
-            cursor = self.conn.cursor()
-            cursor.row_factory = None
+            cursor = plain_cursor(self.conn)
             for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk):
                 found[row[1]] = EntityRef._make(row)
         return found
@@ -192,8 +191,7 @@ class EntityStore:
         "persons" (320 surname keys read 25,839 rows; capped at 3, 367)."""
         found: dict[str, dict[int, EntityRef]] = {}
         keys = list(alias_keys)
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor = plain_cursor(self.conn)
         for chunk in parameter_chunks(keys):
             if per_key is None:
                 rows = cursor.execute(
@@ -214,19 +212,8 @@ class EntityStore:
                 found.setdefault(alias_key, {}).setdefault(entity[0], EntityRef._make(entity))
         return {key: list(by_id.values()) for key, by_id in found.items()}
 
-    def fuzzy_candidates(self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None) -> list[EntityRef]:
-        """Entities sharing a blocking key with ``key``: the only ones a fuzzy match may pick
-        (the first FUZZY_CANDIDATES of each block, by id), in id order. Of those, only the ones
-        of a type compatible with ``type`` (the same, or OTHER on either side), with a key of a
-        length in ``key_lengths`` and no ":" are returned, when asked: the rest could not be
-        picked. See ``fuzzy_block_candidates`` (this adds the names)."""
-        found = self.fuzzy_block_candidates(key, type=type, key_lengths=key_lengths)
-        refs = self.entities_by_ids([c[0] for c in found]) if found else {}
-        return [refs[c[0]] for c in found]
-
     def entities_by_ids(self, ids: Sequence[int]) -> dict[int, EntityRef]:
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor = plain_cursor(self.conn)
         found: dict[int, EntityRef] = {}
         for chunk in parameter_chunks(ids):
             for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk):
@@ -236,7 +223,11 @@ class EntityStore:
     def fuzzy_block_candidates(
         self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None
     ) -> list[tuple[int, str, str]]:
-        """``fuzzy_candidates`` as (id, key, type), without the names.
+        """Entities sharing a blocking key with ``key``, as (id, key, type), in id order: the
+        only ones a fuzzy match may pick (the first FUZZY_CANDIDATES of each block, by id). Of
+        those, only the ones of a type compatible with ``type`` (the same, or OTHER on either
+        side), with a key of a length in ``key_lengths`` and no ":" are returned, when asked:
+        the rest could not be picked.
 
         Each block is one range of its covering index (m015). A full block (FUZZY_CANDIDATES
         entities or more) is also kept in memory, since its candidates no longer change: new
@@ -256,15 +247,14 @@ class EntityStore:
         }
         return [found[i] for i in sorted(found)]
 
-    def _read_block(self, column: str, block: str, blocks: "_FullBlocks") -> list[tuple[int, str, str]]:
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+    def _read_block(self, column: str, block: str, blocks: _FullBlocks) -> list[tuple[int, str, str]]:
+        cursor = plain_cursor(self.conn)
         rows = cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)).fetchall()
         if len(rows) == FUZZY_CANDIDATES:
             blocks.keep((column, block), rows)
         return rows
 
-    def _full_blocks(self) -> "_FullBlocks":
+    def _full_blocks(self) -> _FullBlocks:
         blocks = self.__dict__.get("_fuzzy_full_blocks")
         if blocks is None:
             blocks = self.__dict__["_fuzzy_full_blocks"] = _FullBlocks()
@@ -293,8 +283,7 @@ class EntityStore:
         """Each entity's name aliases with their mention counts (the primary key's range per entity)."""
         found: dict[int, dict[str, int]] = {}
         ids = list(entity_ids)
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor = plain_cursor(self.conn)
         for chunk in parameter_chunks(ids):
             rows = cursor.execute(
                 f"SELECT entity_id, name, count FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(chunk))}) AND kind = 'name'",
@@ -400,8 +389,7 @@ class EntityStore:
 
     def entity_spans(self, article_id: int) -> list[EntitySpan]:
         """The article's entity spans, in text order (one packed row, then the entities' names)."""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None  # plain tuples: a long article has thousands of spans
+        cursor = plain_cursor(self.conn)
         row = cursor.execute("SELECT spans FROM entity_spans WHERE article_id = ?", (article_id,)).fetchone()
         if row is None:
             return []

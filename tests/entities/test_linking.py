@@ -351,10 +351,10 @@ def test_fuzzy_candidates_keep_the_library_order_and_drop_only_what_cannot_match
             ("Bytedance Ltdd", "OTHER", "bytedance ltdd"),
             ("bytedance:x", "ORG", "byte:dance ltd"),
         ]]
-    every = library.fuzzy_candidates("bytedance ltt")
-    assert [ref.id for ref in every] == sorted(ids)  # all share the head block "byte"
-    kept = library.fuzzy_candidates("bytedance ltt", type="ORG", key_lengths=(11, 15))
-    assert [ref.id for ref in kept] == [ids[0], ids[4]]  # the others: too short/long, a person, a ':' key
+    every = library.fuzzy_block_candidates("bytedance ltt")
+    assert [entity_id for entity_id, _, _ in every] == sorted(ids)  # all share the head block "byte"
+    kept = library.fuzzy_block_candidates("bytedance ltt", type="ORG", key_lengths=(11, 15))
+    assert [entity_id for entity_id, _, _ in kept] == [ids[0], ids[4]]  # the others: too short/long, a person, a ':' key
 
 
 def _full_block(library, prefix: str, count: int) -> list[int]:
