@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from reader.model import Article
 from reader.store.articles import _SUMMARY_COLUMNS, row_to_article
-from reader.store.sqlutil import parameter_chunks
+from reader.store.sqlutil import parameter_chunks, plain_cursor
 
 if TYPE_CHECKING:  # numpy is imported where the index is used, not when the store is (the TUI starts without it)
     import numpy as np
@@ -212,8 +212,7 @@ class DuplicateStore:
         sizes; a key held by ``per_key`` articles or more is only flagged as a stop key. An index seek per key and table, two statements."""
         import numpy as np
 
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor = plain_cursor(self.conn)
         params = {"keys": _json_array(keys.tolist()), "per_key": per_key}
         big = cursor.execute(BIG_POSTINGS_SQL, params).fetchall()
         stop = np.zeros(len(keys), dtype=bool)
@@ -253,8 +252,7 @@ class DuplicateStore:
 
     def check_material(self, article_ids: Iterable[int]) -> dict[int, CheckMaterial]:
         """{id: content hash and stored check hashes} for the exact check of candidates."""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor = plain_cursor(self.conn)
         rows = cursor.execute(
             """SELECT a.id, a.content_hash, f.check_distinct, f.check_inverse, f.check_hashes FROM json_each(?) AS q
                JOIN articles a ON a.id = q.value LEFT JOIN fingerprints f ON f.article_id = a.id""",

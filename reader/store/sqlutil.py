@@ -38,3 +38,12 @@ def parameter_chunks(values: Sequence[T]) -> Iterator[list[T]]:
     """The values in lists of at most PARAMETERS_PER_QUERY, one ``IN (...)`` query each."""
     for start in range(0, len(values), PARAMETERS_PER_QUERY):
         yield list(values[start : start + PARAMETERS_PER_QUERY])
+
+
+def plain_cursor(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor whose rows are plain tuples, whatever the connection's row factory: thousands
+    of rows a batch are made about twice as fast as ``sqlite3.Row`` objects, and a dict is
+    built from them in C."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 
 from reader.store.connection import utc_now
+from reader.store.sqlutil import parameter_chunks, plain_cursor
 
 _UNITS_META_KEY = "story_units"
 # Written with every save of profiles: the profiles a connection remembers are the stored ones
@@ -206,19 +207,6 @@ def copy_profile(profile: StoryProfile) -> StoryProfile:
     return copy
 
 
-def _plain_cursor(conn: sqlite3.Connection) -> sqlite3.Cursor:
-    """A cursor whose rows are plain tuples: thousands of rows a batch are made about twice as
-    fast as ``sqlite3.Row`` objects, and a dict is built from them in C."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return cursor
-
-
-def _chunks(items: Sequence[object], size: int = 500) -> Iterator[Sequence[object]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class StoryClusterStore:
     conn: sqlite3.Connection
     _profile_cache: OrderedDict[int, StoryProfile] | None = None  # oldest write first
@@ -261,7 +249,7 @@ class StoryClusterStore:
             else:
                 listed.append(term)
         found_by_id: dict[int, int] = {}
-        cursor = _plain_cursor(self.conn)
+        cursor = plain_cursor(self.conn)
         for count, terms in by_count.items():
             terms.sort()  # the table in key order: neighbouring rows share pages
             for start in range(0, len(terms), 50_000):
@@ -291,7 +279,7 @@ class StoryClusterStore:
         wanted = sorted(set(keys))
         by_id = dict(zip(term_ids(wanted), wanted))
         found: dict[str, list[int]] = {}
-        for term, listed in _plain_cursor(self.conn).execute(
+        for term, listed in plain_cursor(self.conn).execute(
             """SELECT terms.value, (SELECT GROUP_CONCAT(cluster_id) FROM
                    (SELECT cluster_id FROM story_keys WHERE term = terms.value ORDER BY cluster_id DESC LIMIT ?))
                FROM json_each(?) AS terms""",
@@ -306,7 +294,7 @@ class StoryClusterStore:
         (exact, then by score). A containment is not a copy: an excerpt, or a page that holds
         the story among others, is not the same story."""
         found: dict[int, list[tuple[int, float, int]]] = {}
-        for chunk in _chunks(list(set(article_ids))):
+        for chunk in parameter_chunks(list(set(article_ids))):
             marks = ",".join("?" * len(chunk))
             for mine, other, relation, score in self.conn.execute(
                 f"""SELECT a_id, b_id, relation, score FROM duplicates
@@ -332,7 +320,7 @@ class StoryClusterStore:
                 wanted.append(cluster_id)
             else:
                 found[cluster_id] = profile if shared else copy_profile(profile)
-        for chunk in _chunks(wanted):
+        for chunk in parameter_chunks(wanted):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM story_profiles WHERE cluster_id IN ({marks})", list(chunk)):
                 found[row["cluster_id"]] = _profile_from_row(row)
@@ -402,7 +390,7 @@ class StoryClusterStore:
         """{content hash: cluster} for clustered articles with these clean texts (not ``other_than``)."""
         excluded = set(other_than)
         found: dict[str, int] = {}
-        for chunk in _chunks(list(set(content_hashes))):
+        for chunk in parameter_chunks(list(set(content_hashes))):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
                 f"""SELECT content_hash, id, cluster_id FROM articles
@@ -420,7 +408,7 @@ class StoryClusterStore:
     def cluster_ids_of(self, article_ids: Iterable[int]) -> dict[int, int | None]:
         ids = list(article_ids)
         found: dict[int, int | None] = {}
-        for chunk in _chunks(ids):
+        for chunk in parameter_chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT id, cluster_id FROM articles WHERE id IN ({marks})", list(chunk)):
                 found[row["id"]] = row["cluster_id"]

@@ -19,7 +19,7 @@ import sqlite3
 from array import array
 from sys import byteorder
 
-from reader.store.sqlutil import execute_statements
+from reader.store.sqlutil import execute_statements, plain_cursor
 
 SCHEMA = """
 CREATE TABLE entity_spans (
@@ -68,8 +68,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 def copy_spans(conn: sqlite3.Connection) -> None:
     """Pack the v4 mention rows of each article (one pass in primary-key order, one article in memory)."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
+    cursor = plain_cursor(conn)
     current: int | None = None
     values = array("i")
 
