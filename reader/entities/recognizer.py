@@ -184,22 +184,23 @@ def _found(candidate: _Candidate, text: str) -> _Found:
 
 
 def _mentions_maker() -> Callable[[list[_Found]], list[EntityMention]]:
-    """The mentions of an article's typed spans (``found``; untyped ones left out).
+    """The mentions of an article's typed spans (``found``; untyped and undecided ones left out).
 
     EntityMention is a named tuple: a mention is made from its fields at once
     (``tuple.__new__``, the position and the fields its verdict keeps ready in
     ``_Verdict.mention_fields``), without the Python frame of the named tuple's ``__new__``:
     twice as fast, the same object (checked here; else the class is called).
     """
+    typed = frozenset(ENTITY_TYPES)
 
     def by_init(found: list[_Found]) -> list[EntityMention]:
-        return [EntityMention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type]
+        return [EntityMention(start, end, verdict.type, verdict.text, verdict.key) for start, end, verdict in found if verdict.type in typed]
 
     if not issubclass(EntityMention, tuple) or getattr(EntityMention, "_fields", None) != ("start", "end", "type", "text", "key"):
         return by_init
 
     def by_tuple(found: list[_Found], new: Any = tuple.__new__, cls: Any = EntityMention) -> list[EntityMention]:
-        return [new(cls, (start, end) + verdict.mention_fields) for start, end, verdict in found if verdict.type]
+        return [new(cls, (start, end) + verdict.mention_fields) for start, end, verdict in found if verdict.type in typed]
 
     sample = [(1, 5, _verdict(ORG, "acme", 1.0, None, "Acme", [(1, 5, "Acme")], 1)), (6, 9, _verdict("", "", 0.0, None, "Foo", [(6, 9, "Foo")], 6))]
     made, expected = by_tuple(sample), by_init(sample)
@@ -1528,21 +1529,25 @@ _ENTITY_TYPE_SET = frozenset(ENTITY_TYPES)
 
 
 def _vote_types(found: list[_Found]) -> None:
-    """Each key takes the type with the most evidence (weight) among its mentions (places keep theirs)."""
+    """Each key takes the type with the most evidence (weight) among its mentions (places keep
+    theirs). An undecided mention ("?": a German noun) takes its key's type, if any mention of
+    the key has one; else it stays undecided, and is no mention (see ``_mentions``)."""
     votes: dict[str, dict[str, float]] = {}
     for _, _, verdict in found:
         if verdict.type in ENTITY_TYPES:
             by_type = votes.setdefault(verdict.key, {})
             by_type[verdict.type] = by_type.get(verdict.type, 0.0) + verdict.weight
+    winner = {key: max(by_type, key=by_type.__getitem__) for key, by_type in votes.items()}
+    contested = {key for key, by_type in votes.items() if len(by_type) > 1}
     for index, (start, end, verdict) in enumerate(found):
-        by_type = votes.get(verdict.key)
         if verdict.type == "?":
-            kind = max(by_type, key=by_type.__getitem__) if by_type else ""
-        elif by_type and len(by_type) > 1 and verdict.place is None:
-            kind = max(by_type, key=by_type.__getitem__)
+            kind = winner.get(verdict.key)
+        elif verdict.place is None and verdict.key in contested:
+            kind = winner[verdict.key]
         else:
             continue
-        found[index] = (start, end, _retyped(verdict, kind, verdict.key, verdict.weight, verdict.place))
+        if kind is not None and kind != verdict.type:
+            found[index] = (start, end, _retyped(verdict, kind, verdict.key, verdict.weight, verdict.place))
 
 
 def _split_adjacent_names(found: list[_Found], alone: dict[str, int], weak_runs: list[int]) -> bool:
