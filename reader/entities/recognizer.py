@@ -373,7 +373,7 @@ class RuleBasedRecognizer:
         lang = article.lang
         memo = self._decisions
         runs = _runs_of_language(lang)
-        context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German: no context cues (see _prose_found)
+        context_free = lang in lexicon.NOUN_CAPITALISING_LANGS  # German capitalises every noun: no context cues
         headlines = _headline_lines(text)  # most articles have one (the title) or none
         headlines.append(_NO_LINE)
         headline_start, headline_end, headline_kind = headlines[0]
@@ -461,26 +461,25 @@ class RuleBasedRecognizer:
         context_free = article.lang in lexicon.NOUN_CAPITALISING_LANGS
         text = article.text
         prose = kind == _PROSE
-        for number, (relative_words, opener) in enumerate(run.pieces):
-            piece_initial = initial if number == 0 else True
-            if piece_initial and opener:
+        for number, piece in enumerate(run.pieces):
+            piece_initial = initial or number > 0
+            if piece_initial and piece.opener:
                 continue  # "... in Paris. The ...": a common word opening the next sentence is never a name
-            piece = [(start + word_start, start + word_end, word) for word_start, word_end, word in relative_words]
+            piece_start, piece_end = start + piece.start, start + piece.end
+            surface, names = piece.surface, piece.names
             if prose:
-                for position, (_, _, word) in enumerate(piece):
-                    if (position or not piece_initial) and word[0].isupper():
-                        mid.add(word)
+                mid.update(piece.later_capitals if piece_initial else piece.capitals)
+                flags = 0 if context_free else _context_flags(text, piece_start, piece_end, "" if names else surface)
                 if not piece_initial:
-                    found.extend(self._prose_found(article, piece, None, context_free))
+                    decided = self._decisions.get((article.lang, surface, flags))
+                    if decided is None:
+                        words = _word_spans(piece_start, names) if names else [(piece_start, piece_end, surface)]
+                        decided = self._decide_prose(article, words, None, flags)
+                    found.extend([(piece_start + first, piece_start + last_end, verdict) for first, last_end, verdict in decided])
                     continue
-            piece_start_at, piece_end = piece[0][0], piece[-1][1]
-            surface = text[piece_start_at:piece_end]
-            names = tuple([word for _, _, word in piece]) if len(piece) > 1 else None
-            if not prose:
-                flags = -1
             else:
-                flags = 0 if context_free else _context_flags(text, piece_start_at, piece_end, "" if names else surface)
-            waiting.append((len(found), piece_start_at, piece_end, surface, names, piece_initial, kind, flags))
+                flags = -1
+            waiting.append((len(found), piece_start, piece_end, surface, names, piece_initial, kind, flags))
 
     # -- pass 2: the runs that needed the whole article ------------------------------------------
 
@@ -521,26 +520,6 @@ class RuleBasedRecognizer:
         if kind == "caps":
             return [_found(c, article.text) for c in self._caps_segments(article, words)]
         return [_found(c, article.text) for c in self._decide(article, words, initial=initial, headline=True)]
-
-    def _prose_found(
-        self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, context_free: bool
-    ) -> list[_Found]:
-        """The mentions of a prose run (evidence: None unless it opens a sentence).
-
-        The decision depends on the words, the language, a few facts of context (none in German,
-        which capitalises every noun) and the evidence: memoised across articles.
-        """
-        text = article.text
-        start, _, first_word = words[0]
-        single = len(words) == 1
-        end = words[-1][1]
-        flags = 0 if context_free else _context_flags(text, start, end, first_word if single else "")
-        if evidence is not None:
-            flags |= _BACKED if evidence else _UNBACKED
-        decided = self._decisions.get((article.lang, first_word if single else text[start:end], flags))
-        if decided is None:
-            decided = self._decide_prose(article, words, evidence, flags)
-        return [(start + first, start + last_end, verdict) for first, last_end, verdict in decided]
 
     def _decide_prose(self, article: _Article, words: list[tuple[int, int, str]], evidence: bool | None, flags: int) -> tuple[_Decision, ...]:
         """Decide a prose run and memoise the decision, relative to the run's start."""
@@ -1006,14 +985,26 @@ class _Run:
 
     surface: str  # the run without a final dot that ends the sentence rather than the word
     names: tuple[str, ...] | None  # its words, when more than one
-    # where a sentence ends inside the run: its pieces, each (words relative to the run's start,
-    # whether it is one common word); empty when none may (see _scan_pieces)
-    pieces: tuple[tuple[tuple[tuple[int, int, str], ...], bool], ...]
+    pieces: tuple[_Piece, ...]  # where a sentence ends inside the run: its pieces; empty when none may (see _scan_pieces)
     opener: bool  # one common word ("The", "However"): not a name when it opens a sentence
     common: bool  # one common word, no acronym ("Monday"): never a name alone
     capitals: tuple[str, ...]  # the words that start with a capital (mid-sentence capitals)
     later_capitals: tuple[str, ...]  # the same, the first word left out (the run opens a sentence)
     adjective_ending: bool  # one word ending like an adjective ("Republican", "Chinese")
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A piece of a capitalised run cut where a sentence ended ("... Americans. Oracle ..."), as
+    ``_Run`` says of a whole run (never changed once made)."""
+
+    start: int  # relative to the run's start
+    end: int  # the same; a final dot that ends the sentence left out
+    surface: str
+    names: tuple[str, ...] | None  # its words, when more than one
+    opener: bool  # one common word ("The"): not a name when it opens a sentence
+    capitals: tuple[str, ...]  # the words that start with a capital
+    later_capitals: tuple[str, ...]  # the same, the first word left out (the piece opens a sentence)
 
 
 _RUNS: dict[str | None, dict[str, _Run]] = {}
@@ -1055,10 +1046,9 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
     return run
 
 
-def _pieces(group: str, common: frozenset[str]) -> tuple[tuple[tuple[tuple[int, int, str], ...], bool], ...]:
+def _pieces(group: str, common: frozenset[str]) -> tuple[_Piece, ...]:
     """The pieces of a run with dots inside, cut where a sentence ended ("... Americans. Oracle ...",
-    "Oracle Corp. The ..."): each piece's words (start, end, word) relative to the run, a final dot
-    that ends the sentence left out, and whether the piece is one common word ("The")."""
+    "Oracle Corp. The ...")."""
     words = _word_spans(0, group.split())
     pieces = []
     piece_start = 0
@@ -1073,9 +1063,13 @@ def _pieces(group: str, common: frozenset[str]) -> tuple[tuple[tuple[tuple[int, 
         last_start, last_end, last = piece[-1]
         if last[-1] == "." and _strip_dot(last):
             piece[-1] = (last_start, last_end - 1, last[:-1])
-        word = piece[0][2]
-        opener = len(piece) == 1 and word.lower() in common and not word.isupper()
-        pieces.append((tuple(piece), opener))
+        names = [word for _, _, word in piece]
+        first = names[0]
+        opener = len(piece) == 1 and first.lower() in common and not first.isupper()
+        capitals = tuple([word for word in names if word[0].isupper()])
+        start, end = piece[0][0], piece[-1][1]
+        later_capitals = capitals[1:] if first[0].isupper() else capitals
+        pieces.append(_Piece(start, end, group[start:end], tuple(names) if len(names) > 1 else None, opener, capitals, later_capitals))
     return tuple(pieces)
 
 
@@ -1226,7 +1220,7 @@ def _unify_within_article(found: list[_Found], text: str) -> tuple[bool, list[tu
     and finds the full names of persons, the second points surnames at them and sees whether
     any key has more than one type.
     """
-    person_of_surname: dict[str, _Verdict] = {}
+    persons: list[_Verdict] = []  # the persons named by several words
     alone: dict[str, int] = {}
     weak_runs: list[int] = []  # default-typed runs of several words: maybe two names side by side
     weak_places: list[int] = []  # runs of several words typed PLACE only by a preposition before ("in")
@@ -1252,16 +1246,14 @@ def _unify_within_article(found: list[_Found], text: str) -> tuple[bool, list[tu
         elif verdict.type == OTHER and verdict.lowered[0] in lexicon.VESSEL_PREFIXES:
             vessels.append(verdict)
         if verdict.type == PERSON:
-            # the surname of a multi-word person points to the longest such person of the article
-            best = person_of_surname.get(verdict.last_fold)
-            if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
-                person_of_surname[verdict.last_fold] = verdict
+            persons.append(verdict)
     if vessels and alone:
         _ships_by_name(found, vessels, text)
     if weak_places and alone and _persons_named_after_preposition(found, alone, weak_places):
-        person_of_surname = _persons_by_surname(found)
+        persons = _persons_of_several_words(found)
     if weak_runs and alone and _split_adjacent_names(found, alone, weak_runs):
-        person_of_surname = _persons_by_surname(found)
+        persons = _persons_of_several_words(found)
+    person_of_surname = _persons_by_surname(persons)
     person_of_first_name: dict[str, _Verdict] | None = None  # found when a lone word first needs it
     type_of_key: dict[str, str] = {}
     contested = False
@@ -1285,7 +1277,7 @@ def _unify_within_article(found: list[_Found], text: str) -> tuple[bool, list[tu
                     kind = PERSON
             elif kind in (ORG, "?") and verdict.weight <= 1.0 and verdict.place is None:
                 if person_of_first_name is None:
-                    person_of_first_name = _persons_by_first_name(found)
+                    person_of_first_name = _persons_by_first_name(persons)
                 person = person_of_first_name.get(verdict.last_fold)
                 if person is not None:  # "Hugh" for the article's only Hugh, "Hugh Jackman"
                     verdict = _retyped(verdict, PERSON, person.key, 1.5, None)
@@ -1327,14 +1319,18 @@ def _ships_by_name(found: list[_Found], vessels: list[_Verdict], text: str) -> N
             found[index] = (start, end, _retyped(verdict, OTHER, vessel.key, 2.0, None))
 
 
-def _persons_by_surname(found: list[_Found]) -> dict[str, _Verdict]:
-    """The longest multi-word person of the article for each surname (folded)."""
+def _persons_of_several_words(found: list[_Found]) -> list[_Verdict]:
+    """The verdicts of the persons named by several words, in text order."""
+    return [verdict for _, _, verdict in found if verdict.type == PERSON and verdict.alone is None]
+
+
+def _persons_by_surname(persons: list[_Verdict]) -> dict[str, _Verdict]:
+    """The strongest, then longest, person of several words (``persons``) for each surname (folded)."""
     person_of_surname: dict[str, _Verdict] = {}
-    for _, _, verdict in found:
-        if verdict.type == PERSON and verdict.alone is None:
-            best = person_of_surname.get(verdict.last_fold)
-            if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
-                person_of_surname[verdict.last_fold] = verdict
+    for verdict in persons:
+        best = person_of_surname.get(verdict.last_fold)
+        if best is None or (verdict.weight, len(verdict.words)) > (best.weight, len(best.words)):
+            person_of_surname[verdict.last_fold] = verdict
     return person_of_surname
 
 
@@ -1497,16 +1493,15 @@ def _numbered_roads(text: str, found: list[_Found]) -> None:
             found[index] = (start, number.end(), _verdict(PLACE, name_key(surface), 2.0, None, surface, words, start))
 
 
-def _persons_by_first_name(found: list[_Found]) -> dict[str, _Verdict]:
-    """The multi-word person of the article for each first name (folded), when only one has it."""
+def _persons_by_first_name(persons: list[_Verdict]) -> dict[str, _Verdict]:
+    """The person of several words (``persons``) for each first name (folded), when only one has it."""
     person_of_first_name: dict[str, _Verdict] = {}
     shared: set[str] = set()
-    for _, _, verdict in found:
-        if verdict.type == PERSON and verdict.alone is None and len(verdict.words) > 1:
-            first = fold(verdict.words[0][2])
-            other = person_of_first_name.setdefault(first, verdict)
-            if other.key != verdict.key:
-                shared.add(first)
+    for verdict in persons:
+        first = fold(verdict.words[0][2])
+        other = person_of_first_name.setdefault(first, verdict)
+        if other.key != verdict.key:
+            shared.add(first)
     for first in shared:
         del person_of_first_name[first]
     return person_of_first_name
