@@ -640,7 +640,7 @@ class RuleBasedRecognizer:
 
         for index, (start, end, word) in enumerate(words):
             lower = word.lower()
-            if _is_connector(word):
+            if lower in _CONNECTORS and not (len(word) > 1 and word.isupper()):  # _is_connector(word), its lower case at hand
                 if not current:
                     cue = ""
                     continue
@@ -715,7 +715,7 @@ class RuleBasedRecognizer:
             return True
         if kind is _COMMON_WORD:
             # a common word opens the sentence, but "New Zealand" is still a name
-            return len(rest) > 1 and article.gaz.lookup(" ".join(w for _, _, w in rest[:2])) is not None
+            return len(rest) > 1 and article.gaz.lookup(f"{rest[0][2]} {rest[1][2]}") is not None
         if kind is _ROLE_WORD:
             return len(rest) > 1
         if article.seen_lowercase(word):
@@ -1037,8 +1037,8 @@ def _read_run(runs: dict[str, _Run], group: str, common: frozenset[str]) -> _Run
         if names[-1][-1] == "." and _strip_dot(names[-1]):
             names[-1] = names[-1][:-1]
             surface = group[:-1]
-        capitals = tuple(word for word in names if word[0].isupper())
-        later = tuple(word for word in names[1:] if word[0].isupper())
+        capitals = tuple([word for word in names if word[0].isupper()])
+        later = capitals[1:] if names[0][0].isupper() else capitals
         run = _Run(surface, tuple(names), (), opener, False, capitals, later, False)
     if len(runs) >= _RUNS_SIZE:
         _forget_older_half(runs)
