@@ -1,6 +1,6 @@
 """Entity benchmarks: extraction throughput, span look-up time, linking cost per article.
 
-Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-articles N] [--link-generated N]
+Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--stream-articles N] [--link-articles N] [--link-generated N]
 
 1. Extraction: ``add_mentions`` (the per-article analyser the import workers run) over real
    news articles (the ECB+ dev corpus and the bundled seeds), one process, articles per
@@ -10,6 +10,9 @@ Usage: python bench/entities_bench.py [--corpus PATH] [--repeat N] [--link-artic
    pass (every article new to the process: the worst case). The peer figure in the same run
    is one regex pass finding capitalised words (the floor any capitalisation-based
    recognizer pays). Also: loading the cached gazetteer, once per worker process.
+   "A stream of distinct articles" is what an import worker does: --stream-articles generated
+   articles (bench/corpus.py, cleaned and their language detected as the import does) seen once
+   each, after as many others warmed the caches (caches emptied before each of --repeat passes).
 2. Span look-up: ``library.entity_spans(id)`` for one 10,000-word article stored in a
    library (median of 200 calls). The target is < 5 ms.
 3. Linking: time spent in ``link_entities_stage`` per imported article while importing
@@ -99,6 +102,46 @@ def bench_extraction(articles: list[tuple[str, str, str | None]], repeat: int) -
             capitalised.findall(item.text)
         peer.append(len(batch) / (time.process_time() - cpu))
     print(f"  peer, one regex pass for capitalised words: median {statistics.median(peer):,.0f} articles/s per core")
+
+
+def generated_articles(count: int) -> list[PreparedArticle]:
+    """``count`` generated articles (bench/corpus.py), cleaned and their language detected as the
+    import does (``prepare_article`` without its analysers)."""
+    import reader.pipeline as pipeline
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import generate
+
+    analyzers = list(pipeline.ARTICLE_ANALYZERS)
+    pipeline.ARTICLE_ANALYZERS[:] = []
+    try:
+        return [
+            pipeline.prepare_article(RawArticle(row["id"], row["title"], row["text"], "bench", date=row.get("date"), source=row.get("source")))
+            for row in generate(count)
+        ]
+    finally:
+        pipeline.ARTICLE_ANALYZERS[:] = analyzers
+
+
+def bench_stream(count: int, repeat: int) -> None:
+    """add_mentions over ``count`` distinct generated articles seen once each, the caches warmed by
+    ``count`` others before (emptied before each pass): an import worker's steady state."""
+    articles = generated_articles(2 * count)
+    warm, measured = articles[:count], articles[count:]
+    clear_caches = getattr(get_recognizer(), "clear_caches", None)
+    rates = []
+    for _ in range(repeat):
+        if clear_caches is not None:
+            clear_caches()
+        for item in warm:
+            add_mentions(item)
+        cpu = time.process_time()
+        for item in measured:
+            add_mentions(item)
+        rates.append(len(measured) / (time.process_time() - cpu))
+    words = sum(len((item.text or "").split()) for item in measured) / len(measured)
+    print(f"  add_mentions, a stream of distinct articles ({len(measured):,} generated articles, mean {words:.0f} words, each seen once "
+          f"after {len(warm):,} others): median {statistics.median(rates):,.0f} articles/s per core; {1e6 / statistics.median(rates):.0f} us/article")
 
 
 def long_article(articles: list[tuple[str, str, str | None]], words: int) -> str:
@@ -215,11 +258,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--stream-articles", type=int, default=1500, help="distinct generated articles for the stream figure (0: skip)")
     parser.add_argument("--link-articles", type=int, default=3000)
     parser.add_argument("--link-generated", type=int, default=0, help="also import N generated articles (see 4.)")
     args = parser.parse_args()
     articles = load_articles(args.corpus)
     bench_extraction(articles, args.repeat)
+    if args.stream_articles:
+        bench_stream(args.stream_articles, args.repeat)
     bench_spans(articles)
     if args.link_articles:
         bench_linking(articles, args.link_articles)

@@ -1481,9 +1481,9 @@ _NUMBER_AFTER = re.compile(r"[ \u00a0](\d{1,4})\b")
 def _numbered_roads(text: str, found: list[_Found]) -> None:
     """A run ending with a road word and followed by a number takes the number in: a place
     (only where the text writes a road word before a space: most articles have none)."""
-    roads = [index for index, (_, _, verdict) in enumerate(found) if verdict.lowered[-1] in _ROAD_WORDS]
-    if not roads or not ("Interstate " in text or "Highway " in text or "Route " in text):
+    if not ("Interstate " in text or "Highway " in text or "Route " in text):
         return
+    roads = [index for index, (_, _, verdict) in enumerate(found) if verdict.lowered[-1] in _ROAD_WORDS]
     for index in roads:
         start, end, verdict = found[index]
         number = _NUMBER_AFTER.match(text, end)
