@@ -107,7 +107,7 @@ def bench_extraction(articles: list[tuple[str, str, str | None]], repeat: int) -
 def generated_articles(count: int) -> list[PreparedArticle]:
     """``count`` generated articles (bench/corpus.py), cleaned and their language detected as the
     import does (``prepare_article`` without its analysers)."""
-    import reader.pipeline as pipeline
+    from reader import pipeline
 
     sys.path.insert(0, str(ROOT / "bench"))
     from corpus import generate
