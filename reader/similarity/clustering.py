@@ -36,7 +36,7 @@ from operator import add, and_, itemgetter, methodcaller, mul, not_
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
-from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_keys_in, story_terms_of
+from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_key_counts, story_terms_of
 from reader.store import Library, UpsertResult
 from reader.store.story_clusters import StoredUnit, StoryProfile, copy_profile
 from reader.text.dates import MONTHS
@@ -119,38 +119,43 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
 def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
     """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story,
     and give its name words the full names they are part of, for labels (see ``full_names``)."""
-    counts: dict[str, int] = {}
-    surfaces: dict[str, str] = {}
     inside = [m for m in mentions if start <= m.start < end]
-    for mention in inside:
-        if mention.key:
-            key = "e:" + mention.key
-            counts[key] = counts.get(key, 0) + 1
-            if key not in surfaces:
-                surfaces[key] = mention.text
+    keyed = [m for m in inside if m.key]
+    entity_keys = ["e:" + m.key for m in keyed]
     names = full_names(inside, terms.surfaces)
-    if not counts and not names:
+    if not entity_keys and not names:
         return terms
-    return StoryTerms(
-        {**terms.counts, **{key: min(count, MAX_COUNT) for key, count in counts.items()}},
-        terms.title_keys, {**terms.surfaces, **surfaces, **names},
-    )
+    counts = dict(terms.counts)
+    counts.update(Counter(entity_keys))
+    if len(entity_keys) > MAX_COUNT:
+        counts.update((key, min(counts[key], MAX_COUNT)) for key in set(entity_keys))
+    return StoryTerms(counts, terms.title_keys, {**terms.surfaces, **first_written(entity_keys, keyed), **names})
+
+
+def first_written(keys: Sequence[str], mentions: Sequence[EntityMention]) -> dict[str, str]:
+    """The first written form of each key (``keys[i]`` is the key of ``mentions[i]``), in order of first sight."""
+    written: dict[str, str] = {}
+    for key, mention in zip(keys, mentions):
+        if key not in written:
+            written[key] = mention.text
+    return written
 
 
 def full_names(mentions: Iterable[EntityMention], name_surfaces: dict[str, str]) -> dict[str, str]:
     """For each name word a label may show, the most frequent longer name it is written in:
     "Justice" -> "US Department of Justice", "House" -> "White House". Labels draw on name
-    words, which are strong cluster terms, where entity keys weigh too little to be kept."""
-    seen: dict[tuple[str, str], int] = {}
-    for mention in mentions:
-        for key in name_keys_in(mention.text):
-            if key in name_surfaces:
-                seen[key, mention.text] = seen.get((key, mention.text), 0) + 1
+    words, which are strong cluster terms, where entity keys weigh too little to be kept.
+
+    Read once per distinct written name: the name keys of a name are looked up, not made again
+    (see ``name_key_counts``)."""
     best: dict[str, tuple[int, int, str]] = {}
-    for (key, text), count in seen.items():
-        rank = (count, len(text), text)
-        if key not in best or rank > best[key]:
-            best[key] = rank
+    for text, count in Counter([m.text for m in mentions]).items():
+        for key, times in name_key_counts(text):
+            if key in name_surfaces:
+                rank = (count * times, len(text), text)
+                found = best.get(key)
+                if found is None or rank > found:
+                    best[key] = rank
     # a word mostly written alone ("TikTok", not "TikTok Global") keeps its own written form
     return {key: text for key, (_, _, text) in best.items() if " " in text.strip()}
 

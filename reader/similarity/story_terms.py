@@ -18,10 +18,12 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_, itemgetter
+from functools import partial
+from itertools import chain, compress, filterfalse
+from operator import itemgetter, methodcaller
+from typing import Generic, TypeVar
 
 # Words before the cut-off that count; the lead of a news story says what it is about.
 MAX_TOKENS = 1500
@@ -105,25 +107,35 @@ _NUMBER_SEPARATOR = re.compile(r"[.,]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
 # The first word after a sentence break (the text's first word starts a sentence too).
 _SENTENCE_START = re.compile(r"[.!?…:;\n\"«»“”][^\w]*([^\W\d_]+)")
-# Per-process caches, dropped when full: pieces and words recur across articles.
+
+# Per-process caches, dropped when full: pieces, tokens and words recur across articles.
 _CACHE_LIMIT = 200_000
-_FOLDED: dict[str, str] = {}
+_Value = TypeVar("_Value")
+
+
+class _Memo(dict[str, _Value], Generic[_Value]):
+    """A dict that computes a missing value once, keeps it, and is emptied when full.
+
+    A known key costs one dict look-up in C, so ``map(memo.__getitem__, strings)`` runs without
+    a Python call for everything seen before; only first sightings call ``make``.
+    """
+
+    def __init__(self, make: Callable[[str], _Value]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> _Value:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+_FOLDED: _Memo[str] = _Memo(fold)
 
 # What a token is, once per distinct token (see _token_kind).
 _SKIP, _NUMBER, _WORD, _CAPITALISED, _ACRONYM = range(5)
 Token = tuple[int, str, str, str]  # (kind, folded word or number key, stem of a word or "", as written)
-_TOKENS: dict[str, Token] = {}
-_PIECES: dict[str, tuple[Token, ...]] = {}
-_PLAIN: dict[str, dict[str, str]] = {}  # per word-key prefix (language)
-
-
-def _fold_cached(word: str) -> str:
-    folded = _FOLDED.get(word)
-    if folded is None:
-        if len(_FOLDED) > _CACHE_LIMIT:
-            _FOLDED.clear()
-        folded = _FOLDED[word] = fold(word)
-    return folded
 
 
 def _token_kind(token: str) -> Token:
@@ -133,40 +145,44 @@ def _token_kind(token: str) -> Token:
     the text writes it capitalised in mid-sentence somewhere (then it is not a sentence-initial
     capital): see :func:`term_counts`.
     """
-    found = _TOKENS.get(token)
-    if found is not None:
-        return found
     if token[0].isdigit():
-        kind: Token = (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
-    else:
-        folded = _fold_cached(token)
-        if folded in STOPWORDS:
-            kind = (_SKIP, folded, "", token)
-        else:
-            word_stem = stem(folded) if len(folded) >= 3 else ""
-            if not token[0].isupper():
-                kind = (_WORD, folded, word_stem, token) if word_stem else (_SKIP, folded, "", token)
-            else:
-                kind = (_CAPITALISED if token[1:].islower() else _ACRONYM, folded, word_stem, token)
-    if len(_TOKENS) > _CACHE_LIMIT:
-        _TOKENS.clear()
-    _TOKENS[token] = kind
-    return kind
+        return (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
+    folded = _FOLDED[token]
+    if folded in STOPWORDS:
+        return (_SKIP, folded, "", token)
+    word_stem = stem(folded) if len(folded) >= 3 else ""
+    if not token[0].isupper():
+        return (_WORD, folded, word_stem, token) if word_stem else (_SKIP, folded, "", token)
+    return (_CAPITALISED if token[1:].islower() else _ACRONYM, folded, word_stem, token)
 
 
-def _piece_tokens(piece: str) -> tuple[Token, ...]:
-    found = _PIECES.get(piece)
-    if found is None:
-        if len(_PIECES) > _CACHE_LIMIT:
-            _PIECES.clear()
-        found = _PIECES[piece] = tuple(_token_kind(t) for t in _TOKEN.findall(piece))
-    return found
+_TOKENS: _Memo[Token] = _Memo(_token_kind)
+
+
+def _tokens_of(piece: str) -> tuple[Token, ...]:
+    return tuple(map(_TOKENS.__getitem__, _TOKEN.findall(piece)))
+
+
+_PIECES: _Memo[tuple[Token, ...]] = _Memo(_tokens_of)
 
 
 def name_keys_in(name: str) -> list[str]:
     """The "n:" keys of the capitalised words of a written name ("US Department of Justice":
     n:us, n:department, n:justice), as a text's own name keys are made."""
-    return ["n:" + folded for piece in name.split() for kind, folded, _, _ in _piece_tokens(piece) if kind >= _CAPITALISED]
+    return ["n:" + folded for piece in name.split() for kind, folded, _, _ in _PIECES[piece] if kind >= _CAPITALISED]
+
+
+def _key_counts(name: str) -> tuple[tuple[str, int], ...]:
+    return tuple(Counter(name_keys_in(name)).items())
+
+
+_NAME_KEY_COUNTS: _Memo[tuple[tuple[str, int], ...]] = _Memo(_key_counts)
+
+
+def name_key_counts(name: str) -> tuple[tuple[str, int], ...]:
+    """Each name key of a written name (see :func:`name_keys_in`) with how often the name holds
+    it, in order; looked up once per distinct name and process."""
+    return _NAME_KEY_COUNTS[name]
 
 
 def _pieces(text: str, limit: int) -> tuple[list[str], str]:
@@ -178,33 +194,52 @@ def _pieces(text: str, limit: int) -> tuple[list[str], str]:
     return pieces, text
 
 
-def _plain_keys(word_prefix: str) -> dict[str, str]:
-    """Per language: the key of each piece that is one word or number ("" for none)."""
-    found = _PLAIN.get(word_prefix)
+# A piece of several tokens is marked by this prefix among the keys of pieces (see _piece_key).
+_SEVERAL = "\x00"
+# A piece's key is final (a content word's or a number's key) when it starts with one of these;
+# "" is no key, and anything else (a capitalised word, a marked piece) is decided per text.
+_is_final_key = methodcaller("startswith", ("w:", "#"))
+
+
+def _piece_key(piece: str, word_prefix: str) -> str:
+    """What a whitespace-separated piece counts under, before the text is read as a whole:
+
+    - one content word or number: its key ("deal," -> "w:en:deal", "12,5%" -> "#12.5%");
+    - no token, or one function word: "" ("the", "—");
+    - one capitalised word: the word as written ("(TikTok)," -> "TikTok"): a name or not
+      depends on the text (see :func:`term_counts`);
+    - several tokens: the piece, marked ("\x00ByteDance's").
+    """
+    tokens = _PIECES[piece]
+    if len(tokens) != 1:
+        return _SEVERAL + piece if tokens else ""
+    kind, folded, word_stem, written = tokens[0]
+    if kind == _WORD:
+        return word_prefix + word_stem
+    if kind == _NUMBER:
+        return folded
+    return written if kind >= _CAPITALISED else ""
+
+
+_PIECE_KEYS: dict[str, _Memo[str]] = {}  # per word-key prefix (language)
+
+
+def _piece_keys(word_prefix: str) -> _Memo[str]:
+    """The keys of pieces of text in one language (see _piece_key)."""
+    found = _PIECE_KEYS.get(word_prefix)
     if found is None:
-        found = _PLAIN[word_prefix] = {}
+        found = _PIECE_KEYS[word_prefix] = _Memo(partial(_piece_key, word_prefix=word_prefix))
     return found
 
 
-def _plain_key(token: Token, word_prefix: str) -> str:
-    kind, folded, word_stem, _ = token
-    if kind == _WORD:
-        return word_prefix + word_stem
-    return folded if kind == _NUMBER else ""
-
-
-def sentence_initial_capitals(pieces: Sequence[str], text: str) -> dict[str, int]:
+def sentence_initial_capitals(pieces: Sequence[str], text: str) -> Counter[str]:
     """How often each folded word opens a sentence with a capital (the text's first word too)."""
     starts = _SENTENCE_START.findall(text)
     first = _TOKEN.match(pieces[0]) if pieces else None
     if first is not None:
         starts.append(first.group())
-    initial: dict[str, int] = {}
-    for word in starts:
-        if word[0].isupper():
-            folded = _fold_cached(word)
-            initial[folded] = initial.get(folded, 0) + 1
-    return initial
+    capitalised = compress(starts, map(str.isupper, map(itemgetter(0), starts)))
+    return Counter(map(_FOLDED.__getitem__, capitalised))
 
 
 def term_counts(
@@ -220,9 +255,10 @@ def term_counts(
     """Weighted term frequencies of one story: title and lead count more, then log-scaled
     (1 + ln(count); with ``scaled`` false, the counts themselves).
 
-    The work is per distinct piece of text (a word with its punctuation), not per token: the
-    text is split on whitespace, the pieces are counted (the title's TITLE_WEIGHT times, the
-    lead's LEAD_WEIGHT times) and each distinct piece's tokens are classified once per process.
+    The text is split on whitespace and each piece mapped to its key (known pieces by one dict
+    look-up in C, see :func:`_piece_key`); the keys are counted in C (the title's TITLE_WEIGHT
+    times, the lead's LEAD_WEIGHT times). Only the distinct capitalised words and pieces of
+    several tokens are then read one by one.
 
     A capitalised word is a name (``n:`` key) when it is an acronym or mixed case, or when the
     body writes it capitalised in mid-sentence (more capitalised occurrences than
@@ -232,43 +268,55 @@ def term_counts(
     ``title_keys`` the keys of the title's words (read with the body's evidence of names).
     """
     body, body_text = _pieces(text, MAX_TOKENS)
-    title_pieces = title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]
-    lead = body[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1)
-    titled = title_pieces * int(TITLE_WEIGHT)
     word_prefix = f"w:{lang or 'xx'}:"
-    plain = _plain_keys(word_prefix)
-    plain_key = plain.get
-    # pieces that are one known word or number: counted by key in C, without a Python loop
-    # (each piece looked up once: the title's and the lead's repeats reuse the keys found)
-    title_keys_of = list(map(plain_key, title_pieces)) * int(TITLE_WEIGHT)
-    body_keys = list(map(plain_key, body))
-    lead_keys = body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1)
-    weights: dict[str, float] = Counter(title_keys_of)
-    weights.update(body_keys)
-    weights.update(lead_keys)
-    weights.pop(None, None)  # type: ignore[call-overload]
+    key_of = _piece_keys(word_prefix).__getitem__
+    title_piece_keys = list(map(key_of, title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]))
+    body_keys = list(map(key_of, body))
+    in_body = Counter(body_keys)
+    weights: dict[str, float] = in_body.copy()
+    weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1))
+    weights.update(title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
-    # the others (names, capitalised words, several tokens in one piece, first sightings)
-    body_counts = Counter(compress(body, map(is_, body_keys, repeat(None))))
-    counts = Counter(compress(titled, map(is_, title_keys_of, repeat(None))))
-    counts.update(body_counts)
-    counts.update(compress(lead, map(is_, lead_keys, repeat(None))))
+    # the capitalised words and the pieces of several tokens, the title's first
+    marked = dict.fromkeys(chain(filterfalse(_is_final_key, title_piece_keys), filterfalse(_is_final_key, weights)))
+    marked.pop("", None)
+    undecided = _add_marked_keys(marked, weights, in_body, word_prefix, surfaces)
+    if undecided:
+        _add_capitalised_words(undecided, sentence_initial_capitals(body, body_text), weights, word_prefix, surfaces)
+    if title_keys is not None:
+        title_keys.extend(_title_keys(title_piece_keys, word_prefix, weights))
+    get = weights.get
+    for key in extra_keys:
+        weights[key] = get(key, 0) + 1
+    if not scaled:
+        return dict(weights)  # a plain dict: a Counter pickles and unpickles through Python code
+    # 1 + ln(count) = ln(e * count), computed in C over all keys
+    return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+# A capitalised word whose name-ness the whole text decides: (as written, weighted count,
+# folded, stem), and its capitalised occurrences in the body (per folded word).
+Undecided = tuple[list[tuple[str, float, str, str]], dict[str, int]]
+
+
+def _add_marked_keys(
+    marked: Iterable[str], weights: dict[str, float], in_body: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
+) -> Undecided | None:
+    """Replace the marked keys of pieces (capitalised words, pieces of several tokens) in
+    ``weights`` by the keys of their tokens; acronyms and mixed-case words are names now,
+    capitalised words are returned undecided."""
     get = weights.get
     capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
-    undecided: list[tuple[str, int, str, str]] = []  # capitalised words: a name or not, once names are known
-    for piece, count in counts.items():
-        tokens = _piece_tokens(piece)
-        if len(tokens) == 1 and tokens[0][0] in (_SKIP, _WORD, _NUMBER):
-            if len(plain) > _CACHE_LIMIT:
-                plain.clear()
-            plain[piece] = _plain_key(tokens[0], word_prefix)
-        for kind, folded, word_stem, written in tokens:
+    undecided: list[tuple[str, float, str, str]] = []
+    for mark in marked:
+        count = weights.pop(mark)
+        for kind, folded, word_stem, written in _PIECES[mark]:
             if kind == _WORD:
                 key = word_prefix + word_stem
             elif kind == _NUMBER:
                 key = folded
             elif kind >= _CAPITALISED:
-                capitalised[folded] = capitalised.get(folded, 0) + body_counts.get(piece, 0)
+                capitalised[folded] = capitalised.get(folded, 0) + in_body[mark]
                 if kind == _CAPITALISED:
                     undecided.append((written, count, folded, word_stem))
                     continue
@@ -278,26 +326,26 @@ def term_counts(
             else:
                 continue
             weights[key] = get(key, 0) + count
-    if undecided:
-        initial = sentence_initial_capitals(body, body_text)
-        for written, count, folded, word_stem in undecided:
-            if capitalised[folded] > initial.get(folded, 0):
-                key = "n:" + folded
-                if surfaces is not None and key not in surfaces:
-                    surfaces[key] = written
-            elif word_stem:
-                key = word_prefix + word_stem
-            else:
-                continue
-            weights[key] = get(key, 0) + count
-    if title_keys is not None:
-        title_keys.extend(_title_keys(title_pieces, word_prefix, weights))
-    for key in extra_keys:
-        weights[key] = get(key, 0) + 1
-    if not scaled:
-        return weights
-    # 1 + ln(count) = ln(e * count), computed in C over all keys
-    return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+    return (undecided, capitalised) if undecided else None
+
+
+def _add_capitalised_words(
+    undecided: Undecided, initial: Counter[str], weights: dict[str, float], word_prefix: str, surfaces: dict[str, str] | None
+) -> None:
+    """Count each capitalised word as a name when the body writes it capitalised more often
+    than at sentence starts, else as an ordinary word."""
+    words, capitalised = undecided
+    get = weights.get
+    for written, count, folded, word_stem in words:
+        if capitalised[folded] > initial[folded]:
+            key = "n:" + folded
+            if surfaces is not None and key not in surfaces:
+                surfaces[key] = written
+        elif word_stem:
+            key = word_prefix + word_stem
+        else:
+            continue
+        weights[key] = get(key, 0) + count
 
 
 # 1 + ln(count) for the counts a story can hold (MAX_TOKENS words, the title and lead again):
@@ -306,16 +354,15 @@ MAX_COUNT = 4095
 TERM_FREQUENCY: list[float] = [0.0, *map(math.log, map(math.e.__mul__, range(1, MAX_COUNT + 1)))]
 
 
-def _title_keys(pieces: Sequence[str], word_prefix: str, weights: dict[str, float]) -> list[str]:
-    """The keys the title's words were counted under, in title order, each once."""
-    plain_key = _plain_keys(word_prefix).get
+def _title_keys(piece_keys: Sequence[str], word_prefix: str, weights: dict[str, float]) -> list[str]:
+    """The keys the title's words were counted under, in title order, each once (``piece_keys``:
+    the title's pieces' keys, see _piece_key)."""
     keys: dict[str, None] = {}
-    for piece in pieces:
-        key = plain_key(piece)
-        if key:
-            keys[key] = None
+    for piece_key in piece_keys:
+        if _is_final_key(piece_key):
+            keys[piece_key] = None
             continue
-        for kind, folded, word_stem, _ in _piece_tokens(piece) if key is None else ():
+        for kind, folded, word_stem, _ in _PIECES[piece_key] if piece_key else ():
             if kind == _NUMBER or kind == _SKIP:
                 key = folded if kind == _NUMBER else ""
             elif kind >= _CAPITALISED and "n:" + folded in weights:
@@ -355,8 +402,9 @@ def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
     counts = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys, scaled=False)
     if len(counts) > MAX_STORY_TERMS:
         # strongest first, ties by key: numbers ("#") and names ("n:") before words ("w:");
-        # two sorts in C (by key, then a stable sort by count) instead of a key function
-        counts = dict(sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS])
+        # two sorts in C (of the keys, then a stable sort by count) instead of a key function
+        kept = sorted(sorted(counts), key=counts.__getitem__, reverse=True)[:MAX_STORY_TERMS]
+        counts = dict(zip(kept, map(counts.__getitem__, kept)))
     if counts and max(counts.values()) > MAX_COUNT:  # (a piece may hold a token many times over)
         counts = {key: min(count, MAX_COUNT) for key, count in counts.items()}
     strongest = sorted([k for k in surfaces if k in counts], key=counts.__getitem__, reverse=True)[:MAX_SURFACES]
