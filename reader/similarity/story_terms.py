@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress, filterfalse
-from operator import itemgetter, methodcaller
+from itertools import chain, compress
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 # Words before the cut-off that count; the lead of a news story says what it is about.
@@ -131,8 +131,6 @@ class _Memo(dict[str, _Value], Generic[_Value]):
         return value
 
 
-_FOLDED: _Memo[str] = _Memo(fold)
-
 # What a token is, once per distinct token (see _token_kind).
 _SKIP, _NUMBER, _WORD, _CAPITALISED, _ACRONYM = range(5)
 Token = tuple[int, str, str, str]  # (kind, folded word or number key, stem of a word or "", as written)
@@ -147,7 +145,7 @@ def _token_kind(token: str) -> Token:
     """
     if token[0].isdigit():
         return (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
-    folded = _FOLDED[token]
+    folded = fold(token)
     if folded in STOPWORDS:
         return (_SKIP, folded, "", token)
     word_stem = stem(folded) if len(folded) >= 3 else ""
@@ -163,13 +161,14 @@ def _tokens_of(piece: str) -> tuple[Token, ...]:
     return tuple(map(_TOKENS.__getitem__, _TOKEN.findall(piece)))
 
 
-_PIECES: _Memo[tuple[Token, ...]] = _Memo(_tokens_of)
+# The tokens of the marked keys of pieces (see _piece_key), read per text.
+_MARKED_TOKENS: _Memo[tuple[Token, ...]] = _Memo(_tokens_of)
 
 
 def name_keys_in(name: str) -> list[str]:
     """The "n:" keys of the capitalised words of a written name ("US Department of Justice":
     n:us, n:department, n:justice), as a text's own name keys are made."""
-    return ["n:" + folded for piece in name.split() for kind, folded, _, _ in _PIECES[piece] if kind >= _CAPITALISED]
+    return ["n:" + folded for piece in name.split() for kind, folded, _, _ in _tokens_of(piece) if kind >= _CAPITALISED]
 
 
 def _key_counts(name: str) -> tuple[tuple[str, int], ...]:
@@ -194,11 +193,12 @@ def _pieces(text: str, limit: int) -> tuple[list[str], str]:
     return pieces, text
 
 
-# A piece of several tokens is marked by this prefix among the keys of pieces (see _piece_key).
-_SEVERAL = "\x00"
-# A piece's key is final (a content word's or a number's key) when it starts with one of these;
-# "" is no key, and anything else (a capitalised word, a marked piece) is decided per text.
-_is_final_key = methodcaller("startswith", ("w:", "#"))
+# The key of a piece that is read with the whole text (see _piece_key) is marked: it starts with
+# one of these, so it sorts before every final key (a word's "w:...", a number's "#...").
+_SEVERAL_MARK = "\x00"  # a piece of several tokens
+_CAPITALISED_MARK = "\x01"  # one capitalised word
+# Whether a piece's key is marked (or "", no key): one string comparison, in C.
+_is_marked = "\x02".__gt__
 
 
 def _piece_key(piece: str, word_prefix: str) -> str:
@@ -206,19 +206,19 @@ def _piece_key(piece: str, word_prefix: str) -> str:
 
     - one content word or number: its key ("deal," -> "w:en:deal", "12,5%" -> "#12.5%");
     - no token, or one function word: "" ("the", "—");
-    - one capitalised word: the word as written ("(TikTok)," -> "TikTok"): a name or not
-      depends on the text (see :func:`term_counts`);
+    - one capitalised word: the word as written, marked ("(TikTok)," -> "\x01TikTok"): a
+      name or not depends on the text (see :func:`term_counts`);
     - several tokens: the piece, marked ("\x00ByteDance's").
     """
-    tokens = _PIECES[piece]
+    tokens = _tokens_of(piece)
     if len(tokens) != 1:
-        return _SEVERAL + piece if tokens else ""
+        return _SEVERAL_MARK + piece if tokens else ""
     kind, folded, word_stem, written = tokens[0]
     if kind == _WORD:
         return word_prefix + word_stem
     if kind == _NUMBER:
         return folded
-    return written if kind >= _CAPITALISED else ""
+    return _CAPITALISED_MARK + written if kind >= _CAPITALISED else ""
 
 
 _PIECE_KEYS: dict[str, _Memo[str]] = {}  # per word-key prefix (language)
@@ -239,7 +239,7 @@ def sentence_initial_capitals(pieces: Sequence[str], text: str) -> Counter[str]:
     if first is not None:
         starts.append(first.group())
     capitalised = compress(starts, map(str.isupper, map(itemgetter(0), starts)))
-    return Counter(map(_FOLDED.__getitem__, capitalised))
+    return Counter(map(itemgetter(1), map(_TOKENS.__getitem__, capitalised)))  # folded
 
 
 def term_counts(
@@ -278,7 +278,7 @@ def term_counts(
     weights.update(title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
     # the capitalised words and the pieces of several tokens, the title's first
-    marked = dict.fromkeys(chain(filterfalse(_is_final_key, title_piece_keys), filterfalse(_is_final_key, weights)))
+    marked = dict.fromkeys(chain(filter(_is_marked, title_piece_keys), filter(_is_marked, weights)))
     marked.pop("", None)
     undecided = _add_marked_keys(marked, weights, in_body, word_prefix, surfaces)
     if undecided:
@@ -306,17 +306,18 @@ def _add_marked_keys(
     ``weights`` by the keys of their tokens; acronyms and mixed-case words are names now,
     capitalised words are returned undecided."""
     get = weights.get
+    body_count = in_body.get
     capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
     undecided: list[tuple[str, float, str, str]] = []
     for mark in marked:
         count = weights.pop(mark)
-        for kind, folded, word_stem, written in _PIECES[mark]:
+        for kind, folded, word_stem, written in _MARKED_TOKENS[mark]:
             if kind == _WORD:
                 key = word_prefix + word_stem
             elif kind == _NUMBER:
                 key = folded
             elif kind >= _CAPITALISED:
-                capitalised[folded] = capitalised.get(folded, 0) + in_body[mark]
+                capitalised[folded] = capitalised.get(folded, 0) + body_count(mark, 0)
                 if kind == _CAPITALISED:
                     undecided.append((written, count, folded, word_stem))
                     continue
@@ -336,8 +337,9 @@ def _add_capitalised_words(
     than at sentence starts, else as an ordinary word."""
     words, capitalised = undecided
     get = weights.get
+    initial_count = initial.get
     for written, count, folded, word_stem in words:
-        if capitalised[folded] > initial[folded]:
+        if capitalised[folded] > initial_count(folded, 0):
             key = "n:" + folded
             if surfaces is not None and key not in surfaces:
                 surfaces[key] = written
@@ -359,10 +361,10 @@ def _title_keys(piece_keys: Sequence[str], word_prefix: str, weights: dict[str, 
     the title's pieces' keys, see _piece_key)."""
     keys: dict[str, None] = {}
     for piece_key in piece_keys:
-        if _is_final_key(piece_key):
+        if not _is_marked(piece_key):
             keys[piece_key] = None
             continue
-        for kind, folded, word_stem, _ in _PIECES[piece_key] if piece_key else ():
+        for kind, folded, word_stem, _ in _MARKED_TOKENS[piece_key]:
             if kind == _NUMBER or kind == _SKIP:
                 key = folded if kind == _NUMBER else ""
             elif kind >= _CAPITALISED and "n:" + folded in weights:
