@@ -125,9 +125,13 @@ class _Memo(dict[str, _Value], Generic[_Value]):
         self.make = make
 
     def __missing__(self, key: str) -> _Value:
+        return self.keep(key, self.make(key))
+
+    def keep(self, key: str, value: _Value) -> _Value:
+        """Remember a value computed elsewhere (as ``make`` would compute it)."""
         if len(self) > _CACHE_LIMIT:
             self.clear()
-        value = self[key] = self.make(key)
+        self[key] = value
         return value
 
 
@@ -158,11 +162,18 @@ _TOKENS: _Memo[Token] = _Memo(_token_kind)
 
 
 def _tokens_of(piece: str) -> tuple[Token, ...]:
+    """A piece's tokens; a piece of letters only (most words), or of digits only, is one token as it is."""
+    if piece.isalpha() or piece.isdecimal():
+        return (_TOKENS[piece],)
     return tuple(map(_TOKENS.__getitem__, _TOKEN.findall(piece)))
 
 
+def _marked_tokens_of(mark: str) -> tuple[Token, ...]:
+    return _tokens_of(mark[1:])
+
+
 # The tokens of the marked keys of pieces (see _piece_key), read per text.
-_MARKED_TOKENS: _Memo[tuple[Token, ...]] = _Memo(_tokens_of)
+_MARKED_TOKENS: _Memo[tuple[Token, ...]] = _Memo(_marked_tokens_of)
 
 
 def name_keys_in(name: str) -> list[str]:
@@ -201,7 +212,7 @@ _CAPITALISED_MARK = "\x01"  # one capitalised word
 _is_marked = "\x02".__gt__
 
 
-def _piece_key(piece: str, word_prefix: str) -> str:
+def _piece_key(word_prefix: str, piece: str) -> str:
     """What a whitespace-separated piece counts under, before the text is read as a whole:
 
     - one content word or number: its key ("deal," -> "w:en:deal", "12,5%" -> "#12.5%");
@@ -211,14 +222,21 @@ def _piece_key(piece: str, word_prefix: str) -> str:
     - several tokens: the piece, marked ("\x00ByteDance's").
     """
     tokens = _tokens_of(piece)
-    if len(tokens) != 1:
-        return _SEVERAL_MARK + piece if tokens else ""
-    kind, folded, word_stem, written = tokens[0]
-    if kind == _WORD:
-        return word_prefix + word_stem
-    if kind == _NUMBER:
-        return folded
-    return _CAPITALISED_MARK + written if kind >= _CAPITALISED else ""
+    if not tokens:
+        return ""
+    if len(tokens) > 1:
+        mark = _SEVERAL_MARK + piece
+    else:
+        kind, folded, word_stem, written = tokens[0]
+        if kind == _WORD:
+            return word_prefix + word_stem
+        if kind == _NUMBER:
+            return folded
+        if kind < _CAPITALISED:
+            return ""
+        mark = _CAPITALISED_MARK + written
+    _MARKED_TOKENS.keep(mark, tokens)  # read with the whole text (see _add_marked_keys)
+    return mark
 
 
 _PIECE_KEYS: dict[str, _Memo[str]] = {}  # per word-key prefix (language)
@@ -228,7 +246,7 @@ def _piece_keys(word_prefix: str) -> _Memo[str]:
     """The keys of pieces of text in one language (see _piece_key)."""
     found = _PIECE_KEYS.get(word_prefix)
     if found is None:
-        found = _PIECE_KEYS[word_prefix] = _Memo(partial(_piece_key, word_prefix=word_prefix))
+        found = _PIECE_KEYS[word_prefix] = _Memo(partial(_piece_key, word_prefix))
     return found
 
 
@@ -273,7 +291,7 @@ def term_counts(
     title_piece_keys = list(map(key_of, title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]))
     body_keys = list(map(key_of, body))
     in_body = Counter(body_keys)
-    weights: dict[str, float] = in_body.copy()
+    weights = in_body.copy()
     weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1))
     weights.update(title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
@@ -296,11 +314,11 @@ def term_counts(
 
 # A capitalised word whose name-ness the whole text decides: (as written, weighted count,
 # folded, stem), and its capitalised occurrences in the body (per folded word).
-Undecided = tuple[list[tuple[str, float, str, str]], dict[str, int]]
+Undecided = tuple[list[tuple[str, int, str, str]], dict[str, int]]
 
 
 def _add_marked_keys(
-    marked: Iterable[str], weights: dict[str, float], in_body: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
+    marked: Iterable[str], weights: Counter[str], in_body: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
 ) -> Undecided | None:
     """Replace the marked keys of pieces (capitalised words, pieces of several tokens) in
     ``weights`` by the keys of their tokens; acronyms and mixed-case words are names now,
@@ -308,7 +326,7 @@ def _add_marked_keys(
     get = weights.get
     body_count = in_body.get
     capitalised: dict[str, int] = {}  # body occurrences written with a capital, per folded word
-    undecided: list[tuple[str, float, str, str]] = []
+    undecided: list[tuple[str, int, str, str]] = []
     for mark in marked:
         count = weights.pop(mark)
         for kind, folded, word_stem, written in _MARKED_TOKENS[mark]:
@@ -331,7 +349,7 @@ def _add_marked_keys(
 
 
 def _add_capitalised_words(
-    undecided: Undecided, initial: Counter[str], weights: dict[str, float], word_prefix: str, surfaces: dict[str, str] | None
+    undecided: Undecided, initial: Counter[str], weights: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
 ) -> None:
     """Count each capitalised word as a name when the body writes it capitalised more often
     than at sentence starts, else as an ordinary word."""
@@ -356,7 +374,7 @@ MAX_COUNT = 4095
 TERM_FREQUENCY: list[float] = [0.0, *map(math.log, map(math.e.__mul__, range(1, MAX_COUNT + 1)))]
 
 
-def _title_keys(piece_keys: Sequence[str], word_prefix: str, weights: dict[str, float]) -> list[str]:
+def _title_keys(piece_keys: Sequence[str], word_prefix: str, weights: Counter[str]) -> list[str]:
     """The keys the title's words were counted under, in title order, each once (``piece_keys``:
     the title's pieces' keys, see _piece_key)."""
     keys: dict[str, None] = {}
@@ -409,5 +427,5 @@ def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
         counts = dict(zip(kept, map(counts.__getitem__, kept)))
     if counts and max(counts.values()) > MAX_COUNT:  # (a piece may hold a token many times over)
         counts = {key: min(count, MAX_COUNT) for key, count in counts.items()}
-    strongest = sorted([k for k in surfaces if k in counts], key=counts.__getitem__, reverse=True)[:MAX_SURFACES]
+    strongest = sorted(filter(counts.__contains__, surfaces), key=counts.__getitem__, reverse=True)[:MAX_SURFACES]
     return StoryTerms(counts, tuple(title_keys), {k: surfaces[k] for k in strongest})
