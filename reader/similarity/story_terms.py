@@ -382,7 +382,7 @@ def _title_keys(piece_keys: Sequence[str], word_prefix: str, weights: Counter[st
         if not _is_marked(piece_key):
             keys[piece_key] = None
             continue
-        for kind, folded, word_stem, _ in _MARKED_TOKENS[piece_key]:
+        for kind, folded, word_stem, _ in _MARKED_TOKENS[piece_key] if piece_key else ():
             if kind == _NUMBER or kind == _SKIP:
                 key = folded if kind == _NUMBER else ""
             elif kind >= _CAPITALISED and "n:" + folded in weights:
