@@ -31,7 +31,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -140,45 +140,92 @@ def _cache_profiles(built: Profiles) -> None:
         pass  # a read-only or full cache dir: the next process builds the profiles again
 
 
-class _NormalizedChars(dict):
-    """str.translate table that fills itself with langdetect's NGram.normalize."""
+class _CharTable(dict):
+    """A str.translate table that fills itself: each character maps to one character, and
+    what a character maps to maps to itself (``translate_mostly_ascii`` relies on both)."""
+
+    def map_char(self, char: str) -> str:
+        raise NotImplementedError
 
     def __missing__(self, code: int) -> str:
-        normalized = NGram.normalize(chr(code))
-        self[code] = normalized
-        return normalized
+        if len(self) >= WORD_CACHE_SIZE:  # (bounded: one entry per character seen)
+            self.clear()
+        self[code] = mapped = self.map_char(chr(code))
+        return mapped
+
+    @cached_property
+    def ascii_bytes(self) -> bytes:
+        """A bytes.translate table doing to ASCII what this table does (ASCII maps to ASCII)
+        and leaving the bytes of other characters' UTF-8 alone."""
+        return "".join(self.map_char(chr(code)) for code in range(128)).encode("ascii") + bytes(range(128, 256))
+
+
+class _NormalizedChars(_CharTable):
+    """langdetect's NGram.normalize (a test checks that it keeps what it maps to)."""
+
+    def map_char(self, char: str) -> str:
+        return NGram.normalize(char)
 
 
 _NORMALIZE = _NormalizedChars()
 
 
-class _LettersOnly(dict):
-    """str.translate table: a letter stays, anything ``_NOT_LETTERS`` matches becomes a space.
+class _LettersOnly(_CharTable):
+    """A letter stays, anything ``_NOT_LETTERS`` matches becomes a space.
 
     With ``" ".join(text.translate(...).split())`` it gives ``_NOT_LETTERS.sub(" ", text).strip()``
     (no letter is a space to ``str.split``), 8x faster than the regex."""
 
-    def __missing__(self, code: int) -> str:
-        if len(self) >= WORD_CACHE_SIZE:  # (bounded: one entry per character seen)
-            self.clear()
-        char = chr(code)
-        self[code] = kept = " " if _NOT_LETTERS.fullmatch(char) else char
-        return kept
+    def map_char(self, char: str) -> str:
+        return " " if _NOT_LETTERS.fullmatch(char) else char
 
 
 _LETTERS_ONLY = _LettersOnly()
 
+_ASCII_BYTES = bytes(range(128))
+# Above this many distinct non-ASCII characters to change, one str.translate beats a str.replace each.
+MAX_REPLACED_CHARS = 16
+
+
+def translate_mostly_ascii(text: str, table: _CharTable) -> str:
+    """``text.translate(table)`` for a table that maps each character to one character and keeps
+    what it maps to (``_LETTERS_ONLY``, ``_NORMALIZE``), fast on text that is mostly ASCII.
+
+    On a text with any non-ASCII character, str.translate looks every character up in the
+    table (~40 ns each). Here the ASCII ones go through a bytes table in C and each distinct
+    other character that the table changes through one str.replace: as the table keeps what it
+    maps to, no replacement undoes or redoes another."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    others = set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    if len(others) > 4 * MAX_REPLACED_CHARS:  # (a non-Latin script: most characters change)
+        return text.translate(table)
+    changed = [(char, table[ord(char)]) for char in others]
+    changed = [(char, new) for char, new in changed if new != char]
+    if len(changed) > MAX_REPLACED_CHARS:
+        return text.translate(table)
+    out = encoded.translate(table.ascii_bytes).decode("utf-8", "surrogatepass")
+    for char, new in changed:
+        out = out.replace(char, new)
+    return out
+
+
+_VIETNAMESE_MARKS = re.compile("[\u0300\u0301\u0303\u0309\u0323]")  # what NGram.normalize_vi folds into a letter
+
 
 def prepare_text(sample: str, max_chars: int = SAMPLE_CHARS) -> str:
-    """What langdetect's ``Detector.append`` and ``cleaning_text`` make of a text, then normalised."""
-    text = Detector.URL_RE.sub(" ", sample) if "http" in sample else sample  # (cheap tests first: neither
-    text = Detector.MAIL_RE.sub(" ", text) if "@" in text else text  # can match without these)
-    if text.isascii():  # (no Vietnamese marks to fold, no non-Latin letters to count)
-        return _SPACE_RUN.sub(" ", text[:max_chars]).translate(_NORMALIZE)
-    text = _SPACE_RUN.sub(" ", NGram.normalize_vi(text)[:max_chars])
-    if len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
+    """What langdetect's ``Detector.append`` and ``cleaning_text`` make of a text, then normalised.
+
+    Each step is skipped when a cheap test shows it would change nothing."""
+    text = Detector.URL_RE.sub(" ", sample) if "http" in sample else sample  # (neither can
+    text = Detector.MAIL_RE.sub(" ", text) if "@" in text else text  # match without these)
+    if not text.isascii() and _VIETNAMESE_MARKS.search(text):
+        text = NGram.normalize_vi(text)
+    text = text[:max_chars]
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if _NON_LATIN.search(text) and len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
         text = _LATIN.sub("", text)
-    return text.translate(_NORMALIZE)
+    return translate_mostly_ascii(text, _NORMALIZE)
 
 
 def _word_ngrams(word: str, closed: bool) -> list[str]:
@@ -334,7 +381,8 @@ def without_addresses(text: str) -> str:
 def detection_sample(text: str, title: str | None = None, max_chars: int = SAMPLE_CHARS) -> str:
     """Title and start of the body as letters and single spaces, at most ``max_chars`` (cut at a word)."""
     parts = [title or "", text[: max_chars * 2] if text else ""]
-    sample = " ".join(" ".join(without_addresses(part) for part in parts).translate(_LETTERS_ONLY).split())
+    letters = translate_mostly_ascii(" ".join(without_addresses(part) for part in parts), _LETTERS_ONLY)
+    sample = " ".join(letters.split())
     if len(sample) > max_chars:
         cut = sample.rfind(" ", 0, max_chars + 1)
         sample = sample[: cut if cut > 0 else max_chars]

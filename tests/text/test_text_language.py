@@ -87,6 +87,8 @@ class _ProfilesFactory:
         "NASA and the FBI said: McDonald's ÉTÉ été, a  b,,c  ",
         "台灣總統蔡英文今日出席國慶典禮 BBC",
         "Xin chào, hôm nay trời đẹp quá",
+        "Tie\u0301ng Vie\u0323\u0302t, Â\u0300 y\u0303",  # decomposed Vietnamese marks
+        "Привет, мир! hello world",
         "ሰላም ልዑል እንዴት BBC News http://x.com/a b@c.de",
         " leading and trailing ",
     ],
@@ -122,6 +124,22 @@ def test_detection_sample_keeps_exactly_what_the_letters_regex_keeps():
         parts = (language.without_addresses(part) for part in ("T-1", text))
         expected = " ".join(language._NOT_LETTERS.sub(" ", part).strip() for part in parts).strip()
         assert detection_sample(text, "T-1", max_chars=len(text) + 10) == expected
+
+
+def test_translating_mostly_ascii_text_is_str_translate():
+    many_marks = "".join(chr(code) for code in range(0x2000, 0x2070)) + " abc"  # more than MAX_REPLACED_CHARS change
+    texts = ["plain ascii, 42!", "L’été — «déjà» vu… 3½ Ș ș ț", "Ünïcödé ½ ² ٣ 七 x_y ß—ǅ \u200b\xa0\x1c e\u0301",
+             "台灣總統蔡英文今日出席國慶典禮" * 5, "Привет, мир! " * 10, "lone \ud800 surrogate", many_marks, ""]
+    for table in (language._LETTERS_ONLY, language._NORMALIZE):
+        for text in texts:
+            assert language.translate_mostly_ascii(text, table) == text.translate(table)
+
+
+def test_the_translation_tables_keep_what_they_map_to():
+    for table in (language._LETTERS_ONLY, language._NORMALIZE):
+        for code in range(0x10000):
+            mapped = table[code]
+            assert len(mapped) == 1 and table[ord(mapped)] == mapped, hex(code)
 
 
 def _sequential_trials(probs, rows, n_trial):
