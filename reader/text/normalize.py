@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 _TYPOGRAPHIC_PUNCTUATION = {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
-_ANY_TYPOGRAPHIC = re.compile("[" + "".join(_TYPOGRAPHIC_PUNCTUATION) + "]")
 
 
 def unify_punctuation(text: str) -> str:
     """Typographic quotes and dashes as their ASCII forms (one C-level pass per character
     present: ``str.translate`` with a table costs a Python lookup per character)."""
-    if _ANY_TYPOGRAPHIC.search(text) is None:
-        return text
     for typographic, plain in _TYPOGRAPHIC_PUNCTUATION.items():
         if typographic in text:
             text = text.replace(typographic, plain)
@@ -24,7 +20,23 @@ def unify_punctuation(text: str) -> str:
 def normalize_for_hash(text: str) -> str:
     """NFKC, case-folded, typographic quotes unified, whitespace collapsed."""
     text = unify_punctuation(unicodedata.normalize("NFKC", text)).casefold()
-    return " ".join(text.split())  # the same as collapsing r"\s+" and stripping, in C
+    return single_spaced_words(text)
+
+
+def single_spaced_words(text: str) -> str:
+    """``" ".join(text.split())``: the words with one space between them (the same as collapsing
+    r"\s+" and stripping). Text whose only whitespace is single spaces between paragraphs and
+    lines (as clean text is) becomes that with two replaces, without building its words."""
+    joined = text.replace("\n\n", "\n").replace("\n", " ")
+    return joined if is_single_spaced(joined) else " ".join(text.split())
+
+
+def is_single_spaced(text: str) -> bool:
+    """A quick test that ``" ".join(text.split()) == text``, without building the words: True
+    only then (the only whitespace that a printable text can hold is the plain space: tabs, NBSP,
+    the other Unicode spaces and every line break are not printable). False as well for a text
+    with an unprintable character (a control, an unassigned code point): the caller splits it."""
+    return text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
 
 
 def content_hash(text: str) -> str:
