@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from reader.model import PreparedArticle, Section
 from reader.similarity.story_terms import term_counts
@@ -32,13 +33,13 @@ MIN_CONTINUITY = 0.12
 MAX_PAGE_CHARS = 300_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_LINE = re.compile(r"[^\n]+")
 _HEADING_END = frozenset(".!?:;,…")
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•*·>]|\d+[.)]|\(\w\))\s")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A non-blank line of the page: its stripped text, and the offsets of the whole line."""
+
     text: str
     start: int
     end: int
@@ -55,15 +56,16 @@ class Block:
 
 
 def lines_of(text: str) -> list[Line]:
+    """The page's non-blank lines; ``blank_before`` when a blank line (or nothing) comes before one."""
     out: list[Line] = []
-    last_end = 0
-    for match in _LINE.finditer(text):
-        stripped = match.group().strip()
-        if not stripped:
-            continue
-        gap = text[last_end : match.start()]
-        out.append(Line(stripped, match.start(), match.end(), blank_before=not out or gap.count("\n") >= 2))
-        last_end = match.end()
+    start = 0
+    last_kept = 0  # index of the last line kept: as many newlines lie between it and the next
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if stripped:
+            out.append(Line(stripped, start, start + len(line), blank_before=not out or index - last_kept >= 2))
+            last_kept = index
+        start += len(line) + 1
     return out
 
 

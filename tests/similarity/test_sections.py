@@ -55,6 +55,12 @@ def test_heading_lines() -> None:
     assert not is_heading_like(lines[3])
 
 
+def test_lines_keep_their_offsets_and_a_line_of_spaces_is_blank() -> None:
+    text = "Head\r\n \t\nBody line\n\nNext\nmore  "
+    found = [(line.text, text[line.start : line.end], line.blank_before) for line in lines_of(text)]
+    assert found == [("Head", "Head\r", True), ("Body line", "Body line", True), ("Next", "Next", True), ("more", "more  ", False)]
+
+
 def test_empty_and_tiny_pages_have_no_sections() -> None:
     assert find_sections("", "", None) == ()
     assert find_sections("word", "word", None) == ()
