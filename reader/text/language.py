@@ -396,12 +396,17 @@ def _is_known_letter(ch: str) -> bool:
     return row is not None and float(loaded.probs[row].max()) >= KNOWN_LETTER_MIN_PROB
 
 
+@lru_cache(maxsize=1)
+def _known_ascii_letters_and_space() -> bytes:
+    return b" " + bytes(code for code in range(128) if _is_known_letter(chr(code)))
+
+
 def known_letter_share(sample: str) -> float:
     """Share of the sample's letters that some language profile knows as a 1-gram."""
-    letters = set(sample)
-    letters.discard(" ")
-    if all(map(_is_known_letter, letters)):  # the usual case: no need to count them
-        return 1.0 if letters else 0.0
+    # The distinct characters other than the space and the known ASCII letters (deleted in C).
+    others = set(sample.encode("utf-8", "surrogatepass").translate(None, _known_ascii_letters_and_space()).decode("utf-8", "surrogatepass"))
+    if all(map(_is_known_letter, others)):  # the usual case: no need to count them
+        return 1.0 if others or sample.strip(" ") else 0.0
     counts = Counter(sample)
     counts.pop(" ", None)
     letters = sum(counts.values())

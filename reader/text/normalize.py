@@ -25,7 +25,7 @@ def normalize_for_hash(text: str) -> str:
 
 def single_spaced_words(text: str) -> str:
     """``" ".join(text.split())``: the words with one space between them (the same as collapsing
-    r"\s+" and stripping). Text whose only whitespace is single spaces between paragraphs and
+    ``\\s+`` and stripping). Text whose only whitespace is single spaces between paragraphs and
     lines (as clean text is) becomes that with two replaces, without building its words."""
     joined = text.replace("\n\n", "\n").replace("\n", " ")
     return joined if is_single_spaced(joined) else " ".join(text.split())

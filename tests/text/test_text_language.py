@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -133,6 +134,15 @@ def test_translating_mostly_ascii_text_is_str_translate():
     for table in (language._LETTERS_ONLY, language._NORMALIZE):
         for text in texts:
             assert language.translate_mostly_ascii(text, table) == text.translate(table)
+
+
+def test_known_letter_share_is_the_share_of_letters_the_profiles_know():
+    for sample in ("", " ", "abc", "a ა", "ააა a", "中文 abc", "7 _ .", "Ж ß ǅ", "\ud800 a"):
+        counts = Counter(sample)
+        counts.pop(" ", None)
+        total = sum(counts.values())
+        known = sum(n for char, n in counts.items() if language._is_known_letter(char))
+        assert language.known_letter_share(sample) == (known / total if total else 0.0), sample
 
 
 def test_the_translation_tables_keep_what_they_map_to():
