@@ -349,7 +349,9 @@ def _run_trials(probs: np.ndarray, rows: np.ndarray, n_trial: int) -> np.ndarray
     while pending.size:
         everyone = pending.size == n_trial
         picks = rng.integers(0, len(rows), size=(pending.size, DRAW_BLOCK))
-        logs = np.log(probs[rows[picks]] + (weights if everyone else weights[pending])[:, None, None])
+        logs = probs[rows[picks]]
+        logs += (weights if everyone else weights[pending])[:, None, None]
+        np.log(logs, out=logs)
         cumulative = _PREFIX_SUMS @ logs.astype(np.float64)  # (trials, checks + block end, languages)
         if drawn:
             cumulative += (log_totals if everyone else log_totals[pending])[:, None, :]
