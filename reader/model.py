@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copyreg
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,84 @@ class EntityMention(NamedTuple):
     key: str = ""  # normalised form used to link mentions to a canonical entity
 
 
+Reading = tuple[str, str, str]  # a mention's (key, type, text): what entity linking resolves
+
+
+class MentionTable(Sequence[EntityMention]):
+    """An article's entity mentions, compact: each distinct reading (key, type, text) once, in
+    order of first appearance, and the spans as one array of int32 triples (start, end, index
+    of the reading).
+
+    A prepared article's mentions travel from the worker process to the main one in this form
+    (see ``PreparedArticle.__reduce__``): the main process unpickles a few strings and one
+    bytes object instead of a named tuple per mention, and the entity linker reads the
+    readings and the span array of a whole batch at once, never a mention at a time. To
+    everyone else it is a sequence of EntityMention, made on access."""
+
+    __slots__ = ("readings", "spans")
+
+    def __init__(self, readings: tuple[Reading, ...], spans: bytes) -> None:
+        self.readings = readings
+        self.spans = spans  # array("i") bytes, native byte order (it never leaves this machine)
+
+    @classmethod
+    def of(cls, mentions: Sequence[EntityMention]) -> MentionTable:
+        if isinstance(mentions, MentionTable):
+            return mentions
+        index: dict[Reading, int] = {}
+        values = array("i")
+        for start, end, kind, text, key in mentions:
+            values.extend((start, end, index.setdefault((key, kind, text), len(index))))
+        return cls(tuple(index), values.tobytes())
+
+    def span_values(self) -> array[int]:
+        values = array("i")
+        values.frombytes(self.spans)
+        return values
+
+    def __len__(self) -> int:
+        return len(self.spans) // (3 * array("i").itemsize)
+
+    @overload
+    def __getitem__(self, position: int) -> EntityMention: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> tuple[EntityMention, ...]: ...
+
+    def __getitem__(self, position: int | slice) -> EntityMention | tuple[EntityMention, ...]:
+        if isinstance(position, slice):
+            return tuple(self)[position]
+        values = self.span_values()
+        count = len(values) // 3
+        if position < 0:
+            position += count
+        if not 0 <= position < count:
+            raise IndexError("mention index out of range")
+        start, end, reading = values[3 * position : 3 * position + 3]
+        key, kind, text = self.readings[reading]
+        return EntityMention(start, end, kind, text, key)
+
+    def __iter__(self) -> Iterator[EntityMention]:
+        values, readings = self.span_values(), self.readings
+        for i in range(0, len(values), 3):
+            key, kind, text = readings[values[i + 2]]
+            yield EntityMention(values[i], values[i + 1], kind, text, key)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"MentionTable({list(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (MentionTable, (self.readings, self.spans))
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySpan:
     """A stored entity mention of an article, for highlighting: a span into its clean text."""
@@ -113,10 +194,18 @@ class PreparedArticle:
     date: str | None
     date_origin: str | None  # "metadata" | "text" | None
     sections: tuple[Section, ...] = ()
-    mentions: tuple[EntityMention, ...] = ()
+    mentions: Sequence[EntityMention] = ()  # a tuple, or a MentionTable after a trip between processes
     signature: bytes | None = None  # similarity fingerprint (MinHash), opaque here
     # story-clustering term vectors, one per story (each section, or the whole page); opaque here
     story_terms: tuple[Any, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as a dataclass is (its fields' dict), with the mentions as a MentionTable:
+        a worker sends ~30 per article, which as named tuples cost the main process a Python
+        call each to unpickle."""
+        state = dict(self.__dict__)
+        state["mentions"] = MentionTable.of(self.mentions)
+        return (copyreg.__newobj__, (type(self),), state)
 
 
 @dataclass(frozen=True)

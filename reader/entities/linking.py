@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from reader.entities.keys import is_place_key, name_key
 from reader.entities.recognizer import ORG, OTHER, PERSON
-from reader.model import EntityMention, PreparedArticle
-from reader.store.entities import TYPE_CODES, EntityRef, PackedMentions, pack_values
+from reader.model import EntityMention, MentionTable, PreparedArticle, Reading
+from reader.store.entities import TYPE_CODES, EntityRef, LinkedMentions
 
 FUZZY_MIN_KEY_CHARS = 7  # shorter keys are too easily confused ("Trump" / "Trumpf")
 FUZZY_MIN_SCORE = 92.0
@@ -97,49 +98,99 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
     """Store each article's mentions (replacing any it had, unless its id is in ``fresh``: new
     rows have none), linked to canonical entities.
 
-    The batch's mentions are counted once per distinct (key, type, text): a name repeats
-    within and across articles, so resolving, typing and aliasing work on those few.
+    The batch's mentions are counted once per distinct (key, type, text) reading: a name
+    repeats within and across articles, so resolving, typing and aliasing work on those few;
+    the mentions themselves are handled as arrays (``_BatchMentions``), never one by one.
     """
     if not work:
         return
-    # each mention's reading, built once: counted for the batch, then looked up per mention
-    readings_of = [[(m.key, m.type, m.text) for m in mentions] for _, mentions in work]
-    readings: Counter[tuple[str, str, str]] = Counter(chain.from_iterable(readings_of))
-    entity_of = resolve_keys(library, readings)
-    stored_as: dict[tuple[str, str, str], tuple[int, int]] = {}
+    batch = _BatchMentions.of([MentionTable.of(mentions) for _, mentions in work])
+    entity_of = resolve_keys(library, batch.reading_counts())
+    entity_ids = np.full(len(batch.readings), -1, dtype=np.int64)  # per reading; -1: not linked (no key)
+    type_codes = np.zeros(len(batch.readings), dtype=np.int64)
     aliases: dict[tuple[int, str], int] = {}
     codes, other_code = TYPE_CODES, TYPE_CODES[OTHER]
-    for reading, count in readings.items():
-        key, kind, text = reading
+    for position, ((key, kind, text), count) in enumerate(zip(batch.readings, batch.counts.tolist())):
         entity = entity_of.get(key)
         if entity is None:
             continue
         if kind == ORG and entity.type == PERSON and " " not in text:
             kind = PERSON  # a surname read as a lone word
-        stored_as[reading] = (entity.id, codes.get(kind, other_code))
+        entity_ids[position] = entity.id
+        type_codes[position] = codes.get(kind, other_code)
         alias = (entity.id, text)
         aliases[alias] = aliases.get(alias, 0) + count
-    packed: list[PackedMentions] = []
-    stored_of = stored_as.get
-    for (article_id, mentions), article_readings in zip(work, readings_of):
-        values: list[int] = []
-        per_entity: dict[int, int] = {}
-        seen_starts: set[int] = set()
-        for mention, reading in zip(mentions, article_readings):
-            stored = stored_of(reading)
-            if stored is None:
-                continue
-            start = mention.start
-            if start in seen_starts:
-                continue
-            seen_starts.add(start)
-            entity_id, code = stored
-            values += (start, mention.end, entity_id, code)
-            per_entity[entity_id] = per_entity.get(entity_id, 0) + 1
-        packed.append(PackedMentions(article_id, pack_values(values), per_entity))
-    library.store_packed_mentions(packed, replace=[article_id for article_id, _ in work if article_id not in fresh])
-    library.add_entity_aliases((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items())
+    article_ids = [article_id for article_id, _ in work]
+    library.store_linked_mentions(
+        batch.linked(article_ids, entity_ids, type_codes),
+        replace=[article_id for article_id in article_ids if article_id not in fresh],
+    )
+    # in primary-key order, as the pairs: each upsert lands next to the one before
+    library.add_entity_aliases(sorted((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items()))
     _rename_by_surfaces(library, {ref.id: ref for ref in entity_of.values()}, aliases)
+
+
+@dataclass
+class _BatchMentions:
+    """The mentions of a batch's articles as arrays, one entry per mention in article and text
+    order, with the batch's distinct readings in order of first appearance."""
+
+    readings: list[Reading]
+    counts: np.ndarray  # mentions per reading
+    article: np.ndarray  # per mention: its article's position in the batch
+    start: np.ndarray
+    end: np.ndarray
+    reading: np.ndarray  # per mention: its reading's position in ``readings``
+    articles: int
+
+    @classmethod
+    def of(cls, tables: Sequence[MentionTable]) -> _BatchMentions:
+        position: dict[Reading, int] = {}
+        batch_reading_of = [[position.setdefault(r, len(position)) for r in table.readings] for table in tables]
+        values = np.frombuffer(b"".join(table.spans for table in tables), dtype=np.intc).reshape(-1, 3)
+        article = np.repeat(np.arange(len(tables)), [len(table) for table in tables])
+        first_reading = np.cumsum([0, *map(len, batch_reading_of)])[:-1]
+        reading = np.array(list(chain.from_iterable(batch_reading_of)), dtype=np.intp)[first_reading[article] + values[:, 2]]
+        return cls(
+            readings=list(position),
+            counts=np.bincount(reading, minlength=len(position)),
+            article=article,
+            start=values[:, 0],
+            end=values[:, 1],
+            reading=reading,
+            articles=len(tables),
+        )
+
+    def reading_counts(self) -> dict[Reading, int]:
+        return {r: count for r, count in zip(self.readings, self.counts.tolist()) if count}
+
+    def linked(self, article_ids: Sequence[int], entity_ids: np.ndarray, type_codes: np.ndarray) -> LinkedMentions:
+        """The rows to store, given each reading's entity (-1: none) and type code: each
+        article's packed spans (the first linked mention at each start), the (entity, article)
+        pairs with their mention counts in key order, and what each entity's counts gain."""
+        entity = entity_ids[self.reading]
+        kept = np.flatnonzero(entity >= 0)
+        places = (self.article[kept].astype(np.int64) << 32) | self.start[kept]
+        kept = kept[np.sort(np.unique(places, return_index=True)[1])]  # first of each (article, start)
+        rows = np.column_stack((self.start[kept], self.end[kept], entity[kept], type_codes[self.reading[kept]]))
+        packed = rows.astype("<i4").tobytes()
+        bounds = np.searchsorted(self.article[kept], np.arange(self.articles + 1)).tolist()
+        row_bytes = 4 * rows.shape[1]
+        spans = [
+            (article_id, packed[row_bytes * low : row_bytes * high])
+            for article_id, low, high in zip(article_ids, bounds, bounds[1:])
+            if high > low
+        ]
+        pair_keys = (entity[kept] << 32) | np.asarray(article_ids, dtype=np.int64)[self.article[kept]]
+        pairs, mentions = np.unique(pair_keys, return_counts=True)  # sorted: by entity, then article
+        pair_entities = pairs >> 32
+        entities, first_pair, articles = np.unique(pair_entities, return_index=True, return_counts=True)
+        entity_mentions = np.add.reduceat(mentions, first_pair) if len(first_pair) else mentions
+        return LinkedMentions(
+            spans=spans,
+            pairs=list(zip(pair_entities.tolist(), (pairs & 0xFFFFFFFF).tolist(), mentions.tolist())),
+            entity_counts=list(zip(entity_mentions.tolist(), articles.tolist(), entities.tolist())),
+        )
 
 
 def _rename_by_surfaces(library, entities: dict[int, EntityRef], aliases: dict[tuple[int, str], int]) -> None:  # type: ignore[no-untyped-def]
@@ -169,13 +220,14 @@ def _rename_by_surfaces(library, entities: dict[int, EntityRef], aliases: dict[t
 
 
 def section_mentions(mentions: Sequence[EntityMention], start: int, end: int) -> tuple[EntityMention, ...]:
-    """The page's mentions inside [start, end), as spans into the section's own text."""
+    """The page's mentions inside [start, end), as spans into the section's own text (pages
+    with sections are few: a plain loop)."""
     return tuple(
         EntityMention(m.start - start, m.end - start, m.type, m.text, m.key) for m in mentions if m.start >= start and m.end <= end
     )
 
 
-def resolve_keys(library, readings: Counter[tuple[str, str, str]]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
+def resolve_keys(library, readings: Mapping[Reading, int]) -> dict[str, EntityRef]:  # type: ignore[no-untyped-def]
     """Map every mention key of the batch (its (key, type, text) readings, counted) to an
     entity, creating the new ones. Most keys are known: one indexed look-up per 500 of them;
     the aliases the new ones may have are read in one more per 500 (``_Known``).

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from sys import byteorder
@@ -88,6 +87,14 @@ class PackedMentions(NamedTuple):
     article_id: int
     spans: bytes  # see pack_values
     per_entity: dict[int, int]  # entity id -> mentions in the article
+
+
+class LinkedMentions(NamedTuple):
+    """A batch's linked mentions as the linker stores them (see ``store_linked_mentions``)."""
+
+    spans: list[tuple[int, bytes]]  # (article id, packed spans: see pack_values), for the articles with any
+    pairs: list[tuple[int, int, int]]  # (entity id, article id, mentions), sorted
+    entity_counts: list[tuple[int, int, int]]  # (mentions, articles, entity id): what each entity's counts gain
 
 
 class MentionRow(NamedTuple):
@@ -329,40 +336,53 @@ class EntityStore:
         self.store_packed_mentions(packed, replace=replace)
 
     def store_packed_mentions(self, articles: Sequence[PackedMentions], *, replace: Iterable[int] = ()) -> None:
-        """One packed row per article and one row per (entity, article); the entities' counts are
-        added per entity for the whole batch (deletions take theirs off by trigger)."""
+        """``store_linked_mentions`` for articles packed one by one."""
+        pairs = sorted((entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items())
+        totals: dict[int, list[int]] = {}
+        for entity_id, _, count in pairs:
+            total = totals.setdefault(entity_id, [0, 0])
+            total[0] += count
+            total[1] += 1
+        linked = LinkedMentions(
+            spans=[(a.article_id, a.spans) for a in articles if a.spans],
+            pairs=pairs,
+            entity_counts=[(mentions, articles_of, entity_id) for entity_id, (mentions, articles_of) in totals.items()],
+        )
+        self.store_linked_mentions(linked, replace=replace)
+
+    def store_linked_mentions(self, linked: LinkedMentions, *, replace: Iterable[int] = ()) -> None:
+        """One packed row per article and one row per (entity, article), in key order (each
+        insert lands next to the one before in the table's B-tree); the entities' counts are
+        added per entity for the whole batch. The articles in ``replace`` lose their stored
+        mentions first (their counts come off by trigger)."""
         replace = [(i,) for i in replace]
         self.conn.executemany("DELETE FROM entity_articles WHERE article_id = ?", replace)
         self.conn.executemany("DELETE FROM entity_spans WHERE article_id = ?", replace)
-        self.conn.executemany(
-            "INSERT INTO entity_spans (article_id, spans) VALUES (?, ?)", [(a.article_id, a.spans) for a in articles if a.spans]
-        )
-        pairs = [(entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items()]
-        pairs.sort()  # in key order: each insert lands next to the one before in the table's B-tree
-        self.conn.executemany("INSERT INTO entity_articles (entity_id, article_id, mentions) VALUES (?, ?, ?)", pairs)
-        mentions: Counter[int] = Counter()
-        articles_of: Counter[int] = Counter()
-        for a in articles:
-            mentions.update(a.per_entity)
-            articles_of.update(a.per_entity.keys())
+        self.conn.executemany("INSERT INTO entity_spans (article_id, spans) VALUES (?, ?)", linked.spans)
+        self.conn.executemany("INSERT INTO entity_articles (entity_id, article_id, mentions) VALUES (?, ?, ?)", linked.pairs)
         self.conn.executemany(
             "UPDATE entities SET mention_count = mention_count + ?, article_count = article_count + ? WHERE id = ?",
-            [(count, articles_of[entity_id], entity_id) for entity_id, count in mentions.items()],
+            linked.entity_counts,
         )
 
     def merge_entity(self, source_id: int, target_id: int) -> None:
         """Fold one entity into another: its mentions and aliases move, the counts are recomputed.
 
-        The articles mentioning the source (one index range) get their packed spans rewritten.
+        The articles mentioning the source (one index range) get their packed spans rewritten,
+        read in one statement and written in another.
         """
         if source_id == target_id:
             return
         self._forget_blocks_of(source_id)
-        article_ids = [r[0] for r in self.conn.execute("SELECT article_id FROM entity_articles WHERE entity_id = ?", (source_id,))]
-        for article_id in article_ids:
-            row = self.conn.execute("SELECT spans FROM entity_spans WHERE article_id = ?", (article_id,)).fetchone()
-            if row is not None:
-                self.conn.execute("UPDATE entity_spans SET spans = ? WHERE article_id = ?", (respan_entity(row[0], source_id, target_id), article_id))
+        spans = plain_cursor(self.conn).execute(
+            """SELECT s.article_id, s.spans FROM entity_articles p JOIN entity_spans s ON s.article_id = p.article_id
+               WHERE p.entity_id = ?""",
+            (source_id,),
+        )
+        self.conn.executemany(
+            "UPDATE entity_spans SET spans = ? WHERE article_id = ?",
+            [(respan_entity(blob, source_id, target_id), article_id) for article_id, blob in spans],
+        )
         self.conn.execute(
             """INSERT INTO entity_articles (entity_id, article_id, mentions)
                SELECT ?, article_id, mentions FROM entity_articles WHERE entity_id = ? AND true
