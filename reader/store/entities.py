@@ -389,7 +389,6 @@ class EntityStore:
                ON CONFLICT (entity_id, article_id) DO UPDATE SET mentions = mentions + excluded.mentions""",
             (target_id, source_id),
         )
-        self.conn.execute("DELETE FROM entity_articles WHERE entity_id = ?", (source_id,))
         self.conn.execute(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count)
                SELECT ?, name, alias_key, kind, count FROM entity_aliases WHERE entity_id = ? AND true
@@ -398,6 +397,8 @@ class EntityStore:
         )
         self.conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (source_id,))
         self.conn.execute("DELETE FROM entities WHERE id = ?", (source_id,))
+        # after the entity: the delete trigger then has no counts to take off it, row by row
+        self.conn.execute("DELETE FROM entity_articles WHERE entity_id = ?", (source_id,))
         self.conn.execute(
             """UPDATE entities SET (mention_count, article_count) =
                    (SELECT COALESCE(SUM(mentions), 0), COUNT(*) FROM entity_articles WHERE entity_id = ?)
