@@ -57,8 +57,12 @@ class Library(ArticleStore, DuplicateStore, ClusterStore, StoryClusterStore, Ann
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with write_transaction(self.conn) as conn:
-            yield conn
+        try:
+            with write_transaction(self.conn) as conn:
+                yield conn
+        except BaseException:
+            self.forget_uncommitted()  # rolled back: rows kept in memory may be gone
+            raise
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

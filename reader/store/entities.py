@@ -12,6 +12,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from sys import byteorder
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from reader.store.sqlutil import parameter_chunks, plain_cursor
 FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
 FULL_BLOCKS_KEPT = 4096  # full fuzzy blocks kept in memory per connection (50 short rows each)
+ENTITIES_BY_KEY_KEPT = 50_000  # entities kept in memory per connection by canonical key (a few MB)
 
 
 TYPE_CODES = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
@@ -163,21 +165,88 @@ class _FullBlocks:
         self.rows.pop(("block_tail", tail), None)
 
 
+class _EntitiesByKey:
+    """Entities by canonical key, as this connection read them (at most ENTITIES_BY_KEY_KEPT,
+    least recently used dropped first): most keys of a batch were met in earlier batches, and
+    each costs the unique index and a table row to read again.
+
+    Only rows as committed are kept: everything is forgotten when another connection has
+    written to the library (``PRAGMA data_version``, checked at every look-up) or a
+    transaction of this one rolled back (``Library.transaction`` calls ``forget``); an entity
+    this connection renames, retypes or merges away is forgotten at once. Entities created by
+    this connection are not added here until a later look-up reads them."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, EntityRef] = {}
+        self.key_of: dict[int, str] = {}
+        self.data_version: int | None = None
+
+    def check(self, data_version: int) -> None:
+        if data_version != self.data_version:
+            self.forget()
+            self.data_version = data_version
+
+    def take(self, keys: Iterable[str]) -> tuple[dict[str, EntityRef], list[str]]:
+        """The kept entities of these keys (now the most recently used), and the other keys."""
+        found: dict[str, EntityRef] = {}
+        missing: list[str] = []
+        refs = self.refs
+        for key in keys:
+            ref = refs.pop(key, None)
+            if ref is None:
+                missing.append(key)
+            else:
+                refs[key] = found[key] = ref
+        return found, missing
+
+    def keep(self, refs: Iterable[EntityRef]) -> None:
+        for ref in refs:
+            self.refs[ref.key] = ref
+            self.key_of[ref.id] = ref.key
+        for key in list(islice(self.refs, max(0, len(self.refs) - ENTITIES_BY_KEY_KEPT))):
+            del self.key_of[self.refs.pop(key).id]
+
+    def forget_ids(self, entity_ids: Iterable[int]) -> None:
+        for entity_id in entity_ids:
+            key = self.key_of.pop(entity_id, None)
+            if key is not None:
+                del self.refs[key]
+
+    def forget(self) -> None:
+        self.refs.clear()
+        self.key_of.clear()
+
+
 class EntityStore:
     conn: sqlite3.Connection
 
     # -- linking: lookups ---------------------------------------------------------------------
 
     def entities_by_keys(self, keys: Iterable[str]) -> dict[str, EntityRef]:
-        """Entities whose canonical key is one of ``keys`` (unique index)."""
-        found: dict[str, EntityRef] = {}
-        keys = list(keys)
-        for chunk in parameter_chunks(keys):
+        """Entities whose canonical key is one of ``keys``: from memory (``_EntitiesByKey``), or
+        the unique index."""
+        known = self._entities_by_key()
+        known.check(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        found, missing = known.take(keys)
+        cursor = plain_cursor(self.conn)
+        read: list[EntityRef] = []
+        for chunk in parameter_chunks(missing):
             marks = ",".join("?" * len(chunk))
-            cursor = plain_cursor(self.conn)
-            for row in cursor.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk):
-                found[row[1]] = EntityRef._make(row)
+            read += map(EntityRef._make, cursor.execute(f"SELECT id, key, type, name FROM entities WHERE key IN ({marks})", chunk))
+        known.keep(read)
+        found.update((ref.key, ref) for ref in read)
         return found
+
+    def _entities_by_key(self) -> _EntitiesByKey:
+        known = self.__dict__.get("_entities_by_key_kept")
+        if known is None:
+            known = self.__dict__["_entities_by_key_kept"] = _EntitiesByKey()
+        return known
+
+    def forget_uncommitted(self) -> None:
+        """Called when a transaction of this connection rolls back: what this store keeps in
+        memory may hold rows that are gone."""
+        self._entities_by_key().forget()
 
     def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
         """Entities that carry this alias key (at most a few: the index on alias_key)."""
@@ -302,13 +371,17 @@ class EntityStore:
 
     def rename_entities(self, names: Iterable[tuple[int, str]]) -> None:
         """(entity_id, new name) pairs."""
-        self.conn.executemany("UPDATE entities SET name = ? WHERE id = ?", [(name, entity_id) for entity_id, name in names])
+        rows = [(name, entity_id) for entity_id, name in names]
+        self._entities_by_key().forget_ids(entity_id for _, entity_id in rows)
+        self.conn.executemany("UPDATE entities SET name = ? WHERE id = ?", rows)
 
     def set_entity_type(self, entity_id: int, type: str) -> None:
         self._forget_blocks_of(entity_id)
         self.conn.execute("UPDATE entities SET type = ? WHERE id = ?", (type, entity_id))
 
     def _forget_blocks_of(self, entity_id: int) -> None:
+        """Forget what is kept in memory about an entity that is about to change type or go."""
+        self._entities_by_key().forget_ids((entity_id,))
         row = self.conn.execute("SELECT key FROM entities WHERE id = ?", (entity_id,)).fetchone()
         if row is not None:
             self._full_blocks().forget(row[0])

@@ -400,3 +400,30 @@ def test_full_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
         library.start_entity_batch()
         found = [c[0] for c in library.fuzzy_block_candidates("rrrr000")]
     assert len(found) == 47 and not set(found) & set(extra)
+
+
+def test_entities_kept_by_key_answer_as_the_library_does(library):
+    from reader.store import open_library
+
+    with library.transaction():
+        ada, bob, cyd = (library.create_entity(name, "PERSON", name.casefold()) for name in ("Ada", "Bob", "Cyd"))
+    assert {k: r.id for k, r in library.entities_by_keys(["ada", "bob", "cyd", "dee"]).items()} == {"ada": ada, "bob": bob, "cyd": cyd}
+    assert set(library._entities_by_key().refs) == {"ada", "bob", "cyd"}  # read once: now kept
+    with library.transaction():
+        library.rename_entities([(ada, "Ada L.")])  # this connection renames one: forgotten at once
+        library.set_entity_type(bob, "ORG")
+        assert library.entities_by_keys(["ada", "bob"]) == {
+            "ada": (ada, "ada", "PERSON", "Ada L."),
+            "bob": (bob, "bob", "ORG", "Bob"),
+        }
+    try:
+        with library.transaction():
+            library.rename_entities([(cyd, "Cyd C.")])
+            assert library.entities_by_keys(["cyd"])["cyd"].name == "Cyd C."  # read inside the transaction
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert library.entities_by_keys(["cyd"])["cyd"].name == "Cyd"  # rolled back: not remembered
+    with open_library(library.path) as other, other.transaction():
+        other.merge_entity(ada, cyd)  # another connection deletes one
+    assert set(library.entities_by_keys(["ada", "bob", "cyd"])) == {"bob", "cyd"}
