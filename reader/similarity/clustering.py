@@ -473,6 +473,7 @@ class StoryClusterer:
         self.changed: set[int] = set()
         self.finished: set[int] = set()  # changed clusters whose profile is cut to its stored form
         self.created: list[int] = []
+        self.queries: dict[int, list[str]] = {}  # the retrieval keys of the story that started each new cluster
         self.members: dict[int, int] = {}  # article id -> cluster id, for this batch's stories
         self.previous: dict[int, int | None] = {}
         self.same_text: dict[str, int] = {}  # content hash -> cluster, stored and from this batch
@@ -541,6 +542,7 @@ class StoryClusterer:
             self.next_new_id -= 1
             self.profiles[target] = StoryProfile(cluster_id=target)
             self.created.append(target)
+            self.queries[target] = story.query
         profile = self.own(target)
         add_to_profile(profile, unit, story.vector, story.norms)
         self.note_change(profile, islice(story.vector, INDEX_KEYS))
@@ -662,8 +664,8 @@ class StoryClusterer:
         for cluster_id in sorted(self.created, key=lambda c: (self.profiles[c].members, -c)):
             profile = self.profiles[cluster_id]
             weights = profile.weights
-            if profile.members == 1:  # a single story's vector, strongest first
-                query = list(islice(weights, RETRIEVAL_KEYS))
+            if profile.members == 1:  # the keys its story retrieved candidates by
+                query = self.queries.get(cluster_id) or list(islice(weights, RETRIEVAL_KEYS))
             else:
                 query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])

@@ -226,3 +226,28 @@ def test_clustering_leaves_the_garbage_collector_as_it_found_it(library: Library
     with collection_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_lone_story_is_looked_at_again_through_the_keys_it_shares(library: Library) -> None:
+    """A story that came before its cluster formed starts one of its own; the second look finds
+    that cluster through the keys the story shares with other stories (its retrieval keys), even
+    when its strongest keys are its own (names no other story has)."""
+    from reader.similarity.clustering import JOIN_SIMILARITY, RETRIEVAL_KEYS, WeighedStory, dot
+
+    own = {f"n:only{i}": 1.0 for i in range(RETRIEVAL_KEYS + 1)}  # its strongest keys: no one else has them
+    early = _unit_vector({**own, "n:oracle": 0.83, "n:tiktok": 0.83})
+    second = _unit_vector({"n:oracle": 1.0, "n:tiktok": 1.0, "w:en:deal": 1.0, "w:en:cloud": 1.0, "w:en:data": 1.0})
+    third = _unit_vector({"n:oracle": 1.0, "n:tiktok": 1.0, "w:en:ban": 1.0, "w:en:court": 1.0, "w:en:judge": 1.0})
+    mean = {k: (second.get(k, 0.0) + third.get(k, 0.0)) / 2 for k in {*second, *third}}
+    # alone, each later story is too far from the early one to join it; their cluster is not
+    assert dot(early, second) < JOIN_SIMILARITY and dot(early, third) < JOIN_SIMILARITY
+    assert dot(early, mean) / math.sqrt(dot(mean, mean)) >= JOIN_SIMILARITY
+    assert list(early)[:RETRIEVAL_KEYS] == list(own)[:RETRIEVAL_KEYS]
+
+    clusterer = StoryClusterer(library)
+    for article_id, vector in enumerate([early, second, third], start=1):
+        query = [k for k in vector if k in ("n:oracle", "n:tiktok")]  # the keys other stories share
+        clusterer.place(WeighedStory(_unit(article_id), vector, square_norms(vector, ["en"]), query))
+    first, later = clusterer.members[1], clusterer.members[2]
+    assert first != later and clusterer.members[3] == later  # the early story started a cluster of its own
+    assert clusterer.merge_new_clusters() == {first: later}
