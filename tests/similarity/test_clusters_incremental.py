@@ -251,3 +251,31 @@ def test_a_lone_story_is_looked_at_again_through_the_keys_it_shares(library: Lib
     first, later = clusterer.members[1], clusterer.members[2]
     assert first != later and clusterer.members[3] == later  # the early story started a cluster of its own
     assert clusterer.merge_new_clusters() == {first: later}
+
+
+def test_a_loose_fit_waits_for_its_own_event_to_form_a_cluster(library: Library) -> None:
+    """Arrival order: event A's story, then a story of event B that is loosely like A's, then
+    one that is much like the first B story. In one pass the first B story would join A and
+    draw the second after it; waiting, it joins the B cluster its neighbour started."""
+    from reader.similarity.clustering import JOIN_SIMILARITY, MERGE_SIMILARITY, SURE_SIMILARITY, WeighedStory, dot
+
+    a = {"n:a": 1.0}
+    b1 = {"n:a": 0.3, "n:b": math.sqrt(1 - 0.3**2)}
+    c = (0.8 - 0.05 * 0.3) / b1["n:b"]
+    b2 = {"n:a": 0.05, "n:b": c, "n:c": math.sqrt(1 - 0.05**2 - c**2)}
+    assert JOIN_SIMILARITY <= dot(b1, a) < SURE_SIMILARITY  # a loose fit with A
+    assert dot(b2, a) < JOIN_SIMILARITY and dot(b2, b1) >= SURE_SIMILARITY
+
+    def stories() -> list[WeighedStory]:
+        return [WeighedStory(_unit(i), v, square_norms(v, ["en"]), list(v)) for i, v in enumerate([a, b1, b2], start=1)]
+
+    one_pass = StoryClusterer(library)
+    for story in stories():
+        one_pass.place(story)
+    assert one_pass.members[1] == one_pass.members[2] == one_pass.members[3]  # the first B story drew B into A
+
+    clusterer = StoryClusterer(library)
+    clusterer.place_all(stories())
+    assert clusterer.members[2] == clusterer.members[3] != clusterer.members[1]
+    assert dot({k: (b1.get(k, 0.0) + b2.get(k, 0.0)) / 2 for k in {*b1, *b2}}, a) < MERGE_SIMILARITY
+    assert clusterer.merge_new_clusters() == {}  # and the second look keeps the two events apart
