@@ -7,9 +7,15 @@ import math
 from reader.model import RawArticle
 from reader.pipeline import import_records
 from reader.similarity.clustering import (
+    JOIN_SIMILARITY,
+    MERGE_SIMILARITY,
+    RETRIEVAL_KEYS,
+    SURE_SIMILARITY,
     StoryClusterer,
     StoryUnit,
+    WeighedStory,
     add_to_profile,
+    dot,
     finish_profile,
     merge_profiles,
     profile_norms,
@@ -232,8 +238,6 @@ def test_a_lone_story_is_looked_at_again_through_the_keys_it_shares(library: Lib
     """A story that came before its cluster formed starts one of its own; the second look finds
     that cluster through the keys the story shares with other stories (its retrieval keys), even
     when its strongest keys are its own (names no other story has)."""
-    from reader.similarity.clustering import JOIN_SIMILARITY, RETRIEVAL_KEYS, WeighedStory, dot
-
     own = {f"n:only{i}": 1.0 for i in range(RETRIEVAL_KEYS + 1)}  # its strongest keys: no one else has them
     early = _unit_vector({**own, "n:oracle": 0.83, "n:tiktok": 0.83})
     second = _unit_vector({"n:oracle": 1.0, "n:tiktok": 1.0, "w:en:deal": 1.0, "w:en:cloud": 1.0, "w:en:data": 1.0})
@@ -257,8 +261,6 @@ def test_a_loose_fit_waits_for_its_own_event_to_form_a_cluster(library: Library)
     """Arrival order: event A's story, then a story of event B that is loosely like A's, then
     one that is much like the first B story. In one pass the first B story would join A and
     draw the second after it; waiting, it joins the B cluster its neighbour started."""
-    from reader.similarity.clustering import JOIN_SIMILARITY, MERGE_SIMILARITY, SURE_SIMILARITY, WeighedStory, dot
-
     a = {"n:a": 1.0}
     b1 = {"n:a": 0.3, "n:b": math.sqrt(1 - 0.3**2)}
     c = (0.8 - 0.05 * 0.3) / b1["n:b"]
