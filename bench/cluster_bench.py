@@ -18,10 +18,11 @@ For each N, in one run:
    articles/s end to end, the milliseconds per article of each library stage, peak memory
    (maximum resident set of this process and of its workers).
 2. **duplicate detection**: reader's own cost on one core, i.e. the fingerprints (timed on
-   the same clean texts in this process) plus the duplicate library stage (timed inside the
-   import): articles/s. Also the stage alone, the part that runs in the single main process
-   (CPU ms per article: overall, the median batch of 500 and the last batch, the library at
-   its largest), and the bytes of the signature each worker ships to it. Recall over the
+   the same clean texts in this process, a pipeline chunk at a time) plus the duplicate
+   library stage (timed inside the import): articles/s. Also the stage alone, the part that
+   runs in the single main process (CPU ms per article: overall, the median batch of 500 and
+   the last batch, the library at its largest), and the bytes of the signature each worker
+   ships to it. Recall over the
    planted pairs: a pair counts when reader stored a relation between the two articles.
 3. **peer**: datasketch ``MinHash(num_perm=128)`` over the word 5-shingles of the same clean
    texts, each queried in and then inserted into ``MinHashLSH(threshold=0.5)``, on one core:
@@ -49,6 +50,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Self
 
@@ -61,7 +63,13 @@ from eval_duplicates import BOILERPLATE, add_boilerplate, delete_words, substitu
 
 from reader import pipeline
 from reader.config import Limits
-from reader.similarity.fingerprint import fingerprint
+from reader.similarity import fingerprint as fingerprint_module
+from reader.similarity.fingerprint import Fingerprint
+
+# A chunk's fingerprints at once, as the workers compute them (code before the chunk analysers: one by one)
+fingerprints: Callable[[list[str]], list[Fingerprint]] = getattr(
+    fingerprint_module, "fingerprints", lambda texts: [fingerprint_module.fingerprint(t) for t in texts]
+)
 from reader.store import Library, open_library
 
 LIMITS = Limits(max_file_bytes=10**10)  # one JSON Lines file of 100,000 articles is over the default
@@ -216,16 +224,18 @@ def clean_texts(library: Library) -> Iterator[tuple[str, int, str]]:
 
 
 def fingerprint_seconds(library: Library) -> tuple[float, float]:
-    """CPU seconds to fingerprint every stored clean text once, on one core, and the mean size
-    of the signature a worker ships to the main process (bytes)."""
+    """CPU seconds to fingerprint every stored clean text once, on one core, by chunks of the
+    pipeline's CHUNK_SIZE as the workers do, and the mean size of the signature a worker ships
+    to the main process (bytes)."""
     total = 0.0
     shipped = 0
     count = 0
-    for _, _, text in clean_texts(library):
+    texts = (text for _, _, text in clean_texts(library))
+    while chunk := list(islice(texts, pipeline.CHUNK_SIZE)):
         start = time.process_time()
-        shipped += len(fingerprint(text).to_bytes())
+        shipped += sum(len(f.to_bytes()) for f in fingerprints(chunk))
         total += time.process_time() - start
-        count += 1
+        count += len(chunk)
     return total, shipped / max(1, count)
 
 

@@ -1,8 +1,9 @@
 """The import pipeline: inputs → RawArticle → PreparedArticle (in worker processes) → store.
 
 ``prepare_article`` is everything that depends on one article alone (cleaning,
-language, date, sections, entity mentions, fingerprint); it runs in a process
-pool so both cores work. The main process writes each batch in one transaction
+language, date, sections, entity mentions), and the chunk analysers (fingerprints)
+then take a chunk of such articles at once; both run in a process pool so both
+cores work. The main process writes each batch in one transaction
 and runs the library-wide stages (entity linking, duplicates, clustering) on it
 inside that same transaction, so a batch lands whole or not at all.
 """
@@ -28,7 +29,7 @@ from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticl
 from reader.parallel import bounded_imap, process_context
 from reader.similarity.clustering import add_story_terms, cluster_stories
 from reader.similarity.duplicates import find_duplicates_stage
-from reader.similarity.fingerprint import add_signature
+from reader.similarity.fingerprint import add_signatures
 from reader.similarity.sections import add_sections
 from reader.store import Library, UpsertResult
 from reader.text.cleaning import clean_text
@@ -44,13 +45,18 @@ BATCH_SIZE = 500
 
 LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
 ArticleAnalyzer = Callable[[PreparedArticle], PreparedArticle]
+ChunkAnalyzer = Callable[[list[PreparedArticle]], list[PreparedArticle]]
 # Per-article analysers, run in worker processes after cleaning, language and date, in this
 # order; each returns a dataclasses.replace()d PreparedArticle:
 ARTICLE_ANALYZERS: list[ArticleAnalyzer] = [
     add_sections,  # multi-story pages first, so every later analyser sees the sections
     add_mentions,  # entity mentions, which the story terms use
     add_story_terms,  # the terms story clustering compares (entity keys are added in the library stage)
-    add_signature,  # the similarity fingerprint that duplicate detection indexes
+]
+# Analysers of a whole chunk at once (vectorised work pays its fixed costs once a chunk), run in
+# the worker after ARTICLE_ANALYZERS; each returns the chunk's articles, replace()d, in order:
+CHUNK_ANALYZERS: list[ChunkAnalyzer] = [
+    add_signatures,  # the similarity fingerprints that duplicate detection indexes
 ]
 
 # Library-wide stages, run in the main process on each stored batch inside its transaction:
@@ -102,8 +108,33 @@ def _prepare_chunk(chunk: list[RawArticle | Source | IngestProblem], limits: Lim
             try:
                 out.append(prepare_article(raw))
             except Exception as exc:  # one bad article must not sink the batch
-                out.append(IngestProblem(raw.origin, f"could not process article {raw.external_id!r}: {type(exc).__name__}: {exc}"))
-    return out
+                out.append(_problem(raw, exc))
+    return _analyze_chunk(out)
+
+
+def _analyze_chunk(items: list[PreparedArticle | IngestProblem]) -> list[PreparedArticle | IngestProblem]:
+    """Run CHUNK_ANALYZERS on the chunk's articles; if one fails, each article alone, so only a bad one fails."""
+    try:
+        analyzed = [item for item in items if isinstance(item, PreparedArticle)]
+        for analyze in CHUNK_ANALYZERS:
+            analyzed = analyze(analyzed)
+    except Exception:
+        return [_analyze_alone(item) if isinstance(item, PreparedArticle) else item for item in items]
+    results = iter(analyzed)
+    return [next(results) if isinstance(item, PreparedArticle) else item for item in items]
+
+
+def _analyze_alone(prepared: PreparedArticle) -> PreparedArticle | IngestProblem:
+    try:
+        for analyze in CHUNK_ANALYZERS:
+            (prepared,) = analyze([prepared])
+    except Exception as exc:
+        return _problem(prepared.raw, exc)
+    return prepared
+
+
+def _problem(raw: RawArticle, exc: Exception) -> IngestProblem:
+    return IngestProblem(raw.origin, f"could not process article {raw.external_id!r}: {type(exc).__name__}: {exc}")
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -57,6 +57,22 @@ def test_the_worker_pool_gives_the_same_result_as_in_process(tmp_path):
     assert results[0] == results[1] and results[0][0] == 260
 
 
+def test_a_chunk_analyser_that_fails_on_one_article_fails_only_that_one(library, tmp_path, monkeypatch):
+    from reader import pipeline
+
+    def fussy(chunk):
+        if any(prepared.raw.external_id.endswith("a00003.txt") for prepared in chunk):
+            raise ValueError("no")
+        return chunk
+
+    monkeypatch.setattr(pipeline, "CHUNK_ANALYZERS", [*pipeline.CHUNK_ANALYZERS, fussy])
+    write_articles(tmp_path / "in", 6)
+    report = import_inputs(library, [str(tmp_path / "in")], workers=1)
+    assert (report.imported, report.failed) == (5, 1)
+    assert "a00003" in str(report.problems[0]) and "ValueError: no" in str(report.problems[0])
+    assert sorted(Path(a.external_id).name for a in library.iter_articles()) == [f"a0000{i}.txt" for i in (0, 1, 2, 4, 5)]
+
+
 def test_an_interrupted_import_keeps_whole_batches_and_finishes_on_rerun(library, tmp_path):
     write_articles(tmp_path / "in", 30)
 

@@ -58,15 +58,14 @@ import numpy as np
 from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
     CHECK_DTYPE,
-    MIN_WINNOW_WINDOW,
     SHINGLE_WORDS,
-    WINNOW_WINDOW,
     Fingerprint,
     check_sequence,
     check_set,
-    fingerprint,
+    fingerprints,
     inverse_dtype,
     sorted_unique,
+    winnow_windows,
 )
 from reader.store import Library, UpsertResult
 from reader.store.duplicates import CheckMaterial, FingerprintSizes, IndexEntry, RelationRow
@@ -104,13 +103,19 @@ class Verdict:
     container: int
 
 
-def fingerprint_of(prepared: PreparedArticle) -> Fingerprint:
-    if prepared.signature:
+def fingerprints_of(batch: Sequence[PreparedArticle]) -> list[Fingerprint]:
+    """The fingerprints the workers sent with these articles; those of articles without one
+    (prepared elsewhere, or a signature of another version) computed here, together."""
+    found: list[Fingerprint | None] = []
+    for prepared in batch:
         try:
-            return Fingerprint.from_bytes(prepared.signature)
+            found.append(Fingerprint.from_bytes(prepared.signature) if prepared.signature else None)
         except ValueError:  # a signature from another version: compute it again
-            pass
-    return fingerprint(prepared.text)
+            found.append(None)
+    missing = [i for i, f in enumerate(found) if f is None]
+    for i, computed in zip(missing, fingerprints([batch[i].text for i in missing])):
+        found[i] = computed
+    return found  # type: ignore[return-value]  # every None was filled
 
 
 @dataclass(frozen=True)
@@ -469,11 +474,6 @@ def countable_share(articles: Sequence[Indexed], stop_keys: np.ndarray, order: n
     return share[np.argsort(ids)][np.searchsorted(ids[np.argsort(ids)], order)]
 
 
-def winnow_windows(shingles: np.ndarray) -> np.ndarray:
-    """``fingerprint.winnow_window`` of many texts at once."""
-    return np.clip(shingles // 8, MIN_WINNOW_WINDOW, WINNOW_WINDOW)
-
-
 def estimated_key_shares(
     shared: np.ndarray, a_shingles: np.ndarray, a_keys: np.ndarray, b_shingles: np.ndarray, b_keys: np.ndarray
 ) -> np.ndarray:
@@ -568,8 +568,8 @@ def find_duplicates_stage(library: Library, batch: Sequence[PreparedArticle], re
     if updated:
         library.forget_duplicates(updated)
     latest: dict[int, Indexed] = {}  # the same page twice in a batch: the last version wins
-    for prepared, result in changed:
-        latest[result.article_id] = Indexed(result.article_id, prepared.content_hash, fingerprint_of(prepared))
+    for (prepared, result), found in zip(changed, fingerprints_of([p for p, _ in changed])):
+        latest[result.article_id] = Indexed(result.article_id, prepared.content_hash, found)
     index_and_relate(library, list(latest.values()))
 
 
@@ -590,7 +590,9 @@ def rebuild_duplicates(library: Library, *, batch_size: int = 500, on_progress: 
             if not ids:
                 break
             stored = library.hashes_and_texts(ids)
-            articles = [Indexed(i, stored[i][0], fingerprint(stored[i][1])) for i in ids if i in stored]
+            found = [i for i in ids if i in stored]
+            texts = fingerprints([stored[i][1] for i in found])
+            articles = [Indexed(i, stored[i][0], f) for i, f in zip(found, texts)]
             index_and_relate(library, articles)
         last = ids[-1]
         done += len(ids)

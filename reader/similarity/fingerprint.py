@@ -33,6 +33,13 @@ it is vectorised with numpy: no Python object is made per word.
   bits halve what is shipped and stored, and a false match (about one shingle in 10 million
   for a 400-shingle text) moves a coverage by nothing.
 
+Many texts at once: a worker fingerprints the articles of a chunk together
+(:func:`fingerprints`, the pipeline's chunk analyser :func:`add_signatures`), in groups of
+about ``GROUP_CHARS`` characters laid end to end: each step is one numpy call per group, not
+per text (a text's values are a run of each array, see :class:`Runs`), so the fixed cost of
+some forty numpy calls is paid once per group. The result is the same as one text at a time
+(:func:`fingerprint` is a group of one).
+
 Long texts: the work is linear in the text (plus one sort; about 0.2 s for 1 MB), and what
 is stored stays bounded: a text keeps at most ``MAX_CONTAINMENT_KEYS`` containment keys, the
 ones with the smallest hashes. That cut is a consistent sample (a key below the cut in a
@@ -45,6 +52,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -90,7 +98,6 @@ _RUN_POWERS = 1 << 16
 _POWERS_ALONG = np.cumprod(np.full(_RUN_POWERS, _BASE, dtype=np.uint64), dtype=np.uint64)
 _INVERSE_POWERS = np.cumprod(np.r_[np.ones(1, np.uint64), np.full(_RUN_POWERS - 1, pow(_BASE, -1, 1 << 64), np.uint64)], dtype=np.uint64)
 _LENGTH_FACTOR = np.uint64(0x9E3779B97F4A7C15)
-_NO_VALUE = np.uint64(2**64 - 1)
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,39 @@ class Fingerprint:
         return cls(shingles, keys.astype(np.int64, copy=False), cut, words, distinct.astype(np.uint32, copy=False), inverse)
 
 
+# -- texts laid end to end ---------------------------------------------------------------------------
+
+GROUP_CHARS = 1 << 16  # texts are fingerprinted together in groups of about this many characters (_RUN_POWERS)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Values of many texts laid end to end: text t's are ``values[starts[t]:][:counts[t]]``."""
+
+    values: np.ndarray
+    counts: np.ndarray  # int64, one per text
+
+    @classmethod
+    def one(cls, values: np.ndarray) -> Runs:
+        """The values of a single text."""
+        return cls(values, np.array([len(values)], dtype=np.int64))
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.cumsum(self.counts) - self.counts
+
+    @property
+    def owners(self) -> np.ndarray:
+        """For each value, the index of its text."""
+        return np.repeat(np.arange(len(self.counts)), self.counts)
+
+
+def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)])``, without the loop."""
+    offsets = starts - (np.cumsum(lengths) - lengths)
+    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(offsets, lengths)
+
+
 # -- words and shingles ---------------------------------------------------------------------------
 
 
@@ -155,31 +195,34 @@ def char_classes() -> np.ndarray:
     return _char_classes
 
 
-def normalized_code_points(text: str) -> np.ndarray:
-    """NFKC, case-folded code points of a text (uint32; uint8 for ASCII text, which NFKC keeps
-    as it is and case-folds as lower())."""
-    if text.isascii():
-        return np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8)
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def joined_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The NFKC, case-folded code points of the texts, a newline between two texts (uint32;
+    uint8 when all are ASCII, which NFKC keeps as it is and case-folds as lower()), and where
+    each text starts."""
+    folded = [text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold() for text in texts]
+    lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    joined = "\n".join(folded)
+    if joined.isascii():
+        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8), starts
+    return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), starts
 
 
-def word_hashes(text: str) -> np.ndarray:
-    """A 64-bit hash of every normalised word of the text, in order (uint64).
+def texts_word_hashes(texts: Sequence[str]) -> Runs:
+    """A 64-bit hash of every normalised word of each text, in order (uint64).
 
     Vectorised: no Python object per word. Each word's hash is a polynomial over its code
     points (a fixed odd base, modulo 2**64; a character's power is capped at the 256th) plus
-    its length times a constant, run through a bit mixer.
+    its length times a constant, run through a bit mixer. A separator between two texts
+    keeps their words apart.
     """
-    points = normalized_code_points(text)
-    if len(points) == 0:
-        return np.empty(0, dtype=np.uint64)
+    points, text_starts = joined_code_points(texts)
     classes = np.take(char_classes(), points)
     letters = classes == _LETTER
     starts = classes != _SEPARATOR
     word_chars = np.flatnonzero(starts)
     if len(word_chars) == 0:
-        return np.empty(0, dtype=np.uint64)
+        return Runs(np.empty(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64))
     starts[1:] &= ~(letters[1:] & letters[:-1])  # a letter after a letter continues its word
     first_chars = np.flatnonzero(starts[word_chars])  # where each word starts, among word chars
     lengths = np.empty(len(first_chars), dtype=np.int64)
@@ -198,7 +241,13 @@ def word_hashes(text: str) -> np.ndarray:
         values *= _POWERS[offset]
         sums = np.add.reduceat(values, first_chars)
     sums += lengths.astype(np.uint64) * _LENGTH_FACTOR
-    return _mix(sums)
+    words_before = np.searchsorted(word_chars[first_chars], text_starts)  # of each text's first character
+    return Runs(_mix(sums), np.diff(words_before, append=len(first_chars)))
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """The hash of every normalised word of one text, in order (see :func:`texts_word_hashes`)."""
+    return texts_word_hashes([text]).values
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -215,21 +264,31 @@ _SHIFT_30, _SHIFT_27, _SHIFT_31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
-def shingle_sequence(hashes: np.ndarray) -> np.ndarray:
-    """Hashes of every run of SHINGLE_WORDS words, in text order (one run if the text is shorter)."""
-    if len(hashes) == 0:
-        return np.empty(0, dtype=np.uint64)
-    n = len(hashes) - SHINGLE_WORDS + 1
-    if n <= 0:
-        width = len(hashes)
-        combined = (hashes * _SHINGLE_MULTIPLIERS[:width]).sum(dtype=np.uint64, keepdims=True)
-        return _mix(combined)
-    combined = hashes[:n] * _SHINGLE_MULTIPLIERS[0]
+def texts_shingles(words: Runs) -> Runs:
+    """The hashes of every run of SHINGLE_WORDS words of each text, in text order (one run if
+    the text is shorter; none if it has no words)."""
+    counts = np.where(words.counts >= SHINGLE_WORDS, words.counts - SHINGLE_WORDS + 1, np.minimum(words.counts, 1))
+    hashes = np.concatenate((words.values, np.zeros(SHINGLE_WORDS - 1, dtype=np.uint64)))
+    n = len(words.values)
+    combined = hashes[:n] * _SHINGLE_MULTIPLIERS[0]  # the run from every word, across texts
     term = np.empty(n, dtype=np.uint64)
     for j in range(1, SHINGLE_WORDS):
         np.multiply(hashes[j : j + n], _SHINGLE_MULTIPLIERS[j], out=term)
         combined += term
-    return _mix(combined)
+    word_starts = words.starts
+    combined = combined[spans(word_starts, counts)]  # the runs inside one text
+    short = np.flatnonzero((words.counts > 0) & (words.counts < SHINGLE_WORDS))
+    if len(short):  # a text shorter than a run: its words alone
+        at = word_starts[short, None] + np.arange(SHINGLE_WORDS - 1)
+        inside = np.arange(SHINGLE_WORDS - 1) < words.counts[short, None]
+        terms = hashes[at] * _SHINGLE_MULTIPLIERS[: SHINGLE_WORDS - 1] * inside
+        combined[(np.cumsum(counts) - counts)[short]] = terms.sum(axis=1, dtype=np.uint64)
+    return Runs(_mix(combined), counts)
+
+
+def shingle_sequence(hashes: np.ndarray) -> np.ndarray:
+    """Hashes of every run of SHINGLE_WORDS words of one text, in text order (one run if the text is shorter)."""
+    return texts_shingles(Runs.one(hashes)).values
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -259,45 +318,65 @@ def inverse_dtype(distinct: int) -> np.dtype:
     return _SHORT_INVERSE_DTYPE if distinct <= 1 << 16 else CHECK_DTYPE
 
 
-def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A text's check hashes (in text order) as its distinct ones, sorted, and for each of its
-    shingles the index of its hash among them: ``distinct[inverse] == sequence``."""
-    order = np.argsort(sequence)
-    ordered = sequence[order]
+def texts_check_sets(checks: Runs) -> tuple[Runs, np.ndarray]:
+    """Each text's check hashes (in text order) as its distinct ones, sorted, and for each of
+    its shingles the index of its hash among them: the sets, and the indexes laid end to end
+    (uint16 while every text has at most 65,536 distinct hashes, uint32 beyond).
+
+    One sort for all texts: a hash tagged with its text's number sorts within its text."""
+    codes = (checks.owners.astype(np.uint64) << np.uint64(32)) | checks.values
+    order = np.argsort(codes)
+    ordered = codes[order]
     new = np.empty(len(ordered), dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     distinct = ordered[new]
-    inverse = np.empty(len(ordered), dtype=inverse_dtype(len(distinct)))
-    inverse[order] = np.cumsum(new, dtype=inverse.dtype) - 1  # equal hashes get one index, in any order
-    return distinct, inverse
+    counts = np.bincount((distinct >> np.uint64(32)).astype(np.int64), minlength=len(checks.counts))
+    # the index of each hash among all texts' sets, less the sets of the texts before its own
+    # (texts come in order in the sorted codes too, each with all its shingles)
+    rank = np.cumsum(new) - 1 - np.repeat(np.cumsum(counts) - counts, checks.counts)
+    inverse = np.empty(len(ordered), dtype=inverse_dtype(int(counts.max(initial=0))))
+    inverse[order] = rank  # equal hashes get one index, in any order
+    return Runs(distinct.astype(np.uint32), counts), inverse
+
+
+def check_set(sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One text's check hashes (in text order) as its distinct ones, sorted, and for each of its
+    shingles the index of its hash among them: ``distinct[inverse] == sequence``."""
+    distinct, inverse = texts_check_sets(Runs.one(sequence.astype(np.uint64)))
+    return distinct.values, inverse
 
 
 # -- containment keys ---------------------------------------------------------------------------
 
+_LOG2 = np.array([0] + [i.bit_length() - 1 for i in range(1, WINNOW_WINDOW + 1)], dtype=np.int64)
+
+
+def texts_window_minima(values: Runs, widths: np.ndarray) -> Runs:
+    """The minimum of every window of ``widths[t]`` consecutive values of each text t (uint64;
+    one window, the whole text, if it is shorter); widths of 1 to WINNOW_WINDOW.
+
+    A sparse table: level k holds the minimum of the 2**k values from each place, and a
+    window is two overlapping blocks of the level below its width (O(n log w))."""
+    width = np.minimum(widths, values.counts)
+    windows = np.where(values.counts > 0, values.counts - width + 1, 0)
+    levels = [values.values]
+    while 1 << len(levels) <= int(width.max(initial=1)):
+        below, step = levels[-1], 1 << (len(levels) - 1)
+        level = below.copy()
+        np.minimum(below[:-step], below[step:], out=level[:-step])
+        levels.append(level)
+    table = np.concatenate(levels)
+    place = spans(values.starts, windows)
+    width = np.repeat(width, windows)
+    level = _LOG2[width]
+    place += level * len(values.values)
+    return Runs(np.minimum(table[place], table[place + width - (np.int64(1) << level)]), windows)
+
 
 def window_minima(values: np.ndarray, width: int) -> np.ndarray:
-    """The minimum of every window of ``width`` consecutive values (uint64; van Herk / Gil-Werman, O(n))."""
-    n = len(values)
-    if n <= width:
-        return values.min(keepdims=True)
-    blocks = np.full(-(-n // width) * width, _NO_VALUE, dtype=np.uint64)
-    blocks[:n] = values
-    blocks = blocks.reshape(-1, width)
-    prefix = np.minimum.accumulate(blocks, axis=1).ravel()
-    suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.minimum(suffix[: n - width + 1], prefix[width - 1 : n])
-
-
-def winnowed(sequence: np.ndarray, window: int) -> np.ndarray:
-    """The distinct minima of every window of shingle hashes, as keys (uint64, bit 62 clear).
-
-    A minimum holds for many windows in a row: runs of one value are cut to one before the sort."""
-    minima = window_minima(sequence >> np.uint64(2), window)
-    first = np.empty(len(minima), dtype=bool)
-    first[0] = True
-    np.not_equal(minima[1:], minima[:-1], out=first[1:])
-    return sorted_unique(minima[first])
+    """The minimum of every window of ``width`` consecutive values (uint64) of one text."""
+    return texts_window_minima(Runs.one(values), np.array([width])).values
 
 
 def winnow_window(shingles: int) -> int:
@@ -309,26 +388,81 @@ def winnow_window(shingles: int) -> int:
     return min(WINNOW_WINDOW, max(MIN_WINNOW_WINDOW, shingles // 8))
 
 
-def containment_keys(sequence: np.ndarray) -> tuple[np.ndarray, int]:
-    """Winnowed shingle hashes (int64, sorted, bit 62 clear) and the cut they were kept under."""
-    if len(sequence) == 0:
-        return np.empty(0, dtype=np.int64), NO_CUT
-    chosen = winnowed(sequence, winnow_window(len(sequence)))
-    if len(chosen) <= MAX_CONTAINMENT_KEYS:
-        return chosen.astype(np.int64), NO_CUT
-    kept = chosen[:MAX_CONTAINMENT_KEYS]
-    return kept.astype(np.int64), int(kept[-1])
+def winnow_windows(shingles: np.ndarray) -> np.ndarray:
+    """:func:`winnow_window` of many texts at once."""
+    return np.clip(shingles // 8, MIN_WINNOW_WINDOW, WINNOW_WINDOW)
+
+
+def texts_containment_keys(shingles: Runs) -> tuple[Runs, np.ndarray]:
+    """Each text's containment keys, the distinct minima of every window of its shingle hashes
+    (int64, sorted, bit 62 clear, at most MAX_CONTAINMENT_KEYS: the smallest), and the cut
+    they were kept under (NO_CUT: all were kept)."""
+    minima = texts_window_minima(Runs(shingles.values >> np.uint64(2), shingles.counts), winnow_windows(shingles.counts))
+    owners = minima.owners
+    first = np.ones(len(minima.values), dtype=bool)  # a minimum holds for many windows in a row: one of each run
+    first[1:] = (minima.values[1:] != minima.values[:-1]) | (owners[1:] != owners[:-1])
+    values, owners = minima.values[first], owners[first]
+    order = np.lexsort((values, owners))
+    values, owners = values[order], owners[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+    values, owners = values[new], owners[new]
+    counts = np.bincount(owners, minlength=len(shingles.counts))
+    cuts = np.full(len(counts), NO_CUT, dtype=np.int64)
+    over = np.flatnonzero(counts > MAX_CONTAINMENT_KEYS)
+    if len(over):  # a long text keeps its smallest keys
+        starts = np.cumsum(counts) - counts
+        cuts[over] = values[starts[over] + MAX_CONTAINMENT_KEYS - 1].astype(np.int64)
+        kept = np.arange(len(values)) - np.repeat(starts, counts) < MAX_CONTAINMENT_KEYS
+        values, counts = values[kept], np.minimum(counts, MAX_CONTAINMENT_KEYS)
+    return Runs(values.astype(np.int64), counts), cuts
+
+
+# -- fingerprints -------------------------------------------------------------------------------
+
+
+def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
+    """The fingerprints of many texts, each carrying the check hashes of its shingles too;
+    computed together in groups of about GROUP_CHARS characters."""
+    out: list[Fingerprint] = []
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > GROUP_CHARS:
+            out.extend(_group_fingerprints(group))
+            group, size = [], 0
+        group.append(text)
+        size += len(text) + 1
+    if group:
+        out.extend(_group_fingerprints(group))
+    return out
+
+
+def _group_fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
+    words = texts_word_hashes(texts)
+    shingles = texts_shingles(words)
+    keys, cuts = texts_containment_keys(shingles)
+    checks, inverse = texts_check_sets(Runs(shingles.values >> np.uint64(32), shingles.counts))
+    key_starts, check_starts, shingle_starts = keys.starts.tolist(), checks.starts.tolist(), shingles.starts.tolist()
+    out = []
+    for t, (n_keys, n_distinct, n_shingles, cut, n_words) in enumerate(
+        zip(keys.counts.tolist(), checks.counts.tolist(), shingles.counts.tolist(), cuts.tolist(), words.counts.tolist())
+    ):
+        text_inverse = inverse[shingle_starts[t] : shingle_starts[t] + n_shingles]
+        out.append(Fingerprint(
+            n_distinct, keys.values[key_starts[t] : key_starts[t] + n_keys], cut, n_words,
+            checks.values[check_starts[t] : check_starts[t] + n_distinct],
+            text_inverse.astype(inverse_dtype(n_distinct), copy=False),
+        ))
+    return out
 
 
 def fingerprint(text: str) -> Fingerprint:
-    """The fingerprint of a text; it carries the check hashes of its shingles too."""
-    hashes = word_hashes(text)
-    sequence = shingle_sequence(hashes)
-    keys, cut = containment_keys(sequence)
-    check_distinct, check_inverse = check_set(check_hashes(sequence))
-    return Fingerprint(len(check_distinct), keys, cut, len(hashes), check_distinct, check_inverse)
+    """The fingerprint of one text (see :func:`fingerprints`)."""
+    return fingerprints([text])[0]
 
 
-def add_signature(prepared: PreparedArticle) -> PreparedArticle:
-    """Article analyser: the fingerprint of the clean text, as bytes on PreparedArticle.signature."""
-    return replace(prepared, signature=fingerprint(prepared.text).to_bytes())
+def add_signatures(chunk: list[PreparedArticle]) -> list[PreparedArticle]:
+    """Chunk analyser: the fingerprint of each clean text, as bytes on PreparedArticle.signature."""
+    found = fingerprints([prepared.text for prepared in chunk])
+    return [replace(prepared, signature=f.to_bytes()) for prepared, f in zip(chunk, found)]

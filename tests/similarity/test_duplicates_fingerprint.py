@@ -149,6 +149,33 @@ def test_window_minima_match_the_naive_computation() -> None:
             assert fp.window_minima(values, width).tolist() == [int(x) for x in expected]
 
 
+def test_window_minima_of_many_texts_match_the_naive_computation() -> None:
+    rng = np.random.default_rng(7)
+    counts = np.array([0, 1, 5, 8, 9, 40, 0, 33, 300, 2], dtype=np.int64)
+    widths = np.array([8, 8, 3, 8, 8, 5, 8, 32, 17, 1], dtype=np.int64)
+    values = rng.integers(0, 1000, size=int(counts.sum())).astype(np.uint64)
+    minima = fp.texts_window_minima(fp.Runs(values, counts), widths)
+    expected: list[int] = []
+    for start, n, width in zip((np.cumsum(counts) - counts).tolist(), counts.tolist(), widths.tolist()):
+        text = values[start : start + n]
+        expected += [int(text[i : i + width].min()) for i in range(max(1, n - width + 1))] if n else []
+    assert minima.values.tolist() == expected
+    assert minima.counts.tolist() == [max(1, n - w + 1) if n else 0 for n, w in zip(counts.tolist(), widths.tolist())]
+
+
+def test_a_chunk_of_texts_fingerprinted_together_is_fingerprinted_as_each_alone(seeds_dir, monkeypatch) -> None:
+    rng = random.Random(4)
+    vocabulary = [f"w{i}" for i in range(300)]
+    texts = [seed_text(seeds_dir, prefix) for prefix in ("000", "001", "002", "003", "004")]
+    texts += ["", "word", "a b c d", "a b c d e", "東京都は日本の首都です。Tokyo", "ÉCOLE Straße ﬁne ＦＵＬＬ", "x" * 300 + " y"]
+    texts += [" ".join(rng.choices(vocabulary, k=rng.choice([3, 6, 40, 700, 5000]))) for _ in range(20)]
+    rng.shuffle(texts)
+    alone = [fp.fingerprint(text).to_bytes() for text in texts]
+    assert [f.to_bytes() for f in fp.fingerprints(texts)] == alone
+    monkeypatch.setattr(fp, "GROUP_CHARS", 2000)  # many groups, long texts alone in theirs
+    assert [f.to_bytes() for f in fp.fingerprints(texts)] == alone
+
+
 def test_a_long_enough_passage_always_shares_a_containment_key(seeds_dir) -> None:
     """The winnowing guarantee, on real text: any w + 4 consecutive words of a long article
     (w its window, the wider of the two), set among unrelated words, share a key with it."""
