@@ -4,9 +4,9 @@ index and verified exactly.
 How a batch of new (or changed) articles is handled, inside the batch's transaction:
 
 1. **Candidates.** Every key of the batch (its winnowed containment keys, computed in a
-   worker, see ``fingerprint.py``) is looked up in the index, at most
-   ``POSTINGS_PER_KEY`` postings per key, the newest, each with its article's size; a
-   containment key held by that many articles is a stock phrase or boilerplate (a *stop
+   worker, see ``fingerprint.py``) is looked up in the index, its postings each with its
+   article's size; a containment key held by ``POSTINGS_PER_KEY`` articles is a stock
+   phrase or boilerplate (a *stop
    key*): it is not counted, gets no more postings, and the open library remembers it so
    later batches skip its lookup (:class:`StopKeys`, a fixed-size cache). The batch meets
    itself in memory. An article is a candidate when it shares ``CANDIDATE_KEY_SHARE`` of the

@@ -133,28 +133,24 @@ def _json_array(values: Iterable[int]) -> str:
 # postings, instead of one random page each.
 RECENT_POSTINGS = 1 << 17
 
-# For each key held in the big table: its newest ``per_key`` postings, through the primary key
-# (band_key, article_id), as "ids;holder sizes". A key with ``per_key`` postings comes back as
-# '-' instead: the caller skips such a key anyway. The EXISTS test
-# first keeps the aggregate to the keys that are there (most keys of a new article are not).
-BIG_POSTINGS_SQL = """
-    SELECT q.key,
-        (SELECT CASE WHEN count(*) >= :per_key
-                THEN '-' ELSE group_concat(article_id) || ';' || group_concat(ifnull(holder_size, -1)) END
-           FROM (SELECT article_id, holder_size FROM lsh_bands WHERE band_key = q.value
-                 ORDER BY article_id DESC LIMIT :per_key))
-    FROM json_each(:keys) AS q
-    WHERE EXISTS (SELECT 1 FROM lsh_bands WHERE band_key = q.value)"""
-# Every posting of the recent table for these keys, one row each (a key gets no new postings
-# once the big table holds ``per_key`` of them, and the recent table is small: few rows).
-RECENT_POSTINGS_SQL = """
-    SELECT q.key, lsh_recent.article_id, ifnull(lsh_recent.holder_size, -1)
-    FROM json_each(:keys) AS q JOIN lsh_recent ON lsh_recent.band_key = q.value"""
+# Every posting of these keys, in both tables, through their primary keys (band_key,
+# article_id), as one row of three comma-separated lists: the key's place in the array asked
+# for, the holder's id and its size (-1: not in the posting). One row, parsed in C: a row per
+# posting cost more than the seek that found it. A key gets no new postings once it has
+# ``per_key`` (a stop key, see index_fingerprints), so it has at most that many plus the holders
+# of the batch that made it one: the lists stay short.
+POSTINGS_SQL = """
+    SELECT group_concat(key_index), group_concat(article_id), group_concat(holder_size) FROM (
+        SELECT q.key AS key_index, lsh_bands.article_id AS article_id, ifnull(lsh_bands.holder_size, -1) AS holder_size
+          FROM json_each(:keys) AS q JOIN lsh_bands ON lsh_bands.band_key = q.value
+        UNION ALL
+        SELECT q.key, lsh_recent.article_id, ifnull(lsh_recent.holder_size, -1)
+          FROM json_each(:keys) AS q JOIN lsh_recent ON lsh_recent.band_key = q.value)"""
 _SIZE_SHIFT = 13  # holder_size = (shingles << 13) | key_count; key_count <= 4096 (MAX_CONTAINMENT_KEYS)
 
 
-def _csv_ints(text: str) -> np.ndarray:
-    """Comma-separated integers (from group_concat) as an int64 array."""
+def _csv_ints(text: str | None) -> np.ndarray:
+    """Comma-separated integers (from group_concat; None: no rows) as an int64 array."""
     import numpy as np
 
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)  # parsed in C
@@ -181,11 +177,11 @@ class DuplicateStore:
                 for e in entries
             ],
         )
-        self.conn.execute(  # the keys just stored, less the stop keys, in one statement
+        self.conn.execute(  # the keys just stored, less the stop keys, in one statement, in key order (~15 % faster)
             f"""INSERT OR IGNORE INTO lsh_recent (band_key, article_id, holder_size)
                SELECT k.value, f.article_id, (f.shingles << {_SIZE_SHIFT}) | f.key_count FROM json_each(:ids) AS i
                JOIN fingerprints f ON f.article_id = i.value, json_each(f.keys) AS k
-               WHERE k.value NOT IN (SELECT value FROM json_each(:unposted))""",
+               WHERE k.value NOT IN (SELECT value FROM json_each(:unposted)) ORDER BY k.value""",
             {"ids": _json_array(e.article_id for e in entries), "unposted": _json_array(unposted)},
         )
         if self.conn.execute("SELECT count(*) FROM lsh_recent").fetchone()[0] >= RECENT_POSTINGS:
@@ -208,28 +204,14 @@ class DuplicateStore:
 
     def postings(self, keys: np.ndarray, *, per_key: int) -> Postings:
         """The stored postings of these keys: for each key, the ids of the articles holding it
-        (of the big table, at most ``per_key``, the newest; of the recent one, all), with their
-        sizes; a key held by ``per_key`` articles or more is only flagged as a stop key. An index seek per key and table, two statements."""
+        (in the big table or the recent one), with their sizes; a key held by ``per_key``
+        articles or more is only flagged as a stop key. An index seek per key and table, one
+        statement."""
         import numpy as np
 
-        cursor = plain_cursor(self.conn)
-        params = {"keys": _json_array(keys.tolist()), "per_key": per_key}
-        big = cursor.execute(BIG_POSTINGS_SQL, params).fetchall()
-        stop = np.zeros(len(keys), dtype=bool)
-        stop[[idx for idx, ids in big if ids == "-"]] = True
-        found = [(idx, ids.split(";")) for idx, ids in big if ids != "-"]
-        counts = np.fromiter((ids.count(",") + 1 for _, (ids, _) in found), dtype=np.int64, count=len(found))
-        key_index = np.repeat(np.fromiter((idx for idx, _ in found), dtype=np.int64, count=len(found)), counts)
-        article_ids = _csv_ints(",".join(ids for _, (ids, _) in found))
-        sizes = _csv_ints(",".join(sizes for _, (_, sizes) in found))
-        recent = np.fromiter(
-            chain.from_iterable(cursor.execute(RECENT_POSTINGS_SQL, params)), dtype=np.int64
-        ).reshape(-1, 3)
-        recent = recent[~stop[recent[:, 0]]]
-        key_index = np.concatenate((key_index, recent[:, 0]))
-        article_ids = np.concatenate((article_ids, recent[:, 1]))
-        sizes = np.concatenate((sizes, recent[:, 2]))
-        stop |= np.bincount(key_index, minlength=len(keys)) >= per_key  # with the recent ones
+        row = plain_cursor(self.conn).execute(POSTINGS_SQL, {"keys": _json_array(keys.tolist())}).fetchone()
+        key_index, article_ids, sizes = (_csv_ints(text) for text in row)
+        stop = np.bincount(key_index, minlength=len(keys)) >= per_key
         kept = ~stop[key_index]
         key_index, article_ids, sizes = key_index[kept], article_ids[kept], sizes[kept]
         known = sizes >= 0
