@@ -59,11 +59,12 @@ from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
     CHECK_DTYPE,
     SHINGLE_WORDS,
-    Fingerprint,
+    Signature,
     check_sequence,
     check_set,
     fingerprints,
     inverse_dtype,
+    keys_of,
     sorted_unique,
     winnow_windows,
 )
@@ -87,12 +88,12 @@ _RUN = np.ones(SHINGLE_WORDS, dtype=np.int8)
 
 @dataclass(frozen=True)
 class Indexed:
-    """An article being indexed: what the verification needs of it (its fingerprint carries
-    its check hashes)."""
+    """An article being indexed: what the verification needs of it (its fingerprint's
+    signature carries its check hashes)."""
 
     article_id: int
     content_hash: str
-    fingerprint: Fingerprint
+    signature: Signature
 
 
 @dataclass(frozen=True)
@@ -103,18 +104,18 @@ class Verdict:
     container: int
 
 
-def fingerprints_of(batch: Sequence[PreparedArticle]) -> list[Fingerprint]:
+def signatures_of(batch: Sequence[PreparedArticle]) -> list[Signature]:
     """The fingerprints the workers sent with these articles; those of articles without one
     (prepared elsewhere, or a signature of another version) computed here, together."""
-    found: list[Fingerprint | None] = []
+    found: list[Signature | None] = []
     for prepared in batch:
         try:
-            found.append(Fingerprint.from_bytes(prepared.signature) if prepared.signature else None)
+            found.append(Signature.of(prepared.signature) if prepared.signature else None)
         except ValueError:  # a signature from another version: compute it again
             found.append(None)
     missing = [i for i, f in enumerate(found) if f is None]
     for i, computed in zip(missing, fingerprints([batch[i].text for i in missing])):
-        found[i] = computed
+        found[i] = Signature.of(computed.to_bytes())
     return found  # type: ignore[return-value]  # every None was filled
 
 
@@ -137,9 +138,9 @@ class Shingled:
         return cls(words, *check_set(sequence))
 
     @classmethod
-    def of_fingerprint(cls, fp: Fingerprint) -> Shingled:
-        """From the check hashes a worker already computed (the fingerprint carries them)."""
-        return cls(fp.words, fp.check_distinct, fp.check_inverse)
+    def of_signature(cls, signature: Signature) -> Shingled:
+        """From the check hashes a worker already computed (the signature carries them)."""
+        return cls(signature.words, *signature.check_set())
 
     @classmethod
     def of_stored(cls, material: CheckMaterial) -> Shingled:
@@ -354,13 +355,11 @@ def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
     For each key: its postings are the stored ones plus the batch's own holders; each holder
     pairs with every other posting. A containment key with POSTINGS_PER_KEY postings or more
     (the stored ones, plus the batch's holders when there are several) counts for nobody."""
-    lengths = [len(a.fingerprint.containment_keys) for a in articles]
-    entry_keys = np.concatenate([a.fingerprint.containment_keys for a in articles]).astype(np.int64, copy=False)
+    batch_keys = keys_of([a.signature for a in articles])
+    entry_keys, lengths = batch_keys.values, batch_keys.counts
     entry_owner = np.repeat(np.array([a.article_id for a in articles], dtype=np.int64), lengths)
-    entry_shingles = np.repeat(np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64), lengths)
-    entry_key_counts = np.repeat(
-        np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64), lengths
-    )
+    entry_shingles = np.repeat(np.array([a.signature.shingle_count for a in articles], dtype=np.int64), lengths)
+    entry_key_counts = np.repeat(lengths, lengths)
     order = np.argsort(entry_keys)
     new_key = np.r_[True, entry_keys[order][1:] != entry_keys[order][:-1]]
     keys = entry_keys[order][new_key]
@@ -429,8 +428,8 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
         return Candidates([], shared.stop_keys)
     batch = FingerprintSizes(
         np.array([a.article_id for a in articles], dtype=np.int64),
-        np.array([a.fingerprint.shingle_count for a in articles], dtype=np.int64),
-        np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64),
+        np.array([a.signature.shingle_count for a in articles], dtype=np.int64),
+        np.array([a.signature.key_count for a in articles], dtype=np.int64),
     )
     order = np.argsort(batch.article_ids)
     batch = FingerprintSizes(batch.article_ids[order], batch.shingles[order], batch.key_counts[order])
@@ -467,9 +466,9 @@ def countable_share(articles: Sequence[Indexed], stop_keys: np.ndarray, order: n
     A passage held by two texts has the same keys in both, so if one is inside the other, the
     stop keys among the keys expected are about that share of the batch article's."""
     ids = np.array([a.article_id for a in articles], dtype=np.int64)
-    counts = np.array([len(a.fingerprint.containment_keys) for a in articles], dtype=np.int64)
-    keys = np.concatenate([a.fingerprint.containment_keys for a in articles]).astype(np.int64, copy=False)
-    stopped = np.bincount(np.repeat(np.arange(len(articles)), counts), weights=np.isin(keys, stop_keys), minlength=len(articles))
+    keys = keys_of([a.signature for a in articles])
+    counts = keys.counts
+    stopped = np.bincount(np.repeat(np.arange(len(articles)), counts), weights=np.isin(keys.values, stop_keys), minlength=len(articles))
     share = np.maximum(1, counts - stopped) / np.maximum(1, counts)
     return share[np.argsort(ids)][np.searchsorted(ids[np.argsort(ids)], order)]
 
@@ -515,7 +514,7 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
             continue
         if content_hash not in text_of_hash:
             if article_id in batch:
-                shingled.append(Shingled.of_fingerprint(batch[article_id].fingerprint))
+                shingled.append(Shingled.of_signature(batch[article_id].signature))
             elif article_id in texts:
                 shingled.append(Shingled.of(texts[article_id][1]))
             else:
@@ -541,16 +540,17 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
 
 def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[RelationRow]:
     """Index these articles (already forgotten if they were indexed before) and store their relations."""
-    indexable = [a for a in articles if a.fingerprint.shingle_count >= MIN_SHINGLES]
+    indexable = [a for a in articles if a.signature.shingle_count >= MIN_SHINGLES]
     if not indexable:
         return []
     candidates = candidate_pairs(library, indexable)  # looked up before the batch is in the index
+    keys = keys_of([a.signature for a in indexable])
+    every_key, key_ends = keys.values.tolist(), np.cumsum(keys.counts).tolist()
     library.index_fingerprints(
-        [
-            IndexEntry(a.article_id, a.fingerprint.shingle_count, a.fingerprint.containment_keys.tolist(), a.fingerprint.containment_cut,
-                       a.fingerprint.check_distinct.astype(CHECK_DTYPE, copy=False).tobytes(),
-                       a.fingerprint.check_inverse.astype(inverse_dtype(len(a.fingerprint.check_distinct)), copy=False).tobytes())
-            for a in indexable
+        [  # the check hashes stored as the worker sent them
+            IndexEntry(a.article_id, a.signature.shingle_count, every_key[end - a.signature.key_count : end],
+                       a.signature.containment_cut, a.signature.distinct_bytes, a.signature.inverse_bytes)
+            for a, end in zip(indexable, key_ends)
         ],
         unposted=candidates.stop_keys.tolist(),  # a lookup skips them: their postings would only cost
     )
@@ -568,7 +568,7 @@ def find_duplicates_stage(library: Library, batch: Sequence[PreparedArticle], re
     if updated:
         library.forget_duplicates(updated)
     latest: dict[int, Indexed] = {}  # the same page twice in a batch: the last version wins
-    for (prepared, result), found in zip(changed, fingerprints_of([p for p, _ in changed])):
+    for (prepared, result), found in zip(changed, signatures_of([p for p, _ in changed])):
         latest[result.article_id] = Indexed(result.article_id, prepared.content_hash, found)
     index_and_relate(library, list(latest.values()))
 
@@ -592,7 +592,7 @@ def rebuild_duplicates(library: Library, *, batch_size: int = 500, on_progress: 
             stored = library.hashes_and_texts(ids)
             found = [i for i in ids if i in stored]
             texts = fingerprints([stored[i][1] for i in found])
-            articles = [Indexed(i, stored[i][0], f) for i, f in zip(found, texts)]
+            articles = [Indexed(i, stored[i][0], Signature.of(f.to_bytes())) for i, f in zip(found, texts)]
             index_and_relate(library, articles)
         last = ids[-1]
         done += len(ids)

@@ -142,6 +142,63 @@ class Fingerprint:
         return cls(shingles, keys.astype(np.int64, copy=False), cut, words, distinct.astype(np.uint32, copy=False), inverse)
 
 
+@dataclass(frozen=True)
+class Signature:
+    """A fingerprint as a worker ships it (:meth:`Fingerprint.to_bytes`), read lazily: the sizes
+    from its header at once, its parts as bytes, arrays only when asked for. The main process
+    reads a batch's keys with one numpy call for all its signatures, and stores the check
+    hashes as the bytes that came."""
+
+    data: bytes
+    shingle_count: int
+    key_count: int
+    containment_cut: int
+    words: int
+    distinct_count: int
+    sequence_length: int
+
+    @classmethod
+    def of(cls, data: bytes) -> Signature:
+        """The signature in these bytes (ValueError if they are not one of this version)."""
+        magic, version, *sizes = _HEADER.unpack_from(data)
+        if magic != _MAGIC or version != FORMAT_VERSION:
+            raise ValueError("not a fingerprint of this version")
+        return cls(data, *sizes)
+
+    @property
+    def keys_bytes(self) -> bytes:
+        """The containment keys (little-endian int64)."""
+        return self.data[_HEADER.size : _HEADER.size + 8 * self.key_count]
+
+    @property
+    def distinct_bytes(self) -> bytes:
+        """The distinct check hashes, sorted (little-endian uint32)."""
+        start = _HEADER.size + 8 * self.key_count
+        return self.data[start : start + 4 * self.distinct_count]
+
+    @property
+    def inverse_bytes(self) -> bytes:
+        """For each shingle in text order, the index of its check hash among the distinct ones."""
+        return self.data[_HEADER.size + 8 * self.key_count + 4 * self.distinct_count :]
+
+    @property
+    def containment_keys(self) -> np.ndarray:
+        return np.frombuffer(self.keys_bytes, dtype=KEY_DTYPE)
+
+    def check_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct check hashes and the index of each shingle's among them (see :func:`check_set`)."""
+        distinct = np.frombuffer(self.distinct_bytes, dtype=CHECK_DTYPE)
+        return distinct, np.frombuffer(self.inverse_bytes, dtype=inverse_dtype(self.distinct_count))
+
+
+def keys_of(signatures: Sequence[Signature]) -> Runs:
+    """The containment keys of many signatures laid end to end (int64), read in one numpy call."""
+    return Runs(
+        np.frombuffer(b"".join(s.keys_bytes for s in signatures), dtype=KEY_DTYPE).astype(np.int64, copy=False),
+        np.fromiter((s.key_count for s in signatures), dtype=np.int64, count=len(signatures)),
+    )
+
+
 # -- texts laid end to end ---------------------------------------------------------------------------
 
 GROUP_CHARS = 1 << 16  # texts are fingerprinted together in groups of about this many characters (_RUN_POWERS)

@@ -393,10 +393,10 @@ def test_postings_without_sizes_still_find_copies(library: Library, seeds_dir) -
 
 def test_stop_keys_are_left_out_of_the_keys_a_pair_can_share(seeds_dir) -> None:
     from reader.similarity.duplicates import Indexed, countable_share
-    from reader.similarity.fingerprint import fingerprint
+    from reader.similarity.fingerprint import Signature, fingerprint
 
     page, story = fingerprint(body(seeds_dir, "000")), fingerprint(body(seeds_dir, "003"))
-    articles = [Indexed(7, "p", page), Indexed(3, "s", story)]
+    articles = [Indexed(7, "p", Signature.of(page.to_bytes())), Indexed(3, "s", Signature.of(story.to_bytes()))]
     stop = page.containment_keys[: len(page.containment_keys) // 4]  # a quarter of the page's keys are boilerplate
     shares = countable_share(articles, stop, np.array([3, 7]))
     assert shares[0] == 1.0

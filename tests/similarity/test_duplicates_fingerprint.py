@@ -91,6 +91,22 @@ def test_signature_round_trip(seeds_dir) -> None:
         fp.Fingerprint.from_bytes(b"XYZ" + original.to_bytes()[3:])
 
 
+def test_a_signature_reads_the_parts_of_the_shipped_bytes(seeds_dir) -> None:
+    first, second = fp.fingerprint(seed_text(seeds_dir, "003")), fp.fingerprint(seed_text(seeds_dir, "000"))
+    signature = fp.Signature.of(first.to_bytes())
+    assert (signature.shingle_count, signature.key_count, signature.containment_cut, signature.words) == (
+        first.shingle_count, len(first.containment_keys), first.containment_cut, first.words
+    )
+    distinct, inverse = signature.check_set()
+    assert np.array_equal(distinct, first.check_distinct) and np.array_equal(distinct[inverse], first.sequence)
+    assert signature.distinct_bytes + signature.inverse_bytes == first.to_bytes()[-len(signature.distinct_bytes) - len(signature.inverse_bytes) :]
+    both = fp.keys_of([signature, fp.Signature.of(second.to_bytes())])
+    assert both.counts.tolist() == [len(first.containment_keys), len(second.containment_keys)]
+    assert np.array_equal(both.values, np.concatenate((first.containment_keys, second.containment_keys)))
+    with pytest.raises(ValueError):
+        fp.Signature.of(b"XYZ" + first.to_bytes()[3:])
+
+
 def test_containment_keys_stay_below_bit_62(seeds_dir) -> None:
     """Libraries indexed before format 4 hold LSH band postings with bit 62 set: no containment
     key may ever meet them."""
