@@ -177,11 +177,11 @@ class DuplicateStore:
                 for e in entries
             ],
         )
-        self.conn.execute(  # the keys just stored, less the stop keys, in one statement, in key order (~15 % faster)
+        self.conn.execute(  # the keys just stored, less the stop keys, in one statement
             f"""INSERT OR IGNORE INTO lsh_recent (band_key, article_id, holder_size)
                SELECT k.value, f.article_id, (f.shingles << {_SIZE_SHIFT}) | f.key_count FROM json_each(:ids) AS i
                JOIN fingerprints f ON f.article_id = i.value, json_each(f.keys) AS k
-               WHERE k.value NOT IN (SELECT value FROM json_each(:unposted)) ORDER BY k.value""",
+               WHERE k.value NOT IN (SELECT value FROM json_each(:unposted))""",
             {"ids": _json_array(e.article_id for e in entries), "unposted": _json_array(unposted)},
         )
         if self.conn.execute("SELECT count(*) FROM lsh_recent").fetchone()[0] >= RECENT_POSTINGS:
