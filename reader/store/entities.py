@@ -12,6 +12,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 from sys import byteorder
 from typing import NamedTuple
@@ -225,7 +226,7 @@ class EntityStore:
     def entities_by_keys(self, keys: Iterable[str]) -> dict[str, EntityRef]:
         """Entities whose canonical key is one of ``keys``: from memory (``_EntitiesByKey``), or
         the unique index."""
-        known = self._entities_by_key()
+        known = self._entities_by_key
         known.check(self.conn.execute("PRAGMA data_version").fetchone()[0])
         found, missing = known.take(keys)
         cursor = plain_cursor(self.conn)
@@ -237,16 +238,15 @@ class EntityStore:
         found.update((ref.key, ref) for ref in read)
         return found
 
+    @cached_property
     def _entities_by_key(self) -> _EntitiesByKey:
-        known = self.__dict__.get("_entities_by_key_kept")
-        if known is None:
-            known = self.__dict__["_entities_by_key_kept"] = _EntitiesByKey()
-        return known
+        """The entities looked up by key, kept in memory for this connection."""
+        return _EntitiesByKey()
 
     def forget_uncommitted(self) -> None:
         """Called when a transaction of this connection rolls back: what this store keeps in
         memory may hold rows that are gone."""
-        self._entities_by_key().forget()
+        self._entities_by_key.forget()
 
     def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
         """Entities that carry this alias key (at most a few: the index on alias_key)."""
@@ -309,7 +309,7 @@ class EntityStore:
         entities or more) is also kept in memory, since its candidates no longer change: new
         entities come after them by id (see ``_FullBlocks`` for when it is forgotten)."""
         head, tail = entity_blocks(key)
-        blocks = self._full_blocks()
+        blocks = self._full_blocks
         rows = [
             *(blocks.get(("block_head", head)) or self._read_block("block_head", head, blocks)),
             *(blocks.get(("block_tail", tail)) or self._read_block("block_tail", tail, blocks)),
@@ -330,11 +330,10 @@ class EntityStore:
             blocks.keep((column, block), rows)
         return rows
 
+    @cached_property
     def _full_blocks(self) -> _FullBlocks:
-        blocks = self.__dict__.get("_fuzzy_full_blocks")
-        if blocks is None:
-            blocks = self.__dict__["_fuzzy_full_blocks"] = _FullBlocks()
-        return blocks
+        """The full fuzzy blocks kept in memory for this connection."""
+        return _FullBlocks()
 
     def start_entity_batch(self) -> None:
         """Called by the linker at the start of each batch, inside its transaction, before it
@@ -342,7 +341,7 @@ class EntityStore:
         ``_FullBlocks``)."""
         data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         top = self.conn.execute("SELECT max(id) FROM entities").fetchone()[0] or 0
-        self._full_blocks().start_batch(data_version, top)
+        self._full_blocks.start_batch(data_version, top)
 
     # -- linking: writes ----------------------------------------------------------------------
 
@@ -352,7 +351,7 @@ class EntityStore:
             "INSERT INTO entities (name, type, key, block_head, block_tail) VALUES (?, ?, ?, ?, ?)", (name, type, key, head, tail)
         )
         entity_id = int(cur.lastrowid)
-        self._full_blocks().created(entity_id)
+        self._full_blocks.created(entity_id)
         return entity_id
 
     def name_alias_counts(self, entity_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -372,7 +371,7 @@ class EntityStore:
     def rename_entities(self, names: Iterable[tuple[int, str]]) -> None:
         """(entity_id, new name) pairs."""
         rows = [(name, entity_id) for entity_id, name in names]
-        self._entities_by_key().forget_ids(entity_id for _, entity_id in rows)
+        self._entities_by_key.forget_ids(entity_id for _, entity_id in rows)
         self.conn.executemany("UPDATE entities SET name = ? WHERE id = ?", rows)
 
     def set_entity_type(self, entity_id: int, type: str) -> None:
@@ -381,10 +380,10 @@ class EntityStore:
 
     def _forget_blocks_of(self, entity_id: int) -> None:
         """Forget what is kept in memory about an entity that is about to change type or go."""
-        self._entities_by_key().forget_ids((entity_id,))
+        self._entities_by_key.forget_ids((entity_id,))
         row = self.conn.execute("SELECT key FROM entities WHERE id = ?", (entity_id,)).fetchone()
         if row is not None:
-            self._full_blocks().forget(row[0])
+            self._full_blocks.forget(row[0])
 
     def add_entity_aliases(self, rows: Iterable[tuple[int, str, str, str, int]]) -> None:
         """(entity_id, name, alias_key, kind, count) — counts add up."""

@@ -371,10 +371,10 @@ def test_full_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tm
     with library.transaction():
         library.start_entity_batch()
         first = library.fuzzy_block_candidates("qqqq000")
-        assert ("block_head", "qqqq") in library._full_blocks().rows  # kept: its entities are committed
+        assert ("block_head", "qqqq") in library._full_blocks.rows  # kept: its entities are committed
         assert library.fuzzy_block_candidates("qqqq000") == first == sorted(first)
         library.merge_entity(ids[0], ids[1])  # a candidate goes: the next one in id order comes in
-        assert ("block_head", "qqqq") not in library._full_blocks().rows
+        assert ("block_head", "qqqq") not in library._full_blocks.rows
         after_merge = library.fuzzy_block_candidates("qqqq000")
         assert [c[0] for c in after_merge] == ids[1:51]
     # another connection writes: what this one kept is no longer trusted
@@ -392,7 +392,7 @@ def test_full_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
             library.start_entity_batch()
             extra = [library.create_entity(f"rrrr{n}x", "ORG", f"rrrr{n}x") for n in range(5)]  # the block fills up
             assert len(library.fuzzy_block_candidates("rrrr000")) == 50
-            assert ("block_head", "rrrr") not in library._full_blocks().rows  # built of uncommitted entities
+            assert ("block_head", "rrrr") not in library._full_blocks.rows  # built of uncommitted entities
             raise RuntimeError
     except RuntimeError:
         pass
@@ -408,7 +408,7 @@ def test_entities_kept_by_key_answer_as_the_library_does(library):
     with library.transaction():
         ada, bob, cyd = (library.create_entity(name, "PERSON", name.casefold()) for name in ("Ada", "Bob", "Cyd"))
     assert {k: r.id for k, r in library.entities_by_keys(["ada", "bob", "cyd", "dee"]).items()} == {"ada": ada, "bob": bob, "cyd": cyd}
-    assert set(library._entities_by_key().refs) == {"ada", "bob", "cyd"}  # read once: now kept
+    assert set(library._entities_by_key.refs) == {"ada", "bob", "cyd"}  # read once: now kept
     with library.transaction():
         library.rename_entities([(ada, "Ada L.")])  # this connection renames one: forgotten at once
         library.set_entity_type(bob, "ORG")
