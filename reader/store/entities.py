@@ -84,14 +84,6 @@ class EntityCount:
     count: int  # mentions in the article, or articles in the cluster
 
 
-class PackedMentions(NamedTuple):
-    """One article's mentions as the linker stores them: packed spans and mentions per entity."""
-
-    article_id: int
-    spans: bytes  # see pack_values
-    per_entity: dict[int, int]  # entity id -> mentions in the article
-
-
 class LinkedMentions(NamedTuple):
     """A batch's linked mentions as the linker stores them (see ``store_linked_mentions``)."""
 
@@ -399,26 +391,22 @@ class EntityStore:
 
     def store_mentions(self, mentions_of: dict[int, Sequence[MentionRow]], *, replace: Iterable[int] = ()) -> None:
         """Store the mentions of many articles at once; those in ``replace`` lose their old ones first."""
-        packed = []
+        pairs: list[tuple[int, int, int]] = []
         for article_id, ms in mentions_of.items():
             per_entity: dict[int, int] = {}
             for m in ms:
                 per_entity[m.entity_id] = per_entity.get(m.entity_id, 0) + 1
-            packed.append(PackedMentions(article_id, pack_spans(ms), per_entity))
-        self.store_packed_mentions(packed, replace=replace)
-
-    def store_packed_mentions(self, articles: Sequence[PackedMentions], *, replace: Iterable[int] = ()) -> None:
-        """``store_linked_mentions`` for articles packed one by one."""
-        pairs = sorted((entity_id, a.article_id, count) for a in articles for entity_id, count in a.per_entity.items())
-        totals: dict[int, list[int]] = {}
+            pairs += ((entity_id, article_id, count) for entity_id, count in per_entity.items())
+        pairs.sort()
+        totals: dict[int, list[int]] = {}  # entity id -> [mentions, articles]
         for entity_id, _, count in pairs:
             total = totals.setdefault(entity_id, [0, 0])
             total[0] += count
             total[1] += 1
         linked = LinkedMentions(
-            spans=[(a.article_id, a.spans) for a in articles if a.spans],
+            spans=[(article_id, pack_spans(ms)) for article_id, ms in mentions_of.items() if ms],
             pairs=pairs,
-            entity_counts=[(mentions, articles_of, entity_id) for entity_id, (mentions, articles_of) in totals.items()],
+            entity_counts=[(mentions, articles, entity_id) for entity_id, (mentions, articles) in totals.items()],
         )
         self.store_linked_mentions(linked, replace=replace)
 
