@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from reader.text.normalize import is_single_spaced
+from reader.text.normalize import is_single_spaced, single_spaced
 from reader.text.terminal_safety import strip_terminal_controls
 
 # A line longer than this is prose, never a boilerplate line (prompts run to ~40 words).
@@ -284,12 +284,6 @@ def tidy_text(raw: str) -> str:
         if any(map(text.__contains__, _INVISIBLE_CHARS)):  # (six substring tests: 10x cheaper than the regex)
             text = _INVISIBLE.sub("", text)
     return _join_lines([single_spaced(line) for line in text.split("\n")])
-
-
-def single_spaced(line: str) -> str:
-    """A line (no newline in it) with every run of spaces, tabs, NBSP and other Unicode
-    spaces made one space, and stripped (``str.split`` splits on exactly what ``\\s`` matches)."""
-    return line if is_single_spaced(line) else " ".join(line.split())
 
 
 def word_count(text: str) -> int:

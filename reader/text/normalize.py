@@ -20,10 +20,10 @@ def unify_punctuation(text: str) -> str:
 def normalize_for_hash(text: str) -> str:
     """NFKC, case-folded, typographic quotes unified, whitespace collapsed."""
     text = unify_punctuation(unicodedata.normalize("NFKC", text)).casefold()
-    return single_spaced_words(text)
+    return single_spaced(text)
 
 
-def single_spaced_words(text: str) -> str:
+def single_spaced(text: str) -> str:
     """``" ".join(text.split())``: the words with one space between them (the same as collapsing
     ``\\s+`` and stripping). Text whose only whitespace is single spaces between paragraphs and
     lines (as clean text is) becomes that with two replaces, without building its words."""

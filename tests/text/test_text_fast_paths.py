@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.text.cleaning import comparable, could_be_copy, ends_sentence, word_count
-from reader.text.normalize import is_single_spaced, single_spaced_words
+from reader.text.normalize import is_single_spaced, single_spaced
 from reader.text.terminal_safety import UNSAFE_CHARACTER, holds_unsafe_characters
 
 # Text made of the characters that matter here: spaces of every kind, line breaks, controls,
@@ -34,13 +34,13 @@ def test_single_spacing_shortcuts_agree_with_split_and_join(text):
         assert " ".join(text.split()) == text
     if text.isprintable():
         assert is_single_spaced(text) == (" ".join(text.split()) == text)
-    assert single_spaced_words(text) == " ".join(text.split())
+    assert single_spaced(text) == " ".join(text.split())
     assert word_count(text) == len(text.split())
 
 
 def test_single_spacing_shortcuts_on_clean_text_shapes():
     for text in ("One line.", "Para one.\n\nPara two\nline two.", "a\n\n\nb", " lead", "trail ", "a  b", "a\tb", "a\xa0b", ""):
-        assert single_spaced_words(text) == " ".join(text.split())
+        assert single_spaced(text) == " ".join(text.split())
         assert word_count(text) == len(text.split())
 
 
