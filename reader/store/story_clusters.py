@@ -24,9 +24,11 @@ _UNITS_META_KEY = "story_units"
 # Written with every save of profiles: the profiles a connection remembers are the stored ones
 # while the library still holds the token it wrote last (see StoryClusterStore.story_profiles).
 _PROFILES_TOKEN_KEY = "story_profiles_token"
-# Profiles a connection remembers, as it last wrote them: a batch's candidate clusters are
-# mostly the ones the last few batches made or changed (postings list the most recent first).
-PROFILE_CACHE_SIZE = 4096
+# Profiles a connection remembers, as it last wrote or read them: a batch's candidate clusters are
+# mostly the ones the last few batches made, changed or compared with (postings list the most
+# recent first); the least recently used go first.
+# About 13 kB a profile: at most about 110 MB.
+PROFILE_CACHE_SIZE = 8192
 
 
 def term_id(key: str) -> int:
@@ -209,19 +211,21 @@ def copy_profile(profile: StoryProfile) -> StoryProfile:
 
 class StoryClusterStore:
     conn: sqlite3.Connection
-    _profile_cache: OrderedDict[int, StoryProfile] | None = None  # oldest write first
-    _profile_cache_token: str | None = None
+    _profile_cache: OrderedDict[int, StoryProfile] | None = None  # least recently used first
+    _profile_cache_token: str | None = None  # the library's token when the cache was filled
 
     def _remembered_profiles(self) -> OrderedDict[int, StoryProfile]:
-        """The profiles this connection wrote lately, if the library still holds them: emptied
-        when the last token written is not the library's (that batch was rolled back, or
-        another connection has saved profiles since)."""
+        """The profiles this connection wrote or read lately, while the library still holds the
+        token it held then: emptied when the library's token has changed behind this connection's
+        back (a batch it wrote was rolled back, or another connection has saved profiles since).
+        Every save writes a new token, so a library without one has never had profiles saved."""
         if self._profile_cache is None:
             self._profile_cache = OrderedDict()  # (a dict emptied from the front gets slow to iterate)
-        if self._profile_cache:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_PROFILES_TOKEN_KEY,)).fetchone()
-            if row is None or row[0] != self._profile_cache_token:
-                self._profile_cache.clear()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_PROFILES_TOKEN_KEY,)).fetchone()
+        token = row[0] if row is not None else None
+        if token != self._profile_cache_token:
+            self._profile_cache.clear()
+            self._profile_cache_token = token
         return self._profile_cache
 
     def _forget_profiles(self) -> None:
@@ -310,7 +314,10 @@ class StoryClusterStore:
     def story_profiles(self, cluster_ids: Iterable[int], *, shared: bool = False) -> dict[int, StoryProfile]:
         """The stored profiles of these clusters (the ones that have one), each a fresh copy; with
         ``shared``, the ones this connection remembers are its own (the caller copies one with
-        :func:`copy_profile` before changing it: most candidates are only compared)."""
+        :func:`copy_profile` before changing it: most candidates are only compared).
+
+        A profile read from the store is remembered too: a library's clusters are compared with
+        the stories of many batches, and decoding a profile costs more than reading its row."""
         remembered = self._remembered_profiles()
         found: dict[int, StoryProfile] = {}
         wanted: list[int] = []
@@ -319,11 +326,15 @@ class StoryClusterStore:
             if profile is None:
                 wanted.append(cluster_id)
             else:
+                remembered.move_to_end(cluster_id)
                 found[cluster_id] = profile if shared else copy_profile(profile)
         for chunk in parameter_chunks(wanted):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM story_profiles WHERE cluster_id IN ({marks})", list(chunk)):
-                found[row["cluster_id"]] = _profile_from_row(row)
+                profile = remembered[row["cluster_id"]] = _profile_from_row(row)
+                found[profile.cluster_id] = profile if shared else copy_profile(profile)
+        while len(remembered) > PROFILE_CACHE_SIZE:
+            remembered.popitem(last=False)
         return found
 
     def save_story_profile(self, profile: StoryProfile, *, indexed_before: Iterable[str] = ()) -> None:

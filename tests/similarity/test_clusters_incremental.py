@@ -281,3 +281,19 @@ def test_a_loose_fit_waits_for_its_own_event_to_form_a_cluster(library: Library)
     assert clusterer.members[2] == clusterer.members[3] != clusterer.members[1]
     assert dot({k: (b1.get(k, 0.0) + b2.get(k, 0.0)) / 2 for k in {*b1, *b2}}, a) < MERGE_SIMILARITY
     assert clusterer.merge_new_clusters() == {}  # and the second look keeps the two events apart
+
+
+def test_profiles_read_from_the_store_are_remembered_until_another_connection_saves(library: Library) -> None:
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["oracle"])
+        library.save_story_profiles([(StoryProfile(cluster_id=cluster_id, members=1, weights={"n:oracle": 1.0}), ())])
+    reader = library.reopen()  # a connection that has never saved a profile
+    try:
+        read = reader.story_profiles([cluster_id], shared=True)[cluster_id]
+        assert reader.story_profiles([cluster_id], shared=True)[cluster_id] is read  # decoded once
+        with library.transaction():
+            library.save_story_profiles([(StoryProfile(cluster_id=cluster_id, members=2, weights={"n:tiktok": 1.0}), ())])
+        again = reader.story_profiles([cluster_id], shared=True)[cluster_id]
+        assert (again.members, again.weights) == (2, {"n:tiktok": 1.0})
+    finally:
+        reader.close()
