@@ -271,25 +271,27 @@ def gap_decay(gap: int) -> float:
 
 def best_match(
     vector: dict[str, float], lang: str | None, first_day: int | None, last_day: int | None,
-    vector_norms: dict[str, float], candidates: Iterable[StoryProfile],
+    vector_norms: dict[str, float], candidates: Iterable[StoryProfile], floor: float = 0.0,
 ) -> tuple[StoryProfile | None, float]:
     """The candidate with the highest :func:`cosine` times :func:`time_factor` (the first of
     equals), and that score, with what depends only on the vector worked out once rather than
-    once per candidate."""
+    once per candidate.
+
+    A candidate whose time gap keeps it under ``floor``, or under the best so far, is not
+    compared (see :func:`score_bound`): most candidates that share a story's keys are stories
+    of other months. A caller that only takes a match from ``floor`` up passes it; the best
+    score it gets back is then exact from ``floor`` up only.
+    """
     language = lang or "xx"
     anchor_norm = vector_norms[""]
     words_norm = vector_norms.get(language, 0.0)
+    vector_square_norm = sum(vector_norms.values())
     keys = vector.keys()
     get = vector.__getitem__
     dated = first_day is not None and last_day is not None
     best: StoryProfile | None = None
     best_score = 0.0
     for profile in candidates:
-        weights = profile.weights
-        shared = keys & weights.keys()
-        product = math.fsum(map(mul, map(get, shared), map(weights.__getitem__, shared))) if shared else 0.0
-        if product <= 0.0:
-            continue
         norms = profile.norms if profile.norms is not None else profile_norms(profile)
         if language in profile.langs:
             left, right = anchor_norm + words_norm, norms[""] + norms.get(language, 0.0)
@@ -297,12 +299,28 @@ def best_match(
             left, right = anchor_norm, norms[""]
         if left <= 0.0 or right <= 0.0:
             continue
-        score = product / math.sqrt(left * right)
+        decay = 1.0
         if dated and profile.first_day is not None and profile.last_day is not None:
-            score *= gap_decay(max(0, profile.first_day - last_day, first_day - profile.last_day))  # type: ignore[operator]
+            decay = gap_decay(max(0, profile.first_day - last_day, first_day - profile.last_day))  # type: ignore[operator]
+            if decay < 1.0 and score_bound(decay, vector_square_norm, norms, left * right) < max(floor, best_score):
+                continue
+        weights = profile.weights
+        shared = keys & weights.keys()
+        product = math.fsum(map(mul, map(get, shared), map(weights.__getitem__, shared))) if shared else 0.0
+        if product <= 0.0:
+            continue
+        score = product / math.sqrt(left * right) * decay
         if score > best_score:
             best, best_score = profile, score
     return best, best_score
+
+
+def score_bound(decay: float, vector_square_norm: float, profile_norms: dict[str, float], norms_product: float) -> float:
+    """At least the score :func:`best_match` works out for a candidate, from the norms alone: the
+    dot product over the shared keys is at most the product of the two whole vectors' norms
+    (Cauchy-Schwarz), over the norms of the parts that compare (``norms_product``), times the
+    time decay; with room for the rounding of the norms kept up member by member."""
+    return decay * math.sqrt(vector_square_norm * sum(profile_norms.values()) / norms_product) * (1.0 + 1e-6)
 
 
 # -- profiles ------------------------------------------------------------------------------------------
@@ -664,7 +682,9 @@ class StoryClusterer:
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
-        best, best_score = best_match(story.vector, unit.lang, unit.day, unit.day, story.norms, self.scored(ranked))
+        best, best_score = best_match(
+            story.vector, unit.lang, unit.day, unit.day, story.norms, self.scored(ranked), floor=JOIN_SIMILARITY
+        )
         if best is None or best_score < JOIN_SIMILARITY:
             return None, best_score
         return best.cluster_id, best_score
@@ -701,7 +721,8 @@ class StoryClusterer:
             if alone:  # as the story would have been placed, had it come after them
                 lang = next(iter(profile.langs), None)
                 match, best_score = best_match(
-                    weights, lang, profile.first_day, profile.last_day, profile_norms(profile), self.scored(ranked)
+                    weights, lang, profile.first_day, profile.last_day, profile_norms(profile), self.scored(ranked),
+                    floor=JOIN_SIMILARITY,
                 )
             else:
                 match, best_score = None, 0.0

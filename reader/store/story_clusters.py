@@ -85,6 +85,9 @@ class StoryProfile:
     # (most profiles read are candidates that nothing joins)
     surfaces_text: str = field(default="", repr=False, compare=False)
     _surfaces: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # the stored weights (terms, float32 blob), read into ``weights`` on first use: most profiles
+    # read are candidates that the time gap alone rules out (see clustering.best_match)
+    packed_weights: tuple[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def surfaces(self) -> dict[str, str]:
@@ -95,6 +98,24 @@ class StoryProfile:
     @surfaces.setter
     def surfaces(self, surfaces: dict[str, str]) -> None:
         self._surfaces = surfaces
+
+
+def _profile_weights(profile: StoryProfile) -> dict[str, float]:
+    if profile.packed_weights is not None:
+        profile.__dict__["weights"] = _unpack_weights(*profile.packed_weights)
+        profile.packed_weights = None
+    return profile.__dict__["weights"]
+
+
+def _set_profile_weights(profile: StoryProfile, weights: dict[str, float]) -> None:
+    profile.__dict__["weights"] = weights
+    profile.packed_weights = None
+
+
+# ``weights`` stays a field (StoryProfile(weights=...), equality, repr) read through a property,
+# so that a stored profile's weights are decoded when first used (the dataclass's __init__ sets
+# the field before ``packed_weights``, which a stored profile then sets).
+StoryProfile.weights = property(_profile_weights, _set_profile_weights)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -177,7 +198,7 @@ def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
         first_day=row["first_day"],
         last_day=row["last_day"],
         langs=set(langs),
-        weights=_unpack_weights(row["terms"], row["weights"]),
+        packed_weights=(row["terms"], row["weights"]),
         index_keys=tuple(row["index_keys"].split(_SEP)) if row["index_keys"] else (),
         surfaces_text=row["surfaces"],
         best_article=row["best_article"],

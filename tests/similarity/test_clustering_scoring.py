@@ -34,6 +34,22 @@ def test_the_best_match_is_the_candidate_with_the_highest_cosine_times_time_fact
     assert best is old_news and abs(score - 1.0) < 1e-9
 
 
+def test_candidates_the_time_gap_keeps_under_the_floor_are_not_compared() -> None:
+    vector, norms = _story()
+    same_day = StoryProfile(cluster_id=1, members=1, langs={"en"}, first_day=1100, last_day=1100,
+                            weights={"n:oracle": 0.5, "w:en:deal": 0.8}, norms={"": 0.25, "en": 0.64})
+    # the same story a year earlier: a perfect match but for the gap, its weights still packed as stored
+    year_ago = StoryProfile(cluster_id=2, members=1, langs={"en"}, first_day=735, last_day=735,
+                            norms=square_norms(vector, ["en"]), packed_weights=("n:oracle", b"\x00\x00\x80\x3f"))
+    unpruned = best_match(vector, "en", 1100, 1100, norms, [year_ago, same_day])
+    year_ago.packed_weights = ("n:oracle", b"\x00\x00\x80\x3f")  # packed again
+    assert best_match(vector, "en", 1100, 1100, norms, [year_ago, same_day], floor=0.25) == unpruned
+    assert unpruned[0] is same_day and year_ago.packed_weights is not None  # never read
+    # under the floor, no match either way
+    far_only = best_match(vector, "en", 1100, 1100, norms, [year_ago], floor=0.25)
+    assert far_only[0] is None and best_match(vector, "en", 1100, 1100, norms, [year_ago])[1] < 0.25
+
+
 def test_the_first_of_equal_candidates_wins_and_nothing_shared_is_no_match() -> None:
     vector, norms = _story()
     first = StoryProfile(cluster_id=1, members=1, langs={"en"}, weights={"n:oracle": 1.0})
