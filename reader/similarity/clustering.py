@@ -359,9 +359,12 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         profile.first_day = unit.day if profile.first_day is None else min(profile.first_day, unit.day)
         profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
     surfaces = profile.surfaces
-    for key, surface in unit.terms.surfaces.items():
-        if key not in surfaces:
-            surfaces[key] = surface
+    if not surfaces:  # a new cluster: its first story's written forms, copied in C
+        profile.surfaces = dict(unit.terms.surfaces)
+    else:
+        for key, surface in unit.terms.surfaces.items():
+            if key not in surfaces:
+                surfaces[key] = surface
     score = headline_score(unit, profile)
     if profile.best_article is None or score > profile.best_score:
         profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
@@ -380,7 +383,8 @@ def finish_profile(profile: StoryProfile) -> None:
         profile.weights = dict(zip(profile.weights, array("f", profile.weights.values())))
     profile.index_keys = tuple(islice(profile.weights, INDEX_KEYS))
     names = strongest_names(profile)
-    profile.surfaces = {k: v for k, v in profile.surfaces.items() if k in names}
+    surfaces = profile.surfaces
+    profile.surfaces = dict(compress(surfaces.items(), map(names.__contains__, surfaces)))
 
 
 def strongest_names(profile: StoryProfile) -> set[str]:
@@ -411,8 +415,7 @@ def headline_score(unit: StoryUnit, profile: StoryProfile) -> float:
     """How much of the cluster's weight a member's headline names: the best headline names most."""
     if not unit.title.strip():
         return -1.0
-    get = profile.weights.get
-    return sum(get(key, 0.0) for key in set(unit.terms.title_keys)) * profile.scale
+    return sum(map(profile.weights.get, set(unit.terms.title_keys), repeat(0.0))) * profile.scale
 
 
 def cluster_label(profile: StoryProfile) -> str:
@@ -881,15 +884,22 @@ def collection_paused() -> Iterator[None]:
 def cluster_stories(library: Library, batch: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> None:
     """LIBRARY_STAGE: put each new or changed story of the batch into a cluster."""
     with collection_paused():
-        units, split_pages = units_of_batch(library, batch, results)
-        clusterer = StoryClusterer(library)
-        if split_pages:
-            # A page split into stories is not itself a member: its sections are (never counted twice).
-            previous = library.cluster_ids_of(split_pages)
-            library.set_cluster_of(split_pages, None)
-            clusterer.touched.update(c for c in previous.values() if c is not None)
-        clusterer.assign(units)
-        clusterer.finish()
+        # what the batch made is freed (by reference counting) when cluster_batch returns,
+        # before the collector is back: it then finds none of it to walk through
+        cluster_batch(library, batch, results)
+
+
+def cluster_batch(library: Library, batch: Sequence[PreparedArticle], results: Sequence[UpsertResult]) -> None:
+    """The work of :func:`cluster_stories`: the batch's new and changed stories into clusters, written."""
+    units, split_pages = units_of_batch(library, batch, results)
+    clusterer = StoryClusterer(library)
+    if split_pages:
+        # A page split into stories is not itself a member: its sections are (never counted twice).
+        previous = library.cluster_ids_of(split_pages)
+        library.set_cluster_of(split_pages, None)
+        clusterer.touched.update(c for c in previous.values() if c is not None)
+    clusterer.assign(units)
+    clusterer.finish()
 
 
 # -- rebuilding ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from operator import methodcaller
 
 from reader.store.connection import utc_now
 from reader.store.sqlutil import parameter_chunks, plain_cursor
@@ -140,7 +141,8 @@ _SEP = "\x1f"
 
 def _pack_surfaces(surfaces: dict[str, str]) -> str:
     """Keys and written forms alternating, joined by U+001F (a written form never holds one)."""
-    return _SEP.join(chain.from_iterable((key, surface.replace(_SEP, " ")) for key, surface in surfaces.items()))
+    written = map(methodcaller("replace", _SEP, " "), surfaces.values())
+    return _SEP.join(chain.from_iterable(zip(surfaces, written)))
 
 
 def _unpack_surfaces(text: str) -> dict[str, str]:
