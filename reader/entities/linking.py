@@ -382,15 +382,24 @@ def _by_number(known: _Known, key: str, info: _KeyInfo) -> EntityRef | None:
 
 
 def _by_fuzzy(library, key: str, info: _KeyInfo) -> EntityRef | None:  # type: ignore[no-untyped-def]
+    """The entity of a compatible type whose key is closest to ``key`` (at least FUZZY_MIN_SCORE;
+    the oldest on a tie) among the first entities of its two fuzzy blocks.
+
+    Each block's keys are scored at once (rapidfuzz, the few keys that reach the score come
+    back); only those are checked for type and key shape, which is the same pick as scoring
+    only the keys that pass the checks."""
     if len(key) < FUZZY_MIN_KEY_CHARS or is_place_key(key) or ":" in key:
         return None
-    candidates = library.fuzzy_block_candidates(key, type=info.type, key_lengths=_fuzzy_key_lengths(key))
-    if not candidates:
+    low, high = _fuzzy_key_lengths(key)
+    best: tuple[float, int] | None = None  # (-score, entity id): the lowest wins
+    for block in library.fuzzy_blocks(key):
+        for candidate, score, position in process.extract(key, block.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=None):
+            if _compatible(block.types[position], info.type) and low <= len(candidate) <= high and ":" not in candidate:
+                pick = (-score, block.ids[position])
+                best = pick if best is None else min(best, pick)
+    if best is None:
         return None
-    best = process.extractOne(key, [c[1] for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-    if not best:
-        return None
-    entity_id = candidates[best[2]][0]
+    entity_id = best[1]
     return library.entities_by_ids([entity_id])[entity_id]  # only the winner's name is read
 
 

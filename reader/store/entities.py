@@ -22,7 +22,7 @@ from reader.store.sqlutil import parameter_chunks, plain_cursor
 
 FUZZY_BLOCK_CHARS = 4
 FUZZY_CANDIDATES = 50
-FULL_BLOCKS_KEPT = 4096  # full fuzzy blocks kept in memory per connection (50 short rows each)
+FUZZY_BLOCKS_KEPT = 8192  # fuzzy blocks kept in memory per connection (at most 50 short rows each)
 ENTITIES_BY_KEY_KEPT = 50_000  # entities kept in memory per connection by canonical key (a few MB)
 
 
@@ -106,56 +106,86 @@ def _row_to_entity(row: sqlite3.Row, aliases: tuple[str, ...] = ()) -> Entity:
 _ENTITY_COLUMNS = "e.id, e.name, e.type, e.key, e.mention_count, e.article_count"
 
 
-class _FullBlocks:
-    """The full fuzzy blocks of entities, (column, block) -> the first FUZZY_CANDIDATES rows,
-    kept in memory between batches of an import (at most FULL_BLOCKS_KEPT, least recently used
-    dropped first: a few MB).
+class FuzzyBlock:
+    """One fuzzy block of entities: its first FUZZY_CANDIDATES entities by id, as three parallel
+    lists (the keys are handed to rapidfuzz as they are)."""
 
-    A full block's candidates change only when one of them is deleted (a merge) or retyped:
-    those blocks are forgotten. Everything is forgotten when another connection has written
-    to the library since the last batch (``PRAGMA data_version``), or when entities this
-    connection created are gone (a rolled-back batch). Only blocks of entities older than the
-    current batch (ids below ``floor``: the largest id when the batch began, and the first id
-    the batch created, an id freed by a merge may be reused) are kept: the batch may yet be
-    rolled back.
+    __slots__ = ("ids", "keys", "types")
+
+    def __init__(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        self.ids: list[int] = []
+        self.keys: list[str] = []
+        self.types: list[str] = []
+        for row in rows:
+            self.add(*row)
+
+    def add(self, entity_id: int, key: str, type: str) -> None:
+        self.ids.append(entity_id)
+        self.keys.append(key)
+        self.types.append(_TYPE_NAME.get(type, type))  # one string object per type, not one per row
+
+    def is_full(self) -> bool:
+        return len(self.ids) >= FUZZY_CANDIDATES
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        return list(zip(self.ids, self.keys, self.types))
+
+
+_TYPE_NAME = {name: name for name in TYPE_CODES}
+
+
+class _FuzzyBlocks:
+    """The fuzzy blocks of entities, (column, block) -> ``FuzzyBlock``, kept in memory between
+    batches of an import (at most FUZZY_BLOCKS_KEPT, least recently used dropped first: a few MB).
+
+    A block changes only when an entity is created in it (it comes last, by id: this connection
+    appends the ones it creates to a kept block that is not full yet), deleted (a merge) or
+    retyped (those blocks are forgotten). Nothing is kept before the first ``start_batch``;
+    everything is forgotten when another connection has written to the library since the last
+    batch (``PRAGMA data_version``), when a transaction of this connection rolls back
+    (``forget``, from ``Library.transaction``), or when entities this connection created are
+    gone at the next batch (a rollback that did not pass through ``Library.transaction``).
     """
 
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self.blocks: dict[tuple[str, str], FuzzyBlock] = {}
         self.data_version: int | None = None
-        self.floor = 0  # no block is kept before the first start_batch
-        self.created_top = 0
+        self.created_top = 0  # the largest entity id seen at a batch start or created since
 
     def start_batch(self, data_version: int, top: int) -> None:
         if data_version != self.data_version or top < self.created_top:
-            self.rows.clear()
+            self.forget()
             self.data_version = data_version
-        self.floor = top + 1
         self.created_top = top
 
-    def created(self, entity_id: int) -> None:
-        self.floor = min(self.floor, entity_id)
+    def created(self, entity_id: int, key: str, type: str) -> None:
         self.created_top = max(self.created_top, entity_id)
+        head, tail = entity_blocks(key)
+        for block in (self.blocks.get(("block_head", head)), self.blocks.get(("block_tail", tail))):
+            if block is not None and not block.is_full():
+                block.add(entity_id, key, type)
 
-    def get(self, block: tuple[str, str]) -> list[tuple[int, str, str]] | None:
-        rows = self.rows.pop(block, None)
-        if rows is None:
-            return None
-        self.rows[block] = rows  # most recently used last
-        return rows
+    def get(self, block: tuple[str, str]) -> FuzzyBlock | None:
+        found = self.blocks.pop(block, None)
+        if found is not None:
+            self.blocks[block] = found  # most recently used last
+        return found
 
-    def keep(self, block: tuple[str, str], rows: list[tuple[int, str, str]]) -> None:
-        if rows[-1][0] >= self.floor:  # read in id order: the last is the newest
-            return
-        if len(self.rows) >= FULL_BLOCKS_KEPT:
-            del self.rows[next(iter(self.rows))]
-        self.rows[block] = rows
+    def keep(self, block: tuple[str, str], found: FuzzyBlock) -> None:
+        if self.data_version is None:
+            return  # no batch started: nothing tells when it would go stale
+        if len(self.blocks) >= FUZZY_BLOCKS_KEPT:
+            del self.blocks[next(iter(self.blocks))]
+        self.blocks[block] = found
 
-    def forget(self, key: str) -> None:
+    def forget_entity(self, key: str) -> None:
         """The blocks of an entity with this key (deleted or retyped)."""
         head, tail = entity_blocks(key)
-        self.rows.pop(("block_head", head), None)
-        self.rows.pop(("block_tail", tail), None)
+        self.blocks.pop(("block_head", head), None)
+        self.blocks.pop(("block_tail", tail), None)
+
+    def forget(self) -> None:
+        self.blocks.clear()
 
 
 class _EntitiesByKey:
@@ -239,6 +269,7 @@ class EntityStore:
         """Called when a transaction of this connection rolls back: what this store keeps in
         memory may hold rows that are gone."""
         self._entities_by_key.forget()
+        self._kept_fuzzy_blocks.forget()
 
     def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
         """Entities that carry this alias key (at most a few: the index on alias_key)."""
@@ -288,52 +319,52 @@ class EntityStore:
                 found[row[0]] = EntityRef._make(row)
         return found
 
+    def fuzzy_blocks(self, key: str) -> tuple[FuzzyBlock, FuzzyBlock]:
+        """The two blocks of ``key`` (by its head, by its tail): the only entities a fuzzy match
+        may pick, the first FUZZY_CANDIDATES of each block by id. Each is one range of its
+        covering index (m015), then kept in memory for the batches that follow (see
+        ``_FuzzyBlocks`` for when it is forgotten)."""
+        head, tail = entity_blocks(key)
+        return self._fuzzy_block("block_head", head), self._fuzzy_block("block_tail", tail)
+
+    def _fuzzy_block(self, column: str, block: str) -> FuzzyBlock:
+        kept = self._kept_fuzzy_blocks
+        found = kept.get((column, block))
+        if found is None:
+            cursor = plain_cursor(self.conn)
+            found = FuzzyBlock(cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)))
+            kept.keep((column, block), found)
+        return found
+
     def fuzzy_block_candidates(
         self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None
     ) -> list[tuple[int, str, str]]:
-        """Entities sharing a blocking key with ``key``, as (id, key, type), in id order: the
-        only ones a fuzzy match may pick (the first FUZZY_CANDIDATES of each block, by id). Of
+        """The entities of ``key``'s two fuzzy blocks, as (id, key, type), in id order. Of
         those, only the ones of a type compatible with ``type`` (the same, or OTHER on either
         side), with a key of a length in ``key_lengths`` and no ":" are returned, when asked:
-        the rest could not be picked.
-
-        Each block is one range of its covering index (m015). A full block (FUZZY_CANDIDATES
-        entities or more) is also kept in memory, since its candidates no longer change: new
-        entities come after them by id (see ``_FullBlocks`` for when it is forgotten)."""
-        head, tail = entity_blocks(key)
-        blocks = self._full_blocks
-        rows = [
-            *(blocks.get(("block_head", head)) or self._read_block("block_head", head, blocks)),
-            *(blocks.get(("block_tail", tail)) or self._read_block("block_tail", tail, blocks)),
-        ]
+        the rest could not be picked."""
         low, high = key_lengths if key_lengths is not None else (0, 1 << 30)
         any_type = type is None or type == "OTHER"
         found = {
             row[0]: row
-            for row in rows
+            for block in self.fuzzy_blocks(key)
+            for row in block.rows()
             if (any_type or row[2] == type or row[2] == "OTHER") and (key_lengths is None or (low <= len(row[1]) <= high and ":" not in row[1]))
         }
         return [found[i] for i in sorted(found)]
 
-    def _read_block(self, column: str, block: str, blocks: _FullBlocks) -> list[tuple[int, str, str]]:
-        cursor = plain_cursor(self.conn)
-        rows = cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)).fetchall()
-        if len(rows) == FUZZY_CANDIDATES:
-            blocks.keep((column, block), rows)
-        return rows
-
     @cached_property
-    def _full_blocks(self) -> _FullBlocks:
-        """The full fuzzy blocks kept in memory for this connection."""
-        return _FullBlocks()
+    def _kept_fuzzy_blocks(self) -> _FuzzyBlocks:
+        """The fuzzy blocks kept in memory for this connection."""
+        return _FuzzyBlocks()
 
     def start_entity_batch(self) -> None:
         """Called by the linker at the start of each batch, inside its transaction, before it
-        writes: the full fuzzy blocks kept in memory are checked against the library (see
-        ``_FullBlocks``)."""
+        writes: the fuzzy blocks kept in memory are checked against the library (see
+        ``_FuzzyBlocks``)."""
         data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         top = self.conn.execute("SELECT max(id) FROM entities").fetchone()[0] or 0
-        self._full_blocks.start_batch(data_version, top)
+        self._kept_fuzzy_blocks.start_batch(data_version, top)
 
     # -- linking: writes ----------------------------------------------------------------------
 
@@ -343,7 +374,7 @@ class EntityStore:
             "INSERT INTO entities (name, type, key, block_head, block_tail) VALUES (?, ?, ?, ?, ?)", (name, type, key, head, tail)
         )
         entity_id = int(cur.lastrowid)
-        self._full_blocks.created(entity_id)
+        self._kept_fuzzy_blocks.created(entity_id, key, type)
         return entity_id
 
     def name_alias_counts(self, entity_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -375,7 +406,7 @@ class EntityStore:
         self._entities_by_key.forget_ids((entity_id,))
         row = self.conn.execute("SELECT key FROM entities WHERE id = ?", (entity_id,)).fetchone()
         if row is not None:
-            self._full_blocks.forget(row[0])
+            self._kept_fuzzy_blocks.forget_entity(row[0])
 
     def add_entity_aliases(self, rows: Iterable[tuple[int, str, str, str, int]]) -> None:
         """(entity_id, name, alias_key, kind, count) — counts add up."""

@@ -364,17 +364,17 @@ def _full_block(library, prefix: str, count: int) -> list[int]:
         return [library.create_entity(f"{prefix}{n:03d}", "ORG", f"{prefix}{n:03d}") for n in range(FUZZY_CANDIDATES + count)]
 
 
-def test_full_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tmp_path):
+def test_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tmp_path):
     from reader.store import open_library
 
     ids = _full_block(library, "qqqq", 3)
     with library.transaction():
         library.start_entity_batch()
         first = library.fuzzy_block_candidates("qqqq000")
-        assert ("block_head", "qqqq") in library._full_blocks.rows  # kept: its entities are committed
+        assert ("block_head", "qqqq") in library._kept_fuzzy_blocks.blocks  # kept: read once
         assert library.fuzzy_block_candidates("qqqq000") == first == sorted(first)
         library.merge_entity(ids[0], ids[1])  # a candidate goes: the next one in id order comes in
-        assert ("block_head", "qqqq") not in library._full_blocks.rows
+        assert ("block_head", "qqqq") not in library._kept_fuzzy_blocks.blocks
         after_merge = library.fuzzy_block_candidates("qqqq000")
         assert [c[0] for c in after_merge] == ids[1:51]
     # another connection writes: what this one kept is no longer trusted
@@ -385,14 +385,27 @@ def test_full_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tm
         assert [c[0] for c in library.fuzzy_block_candidates("qqqq000")] == ids[2:52]
 
 
-def test_full_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
+def test_kept_fuzzy_blocks_that_are_not_full_take_the_entities_this_connection_creates(library):
+    from reader.store.entities import FUZZY_CANDIDATES
+
+    _full_block(library, "ssss", -3)  # three short of full
+    with library.transaction():
+        library.start_entity_batch()
+        assert len(library.fuzzy_block_candidates("ssss000")) == FUZZY_CANDIDATES - 3  # now kept
+        extra = [library.create_entity(f"ssss{n}x", "ORG", f"ssss{n}x") for n in range(5)]
+        kept = library.fuzzy_block_candidates("ssss000")
+    fresh = library.conn.execute("SELECT id, key, type FROM entities WHERE block_head = 'ssss' ORDER BY id LIMIT ?", (FUZZY_CANDIDATES,))
+    assert kept == [tuple(row) for row in fresh]  # as the library would answer: the first three of the five came in
+    assert [c[0] for c in kept][-3:] == extra[:3]
+
+
+def test_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
     _full_block(library, "rrrr", -3)  # three short of full
     try:
         with library.transaction():
             library.start_entity_batch()
             extra = [library.create_entity(f"rrrr{n}x", "ORG", f"rrrr{n}x") for n in range(5)]  # the block fills up
             assert len(library.fuzzy_block_candidates("rrrr000")) == 50
-            assert ("block_head", "rrrr") not in library._full_blocks.rows  # built of uncommitted entities
             raise RuntimeError
     except RuntimeError:
         pass
