@@ -106,8 +106,8 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
         return
     batch = _BatchMentions.of([MentionTable.of(mentions) for _, mentions in work])
     entity_of = resolve_keys(library, batch.reading_counts())
-    entity_ids = np.full(len(batch.readings), -1, dtype=np.int64)  # per reading; -1: not linked (no key)
-    type_codes = np.zeros(len(batch.readings), dtype=np.int64)
+    entity_ids = [-1] * len(batch.readings)  # per reading; -1: not linked (no key)
+    type_codes = [0] * len(batch.readings)
     aliases: dict[tuple[int, str], int] = {}
     codes, other_code = TYPE_CODES, TYPE_CODES[OTHER]
     for position, ((key, kind, text), count) in enumerate(zip(batch.readings, batch.counts.tolist())):
@@ -122,7 +122,7 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
         aliases[alias] = aliases.get(alias, 0) + count
     article_ids = [article_id for article_id, _ in work]
     library.store_linked_mentions(
-        batch.linked(article_ids, entity_ids, type_codes),
+        batch.linked(article_ids, np.array(entity_ids, dtype=np.int64), np.array(type_codes, dtype=np.int64)),
         replace=[article_id for article_id in article_ids if article_id not in fresh],
     )
     # in primary-key order, as the pairs: each upsert lands next to the one before

@@ -112,17 +112,16 @@ class FuzzyBlock:
 
     __slots__ = ("ids", "keys", "types")
 
-    def __init__(self, rows: Iterable[tuple[int, str, str]]) -> None:
-        self.ids: list[int] = []
-        self.keys: list[str] = []
-        self.types: list[str] = []
-        for row in rows:
-            self.add(*row)
+    def __init__(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        ids, keys, types = zip(*rows) if rows else ((), (), ())
+        self.ids: list[int] = list(ids)
+        self.keys: list[str] = list(keys)
+        self.types: list[str] = [_TYPE_NAME.get(t, t) for t in types]  # one string object per type, not one per row
 
     def add(self, entity_id: int, key: str, type: str) -> None:
         self.ids.append(entity_id)
         self.keys.append(key)
-        self.types.append(_TYPE_NAME.get(type, type))  # one string object per type, not one per row
+        self.types.append(_TYPE_NAME.get(type, type))
 
     def is_full(self) -> bool:
         return len(self.ids) >= FUZZY_CANDIDATES
@@ -332,7 +331,7 @@ class EntityStore:
         found = kept.get((column, block))
         if found is None:
             cursor = plain_cursor(self.conn)
-            found = FuzzyBlock(cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)))
+            found = FuzzyBlock(cursor.execute(f"SELECT id, key, type FROM entities WHERE {column} = ? LIMIT {FUZZY_CANDIDATES}", (block,)).fetchall())
             kept.keep((column, block), found)
         return found
 
