@@ -26,7 +26,7 @@ from reader.entities.linking import link_entities_stage
 from reader.ingest import plan_inputs, read_source
 from reader.ingest.base import Source
 from reader.model import ImportReport, IngestProblem, PreparedArticle, RawArticle
-from reader.parallel import bounded_imap, process_context
+from reader.parallel import bounded_imap, process_context, worker_pool
 from reader.similarity.clustering import add_story_terms, cluster_stories
 from reader.similarity.duplicates import find_duplicates_stage
 from reader.similarity.fingerprint import add_signatures
@@ -255,7 +255,7 @@ def import_records(
             if ctx.get_start_method() == "fork":
                 warm_up_analysis()  # load once here; forked workers share the pages
                 gc.freeze()  # see collector_tuned_for_import
-            with ctx.Pool(workers) as pool:
+            with worker_pool(ctx, workers) as pool:
                 consume(bounded_imap(pool, prepare_chunk, _chunks(stream, CHUNK_SIZE), in_flight=workers * CHUNKS_IN_FLIGHT_PER_WORKER))
         else:
             consume(map(prepare_chunk, _chunks(stream, CHUNK_SIZE)))
