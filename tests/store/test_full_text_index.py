@@ -60,3 +60,27 @@ def test_a_store_batch_holding_one_id_twice_keeps_the_index_consistent(library):
     assert [r.status for r in results] == ["inserted", "updated"]
     assert fts_integrity_ok(library)
     assert library.search("Zermatt") and not library.search("Andermatt")
+
+
+def test_search_results_do_not_depend_on_how_the_index_is_merged(library):
+    """The index merges its segments rarely (migration 16): hits, scores and snippets are those
+    of the same index merged into one segment."""
+    words = "harbour bridge ferry council election storm flood market vaccine court".split()
+    records = [
+        article(f"a{i}", " ".join(words[(i * k) % len(words)] for k in range(1, 40)) + f" report{i % 7}.", title=f"{words[i % 10]} news")
+        for i in range(60)
+    ]
+    import_records(library, records, workers=1, batch_size=5)
+    segments = library.conn.execute("SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()[0]
+    queries = ["harbour", "storm flood", "report3", "court elec", "news"]
+
+    def hits() -> list[list[tuple[str, float, str]]]:
+        return [[(h.article.external_id, round(h.score, 9), h.snippet) for h in library.search(q)] for q in queries]
+
+    before = hits()
+    library.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+    assert segments > 1, "a segment per batch, not merged yet"
+    assert library.conn.execute("SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()[0] == 1
+    assert hits() == before
+    assert all(before), "every query finds something"
+    assert fts_integrity_ok(library)
