@@ -249,7 +249,7 @@ def import_records(
             flush()
         flush(final=True)
 
-    with collector_tuned_for_import():
+    with collector_tuned_for_import(), library.fewer_checkpoints():
         if use_pool:
             ctx = process_context()
             if ctx.get_start_method() == "fork":

@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +16,10 @@ from reader.store.sqlutil import parameter_chunks
 from reader.text.snippets import MATCH_END, MATCH_START
 
 UpsertStatus = Literal["inserted", "updated", "unchanged"]
+
+# While an import writes, the write-ahead log is copied into the library every this many pages
+# (SQLite's default is 1,000). See ArticleStore.fewer_checkpoints.
+IMPORT_CHECKPOINT_PAGES = 65_536  # 256 MB of 4 KB pages
 
 _SUMMARY_COLUMNS = (
     "id, external_id, title, lang, lang_prob, source, url, date, cluster_id, parent_id, author, "
@@ -165,6 +170,23 @@ class ArticleStore:
             results.append(UpsertResult(status, article_id, section_ids))
         self._index_new_rows(new_rows)
         return results
+
+    @contextmanager
+    def fewer_checkpoints(self) -> Iterator[None]:
+        """Checkpoint the write-ahead log every IMPORT_CHECKPOINT_PAGES pages while the block runs
+        (an import), then as before.
+
+        An import batch writes tens of thousands of pages at 100,000 articles (index pages all over
+        the file), so with the default the log was copied back after every batch; many of those
+        pages are written again by the next batches, and a rarer checkpoint copies each of them
+        once. The log grows to about that many pages meanwhile. Importing 10,000 articles into a
+        100,000-article library: COMMIT 0.31 -> 0.22 ms of main-process CPU per article."""
+        pages = int(self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
     def _index_new_rows(self, rows: list[tuple[int, str, str]]) -> None:
         """Add new articles to the full-text index, and empty ``rows``.

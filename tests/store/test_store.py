@@ -144,3 +144,18 @@ def test_cluster_listing_uses_keyset_pages_without_gaps_or_repeats(sample_librar
         after = library.cluster_sort_key(page[-1], "size")
     assert sorted(seen) == sorted(c.id for c in library.list_clusters(limit=1000))
     assert len(seen) == len(set(seen)) == library.cluster_count()
+
+
+def test_fewer_checkpoints_raises_the_checkpoint_interval_for_the_block_only(library):
+    from reader.store.articles import IMPORT_CHECKPOINT_PAGES
+
+    def interval() -> int:
+        return library.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+
+    before = interval()
+    with library.fewer_checkpoints():
+        assert interval() == IMPORT_CHECKPOINT_PAGES
+    assert interval() == before
+    with pytest.raises(RuntimeError), library.fewer_checkpoints():
+        raise RuntimeError("an import that fails")
+    assert interval() == before
