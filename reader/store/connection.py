@@ -32,9 +32,8 @@ class NotALibrary(StoreError):
 # dirties ~18,000 pages (~72 MB) of a 100,000-article library's indexes; a smaller cache
 # spills them to the WAL mid-transaction and writes them again at commit.
 PAGE_CACHE_KIB = 128 * 1024
-# Checkpoint after ~80 MB of WAL, not SQLite's 4 MB, so that a page changed by several
-# batches in a row is copied back once; the file is cut back to JOURNAL_LIMIT_BYTES after.
-WAL_CHECKPOINT_PAGES = 20_000
+# An import lets the WAL grow to 256 MB between checkpoints (ArticleStore.fewer_checkpoints);
+# the file is cut back to this size after a checkpoint, rather than keeping its largest size.
 JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
@@ -52,7 +51,6 @@ def connect(path: Path | str) -> sqlite3.Connection:
     # The index look-ups of every import batch (duplicate keys, cluster postings, entity
     # aliases) touch pages all over a large library; SQLite's default page cache is 2 MB.
     conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
-    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
     conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT_BYTES}")
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
