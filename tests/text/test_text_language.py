@@ -152,14 +152,16 @@ def test_the_translation_tables_keep_what_they_map_to():
             assert len(mapped) == 1 and table[ord(mapped)] == mapped, hex(code)
 
 
-def _sequential_trials(probs, rows, n_trial):
+def _sequential_trials(probs, rows, n_trial, run=None):
     """The trials written plainly (one running sum per trial and language, draw by draw in
-    blocks, as langdetect multiplies): the reference for the vectorised ``_run_trials``."""
+    blocks, as langdetect multiplies): the reference for the vectorised ``_run_trials``.
+    ``run``: only the first ``run`` trials (the weights of ``n_trial`` are drawn all the same)."""
     rng = np.random.default_rng(language.SEED)
     weights = ((language.ALPHA + rng.standard_normal(n_trial) * language.ALPHA_WIDTH) / language.BASE_FREQ).astype(np.float32)
-    totals = np.zeros((n_trial, probs.shape[1]))
+    n_run = n_trial if run is None else run
+    totals = np.zeros((n_run, probs.shape[1]))
     results = np.zeros_like(totals)
-    pending, drawn = list(range(n_trial)), 0
+    pending, drawn = list(range(n_run)), 0
     while pending:
         picks = rng.integers(0, len(rows), size=(len(pending), language.DRAW_BLOCK))
         still = []
@@ -191,6 +193,49 @@ def test_vectorised_trials_are_exactly_the_sequential_ones():
     for rows in cases:
         for n_trial in (1, 3, 7):
             assert np.array_equal(language._run_trials(probs, rows, n_trial), _sequential_trials(probs, rows, n_trial))
+        assert np.array_equal(language._run_trials(probs, rows, 3, run=1), _sequential_trials(probs, rows, 3, run=1))
+
+
+def test_a_trial_run_gives_up_after_its_draws_when_it_has_not_stopped():
+    loaded = language.profiles()
+    probs = np.asarray(loaded.probs)
+    zh_cn, zh_tw = loaded.langs.index("zh-cn"), loaded.langs.index("zh-tw")
+    even = np.flatnonzero((probs[:, zh_cn] > 1e-3) & (abs(probs[:, zh_cn] - probs[:, zh_tw]) < 1e-2 * probs[:, zh_cn]))[:2]
+    assert language._run_trials(probs, even, 3, run=1, give_up_after=language.SURE_TRIAL_DRAWS) is None  # never converges
+    rows = language.ngram_rows(prepare_text("Le gouvernement a annoncé mardi une nouvelle réforme des retraites"))
+    first = language._run_trials(probs, rows, 3, run=1, give_up_after=language.SURE_TRIAL_DRAWS)
+    assert first is not None and np.array_equal(first, language._run_trials(probs, rows, 3, run=1))
+
+
+MIXED_OR_SHORT = [
+    "Anfang London Mai feiert die Version der Continuous Lifecycle Konferenz in London the conference opens",
+    "Microsoft ändert das Auth Protocol Anmeldung an die Cloud Dienste Microsoft Account sign in",
+    "Quick eruption after a long bake",
+    "Promotoria abre inquérito para apurar suspeita de improbidade de Skaf no Sebrae-SP",
+    "Pathogens select for genomic variants",
+    "Bonjour",
+]
+
+
+def test_the_first_trial_alone_decides_only_when_sure_and_then_names_what_all_trials_name(all_seeds):
+    probs = np.asarray(language.profiles().probs)
+    samples = [detection_sample(s.clean, s.title) for s in all_seeds] + [detection_sample(text) for text in MIXED_OR_SHORT]
+    decided = 0
+    for sample in samples:
+        rows = language.ngram_rows(prepare_text(sample))
+        letters = len(sample) - sample.count(" ")
+        full = language._run_trials(probs, rows, language.N_TRIAL).sum(axis=0) / language.N_TRIAL
+        first = language._first_trial_if_sure(probs, rows, language.N_TRIAL, letters)
+        got = language.language_probabilities(sample)
+        if first is None:  # all trials, exactly as without the rule
+            assert got == {language.profiles().langs[i]: float(full[i]) for i in np.flatnonzero(full > Detector.PROB_THRESHOLD)}
+        else:
+            decided += 1
+            assert letters >= language.SURE_SAMPLE_LETTERS and first.max() > language.CONV_THRESHOLD
+            assert np.argmax(first) == np.argmax(full), sample
+    assert 0 < decided < len(samples)  # (both ways taken)
+    short = detection_sample(MIXED_OR_SHORT[-1])
+    assert language._first_trial_if_sure(probs, language.ngram_rows(prepare_text(short)), language.N_TRIAL, len(short)) is None
 
 
 @pytest.mark.corpus
