@@ -54,8 +54,9 @@ SEED = 0
 SAMPLE_CHARS = 400
 N_TRIAL = 3  # langdetect uses 7; on 400 characters 3 agree with 7 (bench/eval_language.py --sweep)
 # The first trial alone decides when it stops (passes CONV_THRESHOLD) within this many draws
-# (a multiple of DRAW_BLOCK) on a sample of at least SURE_SAMPLE_LETTERS letters; otherwise
-# all N_TRIAL trials run from the start, exactly as before. See the module docstring.
+# on a sample of at least SURE_SAMPLE_LETTERS letters; otherwise all N_TRIAL trials run from
+# the start, exactly as before (see the module docstring). A multiple of CHECK_EVERY: the
+# first trial runs as one block of this many draws.
 SURE_TRIAL_DRAWS = 80
 ALPHA = Detector.ALPHA_DEFAULT
 ALPHA_WIDTH = Detector.ALPHA_WIDTH
@@ -64,9 +65,6 @@ ITERATION_LIMIT = Detector.ITERATION_LIMIT
 CONV_THRESHOLD = Detector.CONV_THRESHOLD
 CHECK_EVERY = 5
 DRAW_BLOCK = 40  # draws per vectorised step, a multiple of CHECK_EVERY
-_CHECKS = np.arange(0, DRAW_BLOCK, CHECK_EVERY)  # draws of a block after which langdetect checks
-# Row c sums a block's draws up to check c; the last row sums the whole block.
-_PREFIX_SUMS = (np.arange(DRAW_BLOCK) <= np.append(_CHECKS, DRAW_BLOCK - 1)[:, None]).astype(np.float64)
 # Below this share of letters that the profiles know, the script is unsupported: langdetect
 # would otherwise name a language from a few stray letters (Georgian text -> "et").
 MIN_KNOWN_LETTERS = 0.5
@@ -311,6 +309,14 @@ def ngram_rows(prepared: str) -> np.ndarray:
     return np.frombuffer(joined, dtype=np.int32)
 
 
+@lru_cache(maxsize=4)
+def block_sums(block: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the draws of a block after which langdetect checks, counted from 0; the matrix whose
+    row c sums a block's draws up to check c, and whose last row sums the whole block)."""
+    checks = np.arange(0, block, CHECK_EVERY)
+    return checks, (np.arange(block) <= np.append(checks, block - 1)[:, None]).astype(np.float64)
+
+
 @dataclass(frozen=True)
 class TrialStart:
     """What every detection draws first from a generator seeded with SEED: the trials'
@@ -342,7 +348,13 @@ def seeded_generator(n_trial: int) -> tuple[np.ndarray, np.random.Generator]:
 
 
 def _run_trials(
-    probs: np.ndarray, rows: np.ndarray, n_trial: int, *, run: int | None = None, give_up_after: int | None = None
+    probs: np.ndarray,
+    rows: np.ndarray,
+    n_trial: int,
+    *,
+    run: int | None = None,
+    give_up_after: int | None = None,
+    block: int = DRAW_BLOCK,
 ) -> np.ndarray | None:
     """langdetect's trials, all at once: per trial, multiply (weight + P(n-gram | language)) over
     random draws from the text's n-grams (``rows`` of ``probs``) until one language passes
@@ -350,7 +362,7 @@ def _run_trials(
     each trial's normalised probabilities, (n_trial, languages).
 
     Products are sums of logs, taken at the checks and at the block's end by one matrix
-    product with ``_PREFIX_SUMS`` (a cumulative sum over the draw axis costs 5x more). The
+    product with ``block_sums(block)`` (a cumulative sum over the draw axis costs 5x more). The
     sums are exact, so the order of the additions does not matter: every log is a float32 of
     magnitude >= 1 (no profile probability reaches 1/e - weight; a test checks it), hence a
     multiple of 2**-23, and no sum of 1,040 of them reaches 2**14 (each is > log(3e-5) = -10.4),
@@ -360,7 +372,9 @@ def _run_trials(
 
     ``run`` runs only the first ``run`` of the ``n_trial`` trials (same weights, same first
     block of draws as they get in a full run); with ``give_up_after``, None when a trial has
-    not stopped after that many draws."""
+    not stopped after that many draws. ``block``: draws per step (a multiple of CHECK_EVERY);
+    as the draws come from one stream and the sums are exact, it changes only the cost."""
+    checks, prefix_sums = block_sums(block)
     weights, rng = seeded_generator(n_trial)
     n_run = n_trial if run is None else run
     weights = weights[:n_run]
@@ -373,19 +387,19 @@ def _run_trials(
         if give_up_after is not None and drawn >= give_up_after:
             return None
         everyone = pending.size == n_run
-        picks = rng.integers(0, len(rows), size=(pending.size, DRAW_BLOCK))
+        picks = rng.integers(0, len(rows), size=(pending.size, block))
         logs = probs[rows[picks]]
         logs += (weights if everyone else weights[pending])[:, None, None]
         np.log(logs, out=logs)
-        cumulative = _PREFIX_SUMS @ logs.astype(np.float64)  # (trials, checks + block end, languages)
+        cumulative = prefix_sums @ logs.astype(np.float64)  # (trials, checks + block end, languages)
         if drawn:
             cumulative += (log_totals if everyone else log_totals[pending])[:, None, :]
         at_checks = cumulative[:, :-1, :]
         shifted = np.exp(at_checks - at_checks.max(axis=2, keepdims=True))
         sums = shifted.sum(axis=2)
         passed = 1.0 / sums > CONV_THRESHOLD
-        if drawn + _CHECKS[-1] >= ITERATION_LIMIT:
-            passed |= drawn + _CHECKS >= ITERATION_LIMIT
+        if drawn + checks[-1] >= ITERATION_LIMIT:
+            passed |= drawn + checks >= ITERATION_LIMIT
         done = passed.any(axis=1)
         if done.any():
             first = passed.argmax(axis=1)[done]
@@ -394,7 +408,7 @@ def _run_trials(
                 break
         log_totals[pending] = cumulative[:, -1, :]
         pending = pending[~done]
-        drawn += DRAW_BLOCK
+        drawn += block
     return results
 
 
@@ -402,7 +416,7 @@ def _first_trial_if_sure(probs: np.ndarray, rows: np.ndarray, n_trial: int, lett
     """The first trial's probabilities when it is near-certain (see ``SURE_TRIAL_DRAWS``), else None."""
     if n_trial == 1 or letters < SURE_SAMPLE_LETTERS:
         return None
-    first = _run_trials(probs, rows, n_trial, run=1, give_up_after=SURE_TRIAL_DRAWS)
+    first = _run_trials(probs, rows, n_trial, run=1, give_up_after=SURE_TRIAL_DRAWS, block=SURE_TRIAL_DRAWS)
     return None if first is None else first[0]
 
 
