@@ -152,10 +152,11 @@ def test_the_translation_tables_keep_what_they_map_to():
             assert len(mapped) == 1 and table[ord(mapped)] == mapped, hex(code)
 
 
-def _sequential_trials(probs, rows, n_trial, run=None):
+def _sequential_trials(probs, rows, n_trial, run=None, stops=None):
     """The trials written plainly (one running sum per trial and language, draw by draw in
     blocks, as langdetect multiplies): the reference for the vectorised ``_run_trials``.
-    ``run``: only the first ``run`` trials (the weights of ``n_trial`` are drawn all the same)."""
+    ``run``: only the first ``run`` trials (the weights of ``n_trial`` are drawn all the same);
+    ``stops``: a dict that gets each trial's number of draws."""
     rng = np.random.default_rng(language.SEED)
     weights = ((language.ALPHA + rng.standard_normal(n_trial) * language.ALPHA_WIDTH) / language.BASE_FREQ).astype(np.float32)
     n_run = n_trial if run is None else run
@@ -174,6 +175,8 @@ def _sequential_trials(probs, rows, n_trial, run=None):
                     normalised /= normalised.sum()
                     if normalised.max() > language.CONV_THRESHOLD or drawn + i >= language.ITERATION_LIMIT:
                         results[trial] = normalised
+                        if stops is not None:
+                            stops[trial] = drawn + i + 1
                         break
             else:
                 still.append(trial)
@@ -196,17 +199,6 @@ def test_vectorised_trials_are_exactly_the_sequential_ones():
         assert np.array_equal(language._run_trials(probs, rows, 3, run=1), _sequential_trials(probs, rows, 3, run=1))
 
 
-def test_a_trial_run_gives_up_after_its_draws_when_it_has_not_stopped():
-    loaded = language.profiles()
-    probs = np.asarray(loaded.probs)
-    zh_cn, zh_tw = loaded.langs.index("zh-cn"), loaded.langs.index("zh-tw")
-    even = np.flatnonzero((probs[:, zh_cn] > 1e-3) & (abs(probs[:, zh_cn] - probs[:, zh_tw]) < 1e-2 * probs[:, zh_cn]))[:2]
-    assert language._run_trials(probs, even, 3, run=1, give_up_after=language.SURE_TRIAL_DRAWS) is None  # never converges
-    rows = language.ngram_rows(prepare_text("Le gouvernement a annoncé mardi une nouvelle réforme des retraites"))
-    first = language._run_trials(probs, rows, 3, run=1, give_up_after=language.SURE_TRIAL_DRAWS)
-    assert first is not None and np.array_equal(first, language._run_trials(probs, rows, 3, run=1))
-
-
 MIXED_OR_SHORT = [
     "Anfang London Mai feiert die Version der Continuous Lifecycle Konferenz in London the conference opens",
     "Microsoft ändert das Auth Protocol Anmeldung an die Cloud Dienste Microsoft Account sign in",
@@ -215,6 +207,27 @@ MIXED_OR_SHORT = [
     "Pathogens select for genomic variants",
     "Bonjour",
 ]
+
+
+def test_the_first_trial_in_one_block_is_the_first_trial_when_it_stops_within_the_block(all_seeds):
+    loaded = language.profiles()
+    probs = np.asarray(loaded.probs)
+    zh_cn, zh_tw = loaded.langs.index("zh-cn"), loaded.langs.index("zh-tw")
+    even = np.flatnonzero((probs[:, zh_cn] > 1e-3) & (abs(probs[:, zh_cn] - probs[:, zh_tw]) < 1e-2 * probs[:, zh_cn]))[:2]
+    texts = [detection_sample(s.clean, s.title) for s in all_seeds] + [detection_sample(text) for text in MIXED_OR_SHORT]
+    cases = [even] + [language.ngram_rows(prepare_text(text)) for text in texts]
+    kinds = set()
+    for rows in cases:
+        stops = {}
+        reference = _sequential_trials(probs, rows, 3, run=1, stops=stops)[0]
+        for draws in (40, language.SURE_TRIAL_DRAWS):
+            first = language._first_trial(probs, rows, 3, draws)
+            if stops[0] <= draws:
+                assert first is not None and np.array_equal(first, reference)
+            else:
+                assert first is None
+            kinds.add(first is None)
+    assert kinds == {True, False}
 
 
 def test_the_first_trial_alone_decides_only_when_sure_and_then_names_what_all_trials_name(all_seeds):
