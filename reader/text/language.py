@@ -27,10 +27,10 @@ trials. What changes:
   on each of 10,356 articles (seeds, ecbplus_dev, the feeds, a generated 10k); allowing
   160 draws, it named another on 2. So the language is unchanged on all 10,356; the
   probability changes on 3 (0.6667 -> 1.0: mixed German-English texts on which one of
-  the three trials said English). The first trial runs as one
-  block of 80 draws (``_first_trial``: the same draws and sums as in a full run, checked
-  by a test); 93 % of articles need nothing more (callgrind, c10k: 1.49M -> 0.95M
-  instructions per detection).
+  the three trials said English). The first trial runs as one block of 80 draws
+  (``_first_trial``; its first 40 draws are those it gets in a full run, the next 40 come
+  right after them in the stream); 93 % of articles need nothing more (callgrind, c10k:
+  1.49M -> 0.95M instructions per detection).
 
 Text with nothing to go on — no letters, or mostly letters of a script no profile
 covers (Georgian, Armenian, Ethiopic ...) — gives (None, None).
@@ -417,9 +417,10 @@ def _first_trial_if_sure(probs: np.ndarray, rows: np.ndarray, n_trial: int, lett
 
 
 def _first_trial(probs: np.ndarray, rows: np.ndarray, n_trial: int, draws: int) -> np.ndarray | None:
-    """What ``_run_trials(probs, rows, n_trial, run=1)[0]`` gives when that trial stops within
-    ``draws`` draws (a multiple of CHECK_EVERY, below ITERATION_LIMIT), else None: the same
-    draws and sums as one block of ``draws`` (2-D, none of the bookkeeping of several trials)."""
+    """The first trial's probabilities when it stops within ``draws`` draws (a multiple of
+    CHECK_EVERY, below ITERATION_LIMIT), else None. Its draws are the generator's first
+    ``draws`` picks after the weights, in one block (2-D, none of the bookkeeping of several
+    trials): what ``_run_trials(probs, rows, n_trial, run=1)[0]`` gives (a test checks it)."""
     weights, rng = seeded_generator(n_trial)
     picks = rng.integers(0, len(rows), size=draws)  # (the stream of a (1, draws) block)
     logs = probs[rows[picks]]
