@@ -335,23 +335,6 @@ class EntityStore:
             kept.keep((column, block), found)
         return found
 
-    def fuzzy_block_candidates(
-        self, key: str, *, type: str | None = None, key_lengths: tuple[int, int] | None = None
-    ) -> list[tuple[int, str, str]]:
-        """The entities of ``key``'s two fuzzy blocks, as (id, key, type), in id order. Of
-        those, only the ones of a type compatible with ``type`` (the same, or OTHER on either
-        side), with a key of a length in ``key_lengths`` and no ":" are returned, when asked:
-        the rest could not be picked."""
-        low, high = key_lengths if key_lengths is not None else (0, 1 << 30)
-        any_type = type is None or type == "OTHER"
-        found = {
-            row[0]: row
-            for block in self.fuzzy_blocks(key)
-            for row in block.rows()
-            if (any_type or row[2] == type or row[2] == "OTHER") and (key_lengths is None or (low <= len(row[1]) <= high and ":" not in row[1]))
-        }
-        return [found[i] for i in sorted(found)]
-
     @cached_property
     def _kept_fuzzy_blocks(self) -> _FuzzyBlocks:
         """The fuzzy blocks kept in memory for this connection."""

@@ -341,20 +341,29 @@ def test_fuzzy_candidates_outside_the_key_length_window_could_never_reach_the_sc
                 assert low <= m <= high, (n, m)
 
 
-def test_fuzzy_candidates_keep_the_library_order_and_drop_only_what_cannot_match(library):
+def block_rows(library, key: str) -> list[tuple[int, str, str]]:
+    """The entities a fuzzy match of ``key`` may pick (both its blocks), as (id, key, type) in id order."""
+    found = {row[0]: row for block in library.fuzzy_blocks(key) for row in block.rows()}
+    return [found[i] for i in sorted(found)]
+
+
+def test_fuzzy_match_takes_the_oldest_compatible_entity_of_the_best_score(library):
+    from collections import Counter
+
+    from reader.entities.linking import _by_fuzzy, _KeyInfo
+
     with library.transaction():
         ids = [library.create_entity(name, kind, key) for name, kind, key in [
-            ("Bytedance Ltd", "ORG", "bytedance ltd"),
-            ("Bytedance", "ORG", "bytedance"),
-            ("Bytedance Limited Holdings Group", "ORG", "bytedance limited holdings group"),
-            ("Bytedance Lts", "PERSON", "bytedance lts"),
-            ("Bytedance Ltdd", "OTHER", "bytedance ltdd"),
-            ("bytedance:x", "ORG", "byte:dance ltd"),
+            ("bytedance:ltt", "ORG", "bytedance:ltt"),  # scores as well, but a ':' key is never picked
+            ("Bytedance Lts", "PERSON", "bytedance lts"),  # as well, but a person
+            ("Bytedance Ltd", "ORG", "bytedance ltd"),  # as well: the oldest that may be picked
+            ("Bytedance Ltx", "ORG", "bytedance ltx"),  # as well, but newer
+            ("Bytedance Ltdd", "OTHER", "bytedance ltdd"),  # under FUZZY_MIN_SCORE
         ]]
-    every = library.fuzzy_block_candidates("bytedance ltt")
-    assert [entity_id for entity_id, _, _ in every] == sorted(ids)  # all share the head block "byte"
-    kept = library.fuzzy_block_candidates("bytedance ltt", type="ORG", key_lengths=(11, 15))
-    assert [entity_id for entity_id, _, _ in kept] == [ids[0], ids[4]]  # the others: too short/long, a person, a ':' key
+    assert [row[0] for row in block_rows(library, "bytedance ltt")] == ids  # all share the head block "byte"
+    assert _by_fuzzy(library, "bytedance ltt", _KeyInfo("bytedance ltt", Counter({"ORG": 1}))).id == ids[2]
+    assert _by_fuzzy(library, "bytedance ltt", _KeyInfo("bytedance ltt", Counter({"OTHER": 1}))).id == ids[1]
+    assert _by_fuzzy(library, "bytedance ltt", _KeyInfo("bytedance ltt", Counter({"PLACE": 1}))) is None
 
 
 def _full_block(library, prefix: str, count: int) -> list[int]:
@@ -370,19 +379,19 @@ def test_fuzzy_blocks_kept_in_memory_answer_as_the_library_does(library, tmp_pat
     ids = _full_block(library, "qqqq", 3)
     with library.transaction():
         library.start_entity_batch()
-        first = library.fuzzy_block_candidates("qqqq000")
+        first = block_rows(library, "qqqq000")
         assert ("block_head", "qqqq") in library._kept_fuzzy_blocks.blocks  # kept: read once
-        assert library.fuzzy_block_candidates("qqqq000") == first == sorted(first)
+        assert block_rows(library, "qqqq000") == first == sorted(first)
         library.merge_entity(ids[0], ids[1])  # a candidate goes: the next one in id order comes in
         assert ("block_head", "qqqq") not in library._kept_fuzzy_blocks.blocks
-        after_merge = library.fuzzy_block_candidates("qqqq000")
+        after_merge = block_rows(library, "qqqq000")
         assert [c[0] for c in after_merge] == ids[1:51]
     # another connection writes: what this one kept is no longer trusted
     with open_library(library.path) as other, other.transaction():
         other.merge_entity(ids[1], ids[2])
     with library.transaction():
         library.start_entity_batch()
-        assert [c[0] for c in library.fuzzy_block_candidates("qqqq000")] == ids[2:52]
+        assert [c[0] for c in block_rows(library, "qqqq000")] == ids[2:52]
 
 
 def test_kept_fuzzy_blocks_that_are_not_full_take_the_entities_this_connection_creates(library):
@@ -391,9 +400,9 @@ def test_kept_fuzzy_blocks_that_are_not_full_take_the_entities_this_connection_c
     _full_block(library, "ssss", -3)  # three short of full
     with library.transaction():
         library.start_entity_batch()
-        assert len(library.fuzzy_block_candidates("ssss000")) == FUZZY_CANDIDATES - 3  # now kept
+        assert len(block_rows(library, "ssss000")) == FUZZY_CANDIDATES - 3  # now kept
         extra = [library.create_entity(f"ssss{n}x", "ORG", f"ssss{n}x") for n in range(5)]
-        kept = library.fuzzy_block_candidates("ssss000")
+        kept = block_rows(library, "ssss000")
     fresh = library.conn.execute("SELECT id, key, type FROM entities WHERE block_head = 'ssss' ORDER BY id LIMIT ?", (FUZZY_CANDIDATES,))
     assert kept == [tuple(row) for row in fresh]  # as the library would answer: the first three of the five came in
     assert [c[0] for c in kept][-3:] == extra[:3]
@@ -405,13 +414,13 @@ def test_fuzzy_blocks_of_a_rolled_back_batch_are_not_kept(library):
         with library.transaction():
             library.start_entity_batch()
             extra = [library.create_entity(f"rrrr{n}x", "ORG", f"rrrr{n}x") for n in range(5)]  # the block fills up
-            assert len(library.fuzzy_block_candidates("rrrr000")) == 50
+            assert len(block_rows(library, "rrrr000")) == 50
             raise RuntimeError
     except RuntimeError:
         pass
     with library.transaction():
         library.start_entity_batch()
-        found = [c[0] for c in library.fuzzy_block_candidates("rrrr000")]
+        found = [c[0] for c in block_rows(library, "rrrr000")]
     assert len(found) == 47 and not set(found) & set(extra)
 
 

@@ -98,7 +98,7 @@ def test_v15_fuzzy_blocks_are_read_from_covering_indexes(tmp_path):
         indexes = {r[0] for r in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entities'")}
         assert {"entities_by_head_covering", "entities_by_tail_covering"} <= indexes
         assert not {"entities_by_head", "entities_by_tail"} & indexes
-        found = library.fuzzy_block_candidates("bytedancelt")
+        found = sorted({row for block in library.fuzzy_blocks("bytedancelt") for row in block.rows()})
         # "bytedancelt" is past the read part of its head block, and first of its tail block
         assert [key for _, key, _ in found] == keys[:FUZZY_CANDIDATES] + ["bytedancelt", "zzzzcelt"]
         assert [entity_id for entity_id, _, _ in found] == sorted(entity_id for entity_id, _, _ in found)

@@ -1,7 +1,7 @@
 """Version 15: the fuzzy blocks of entities are read from covering indexes.
 
 A new mention key is fuzzily compared with the first ``FUZZY_CANDIDATES`` entities (by id) of
-its two blocks (``reader.store.entities.fuzzy_block_candidates``). The indexes on ``block_head``
+its two blocks (``reader.store.entities.EntityStore.fuzzy_blocks``). The indexes on ``block_head``
 and ``block_tail`` alone gave the ids, and every candidate cost one more look-up in the table
 for its key, type and name: at 100,000 articles a new key reads ~90 rows, ~200 us. Indexes
 on (block, id, key, type, name) hold the whole answer in the block's order (by id, as
