@@ -349,13 +349,7 @@ def seeded_generator(n_trial: int) -> tuple[np.ndarray, np.random.Generator]:
     return start.weights, rng
 
 
-def _run_trials(
-    probs: np.ndarray,
-    rows: np.ndarray,
-    n_trial: int,
-    *,
-    run: int | None = None,
-) -> np.ndarray:
+def _run_trials(probs: np.ndarray, rows: np.ndarray, n_trial: int) -> np.ndarray:
     """langdetect's trials, all at once: per trial, multiply (weight + P(n-gram | language)) over
     random draws from the text's n-grams (``rows`` of ``probs``) until one language passes
     CONV_THRESHOLD at a check (after draw 1, 6, 11 ...) or the draw limit is reached; returns
@@ -368,22 +362,17 @@ def _run_trials(
     multiple of 2**-23, and no sum of 1,040 of them reaches 2**14 (each is > log(3e-5) = -10.4),
     so every partial sum fits float64's 53 bits. At a check the largest shifted term is
     exp(0) = 1, so the top normalised probability is 1 / (sum of the shifted terms): only the
-    trials that stop are normalised in full.
-
-    ``run`` runs only the first ``run`` of the ``n_trial`` trials (same weights, same first
-    block of draws as they get in a full run)."""
+    trials that stop are normalised in full."""
     block = DRAW_BLOCK
     checks, prefix_sums = block_sums(block)
     weights, rng = seeded_generator(n_trial)
-    n_run = n_trial if run is None else run
-    weights = weights[:n_run]
     n_langs = probs.shape[1]
-    log_totals = np.zeros((n_run, n_langs))
-    results = np.zeros((n_run, n_langs))
-    pending = np.arange(n_run)
+    log_totals = np.zeros((n_trial, n_langs))
+    results = np.zeros((n_trial, n_langs))
+    pending = np.arange(n_trial)
     drawn = 0
     while pending.size:
-        everyone = pending.size == n_run
+        everyone = pending.size == n_trial
         picks = rng.integers(0, len(rows), size=(pending.size, block))
         logs = probs[rows[picks]]
         logs += (weights if everyone else weights[pending])[:, None, None]
@@ -420,7 +409,8 @@ def _first_trial(probs: np.ndarray, rows: np.ndarray, n_trial: int, draws: int) 
     """The first trial's probabilities when it stops within ``draws`` draws (a multiple of
     CHECK_EVERY, below ITERATION_LIMIT), else None. Its draws are the generator's first
     ``draws`` picks after the weights, in one block (2-D, none of the bookkeeping of several
-    trials): what ``_run_trials(probs, rows, n_trial, run=1)[0]`` gives (a test checks it)."""
+    trials; its first DRAW_BLOCK draws are the ones it gets in :func:`_run_trials`). A test checks
+    it against langdetect's trial written plainly, draw by draw."""
     weights, rng = seeded_generator(n_trial)
     picks = rng.integers(0, len(rows), size=draws)  # (the stream of a (1, draws) block)
     logs = probs[rows[picks]]

@@ -196,7 +196,6 @@ def test_vectorised_trials_are_exactly_the_sequential_ones():
     for rows in cases:
         for n_trial in (1, 3, 7):
             assert np.array_equal(language._run_trials(probs, rows, n_trial), _sequential_trials(probs, rows, n_trial))
-        assert np.array_equal(language._run_trials(probs, rows, 3, run=1), _sequential_trials(probs, rows, 3, run=1))
 
 
 MIXED_OR_SHORT = [
