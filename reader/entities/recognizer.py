@@ -244,13 +244,13 @@ class _Article:
 
 def _headline_lines(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the lines of ``text`` that are not prose, in order: ALL-CAPS
-    ("caps") and Title Case ("title") headlines. A long line, or one ending with a full stop
-    that has lowercase letters (most lines), is prose without a closer look."""
+    ("caps") and Title Case ("title") headlines. A blank line, a long one, or one ending with a
+    full stop that has lowercase letters (most lines), is prose without a closer look."""
     lines: list[tuple[int, int, str]] = []
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if len(line) <= MAX_HEADLINE_CHARS and (line[-1:] != "." or line == line.upper()):
+        if line and len(line) <= MAX_HEADLINE_CHARS and (line[-1:] != "." or line == line.upper()):
             kind = _line_kind(line)
             if kind != _PROSE:
                 lines.append((start, end, kind))
@@ -496,7 +496,6 @@ class RuleBasedRecognizer:
         for position, start, end, group, names, initial, kind, flags in waiting:
             merged.extend(found[done:position])
             done = position
-            words = None
             if flags < 0:  # a headline
                 words = _word_spans(start, names) if names else [(start, end, group)]
                 merged.extend(self._headline_found(article, words, initial, kind))
@@ -505,12 +504,11 @@ class RuleBasedRecognizer:
             evidence_key = (first_word, names[1] if names else False)
             evidence = evidence_of.get(evidence_key)
             if evidence is None:
-                words = _word_spans(start, names) if names else [(start, end, group)]
-                evidence = evidence_of[evidence_key] = self._has_evidence(article, first_word, words, headline=False)
+                evidence = evidence_of[evidence_key] = self._has_evidence(article, first_word, names[1] if names else None, headline=False)
             flags |= _BACKED if evidence else _UNBACKED
             decided = self._decisions.get((lang, group, flags))
             if decided is None:
-                decided = self._decide_prose(article, words or (_word_spans(start, names) if names else [(start, end, group)]), evidence, flags)
+                decided = self._decide_prose(article, _word_spans(start, names) if names else [(start, end, group)], evidence, flags)
             merged.extend([(start + first, start + last_end, verdict) for first, last_end, verdict in decided])
         merged.extend(found[done:])
         return merged
@@ -663,7 +661,9 @@ class RuleBasedRecognizer:
                     close()
                 continue
             if headline or (initial and index == 0):
-                backed = evidence if (evidence is not None and index == 0) else self._has_evidence(article, word, words[index:], headline=headline)
+                backed = evidence if (evidence is not None and index == 0) else self._has_evidence(
+                    article, word, words[index + 1][2] if index + 1 < len(words) else None, headline=headline
+                )
                 if not backed:
                     close()
                     continue
@@ -704,8 +704,9 @@ class RuleBasedRecognizer:
         close()
         return segments
 
-    def _has_evidence(self, article: _Article, word: str, rest: list[tuple[int, int, str]], *, headline: bool) -> bool:
-        """Whether a capitalised word at a sentence start (or in a headline) is a name."""
+    def _has_evidence(self, article: _Article, word: str, next_word: str | None, *, headline: bool) -> bool:
+        """Whether a capitalised word at a sentence start (or in a headline) is a name (``next_word``:
+        the word after it in its run, None when it ends the run)."""
         kind = self._word_kinds.get((article.lang, word))
         if kind is None:
             kind = self._word_kind(article, word)
@@ -715,16 +716,16 @@ class RuleBasedRecognizer:
             return True
         if kind is _COMMON_WORD:
             # a common word opens the sentence, but "New Zealand" is still a name
-            return len(rest) > 1 and article.gaz.lookup(f"{rest[0][2]} {rest[1][2]}") is not None
+            return next_word is not None and article.gaz.lookup(f"{word} {next_word}") is not None
         if kind is _ROLE_WORD:
-            return len(rest) > 1
+            return next_word is not None
         if article.seen_lowercase(word):
             return False
         if kind is _KNOWN_NAME:
             return True
         if headline or kind is _VERB_FORM:
             return False  # "Choosing DeGeneres ...", "Excluding Brand ..." (but "Kelly Houston", "Emily Smith")
-        return len(rest) > 1 and rest[1][2][:1].isupper() and rest[1][2].lower() not in article.common
+        return next_word is not None and next_word[:1].isupper() and next_word.lower() not in article.common
 
     def _word_kind(self, article: _Article, word: str) -> str:
         """What a capitalised word says about itself as a name, whatever the article (the
