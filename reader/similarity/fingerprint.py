@@ -238,7 +238,9 @@ def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def char_classes() -> np.ndarray:
     """For every code point: separator, letter (part of a word) or a one-character word.
 
-    "Letter" is exactly what Python's ``\\w`` matches; built once per process (~50 ms).
+    "Letter" is exactly what Python's ``\\w`` matches; built once per process (~50 ms). The
+    word scanner reads the class of each code point it meets from :func:`fold_entries`
+    instead; this whole table is the reference it is tested against.
     """
     global _char_classes
     if _char_classes is None:
@@ -252,17 +254,128 @@ def char_classes() -> np.ndarray:
     return _char_classes
 
 
-def joined_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The NFKC, case-folded code points of the texts, a newline between two texts (uint32;
-    uint8 when all are ASCII, which NFKC keeps as it is and case-folds as lower()), and where
-    each text starts."""
-    folded = [text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold() for text in texts]
-    lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
+# -- case folding and classes, one code point at a time -----------------------------------------------
+#
+# NFKC and case folding in Python cost more than the rest of the word scan together, and most
+# text needs neither done by the general algorithm. A text whose every character is stable
+# under NFKC on its own, starts no combination (no mark, no combining jamo) and folds to one
+# character is already NFKC (the standard's quick check says YES for it), and its case fold
+# is the fold of each character. So each code point a process meets gets an entry, computed
+# the first time it is seen (a Python call per distinct code point, a few thousand in all):
+# its fold, the class of the fold (see char_classes), and whether a text holding it must be
+# case-folded by Python (it folds to several characters, as "ß" to "ss") or normalised too
+# (anything else NFKC may change). A whole text is then folded and classified by one lookup
+# per character. One more kind of character keeps the fast way: one that NFKC turns into
+# plain separators only (an ellipsis into three full stops, a no-break space into a space)
+# that nothing combines with: words are what is hashed, so it is one separator.
+
+_FOLD_BITS = (1 << 21) - 1  # bits 0-20: the code point's case fold (one character)
+_CLASS_SHIFT = 24  # bits 24-25: the class of the fold (_SEPARATOR, _LETTER, _SINGLE)
+_MANY_FOLD = 1 << 29  # a text holding this code point is case-folded by Python
+_GENERAL = 1 << 30  # a text holding this code point is normalised and case-folded by Python
+_UNSEEN = 1 << 31  # the entry is not computed yet
+_FLAGS = np.uint32(_MANY_FOLD | _GENERAL)
+# ASCII separators that start no canonical composition ("<", "=" and ">" do: with U+0338 they
+# make "≮", "≠" and "≯"), so a character NFKC turns into some of them is one separator.
+PLAIN_SEPARATORS = frozenset(" \t\n\r\x0b\x0c!\"#$%&'()*+,-./:;?@[\\]^`{|}~")
+_WORD_CHARACTER = re.compile(r"\w")
+_fold_entries: np.ndarray | None = None
+
+
+def char_class(code_point: int) -> int:
+    """The class of one code point (as in :func:`char_classes`)."""
+    if not _WORD_CHARACTER.match(chr(code_point)):
+        return _SEPARATOR
+    unspaced = any(low <= code_point <= high for low, high in _UNSPACED_RANGES)
+    return _SINGLE if unspaced else _LETTER
+
+
+def starts_no_combination(character: str) -> bool:
+    """Neither a mark nor a Hangul jamo: nothing before it combines with it under NFKC."""
+    return (
+        unicodedata.combining(character) == 0
+        and not unicodedata.category(character).startswith("M")
+        and not 0x1100 <= ord(character) <= 0x11FF  # a vowel or final jamo after a syllable joins it
+    )
+
+
+def fold_entry(code_point: int) -> int:
+    """What the word scanner needs of one code point: its case fold and the fold's class,
+    with _MANY_FOLD if it folds to several characters, _GENERAL if NFKC may change a text
+    around it (the character itself changes, or it may combine with the one before it)."""
+    character = chr(code_point)
+    normalized = unicodedata.normalize("NFKC", character)
+    if normalized != character and starts_no_combination(character) and set(normalized) <= PLAIN_SEPARATORS:
+        return ord(" ") | _SEPARATOR << _CLASS_SHIFT
+    folded = character.casefold()
+    flags = 0 if normalized == character and starts_no_combination(character) else _GENERAL
+    if len(folded) != 1:
+        return flags | _MANY_FOLD
+    return ord(folded) | char_class(ord(folded)) << _CLASS_SHIFT | flags
+
+
+def fold_entries(code_points: np.ndarray) -> np.ndarray:
+    """The entries (see :func:`fold_entry`) of these code points (uint32), each computed once per process."""
+    global _fold_entries
+    if _fold_entries is None:
+        _fold_entries = np.full(0x110000, _UNSEEN, dtype=np.uint32)
+    entries = np.take(_fold_entries, code_points)
+    if int(entries.max(initial=0)) >= _UNSEEN:
+        for code_point in np.unique(code_points[entries >= _UNSEEN]).tolist():
+            _fold_entries[code_point] = fold_entry(code_point)
+        entries = np.take(_fold_entries, code_points)
+    return entries
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of a string (uint8 when it is ASCII, else uint32)."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def folded_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts NFKC-normalised and case-folded, a newline between two, as an entry per
+    character (uint32: its code point in bits 0-20, its class at _CLASS_SHIFT), and where each
+    text starts: the words of ``unicodedata.normalize("NFKC", text).casefold()``.
+
+    A text that holds a flagged character (see :func:`fold_entry`) is looked up again alone,
+    once Python has folded it: its characters that fold to several replaced by their folds
+    (casefold folds one character at a time), or, if NFKC may change it, normalised and folded
+    whole. Looked up again, the folded characters stay as they are (each folds to itself).
+    "ß" (in text with no other flagged character: NFKC keeps it, and casefold one character at a
+    time) is replaced by its fold "ss" before the lookup."""
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if "ß" in joined:  # the one character that folds to several in much text (German): folded at once
+        joined = joined.replace("ß", "ss")
+        lengths += np.fromiter((text.count("ß") for text in texts), dtype=np.int64, count=len(texts))
+    points = code_points(joined)
+    entries = fold_entries(points)
     starts = np.cumsum(lengths + 1) - lengths - 1
-    joined = "\n".join(folded)
-    if joined.isascii():
-        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8), starts
-    return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), starts
+    if int(entries.max(initial=0)) < _MANY_FOLD:
+        return entries, starts
+    flagged = np.flatnonzero(entries >= _MANY_FOLD)
+    owners = np.searchsorted(starts, flagged, side="right") - 1
+    general = set(owners[entries[flagged] >= _GENERAL].tolist())
+    held = sorted_unique((owners << 21) | points[flagged])  # (text, character) pairs, by text
+    many_folds: dict[int, list[str]] = {}
+    for t, code_point in zip((held >> 21).tolist(), (held & _FOLD_BITS).tolist()):
+        many_folds.setdefault(t, []).append(chr(code_point))
+    pieces = []
+    done = 0
+    for t, characters in many_folds.items():
+        if t in general:
+            text = unicodedata.normalize("NFKC", texts[t]).casefold()
+        else:
+            text = joined[starts[t] : starts[t] + lengths[t]]  # "ß" replaced already
+            for character in characters:
+                text = text.replace(character, character.casefold())
+        pieces += [entries[done : starts[t]], fold_entries(code_points(text)) & ~_FLAGS]
+        done = starts[t] + lengths[t]
+        lengths[t] = len(text)
+    pieces.append(entries[done:])
+    return np.concatenate(pieces), np.cumsum(lengths + 1) - lengths - 1
 
 
 def texts_word_hashes(texts: Sequence[str]) -> Runs:
@@ -273,32 +386,39 @@ def texts_word_hashes(texts: Sequence[str]) -> Runs:
     its length times a constant, run through a bit mixer. A separator between two texts
     keeps their words apart.
     """
-    points, text_starts = joined_code_points(texts)
-    classes = np.take(char_classes(), points)
-    letters = classes == _LETTER
-    starts = classes != _SEPARATOR
-    word_chars = np.flatnonzero(starts)
-    if len(word_chars) == 0:
+    entries, text_starts = folded_texts(texts)
+    word_char = entries >= np.uint32(_LETTER << _CLASS_SHIFT)
+    letter = word_char ^ (entries >= np.uint32(_SINGLE << _CLASS_SHIFT))
+    continues = letter[1:] & letter[:-1]  # a letter after a letter continues its word
+    np.logical_not(continues, out=continues)
+    starts = word_char.copy()
+    starts[1:] &= continues
+    first_chars = np.flatnonzero(starts)  # where each word starts
+    if len(first_chars) == 0:
         return Runs(np.empty(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64))
-    starts[1:] &= ~(letters[1:] & letters[:-1])  # a letter after a letter continues its word
-    first_chars = np.flatnonzero(starts[word_chars])  # where each word starts, among word chars
-    lengths = np.empty(len(first_chars), dtype=np.int64)
-    lengths[:-1] = first_chars[1:] - first_chars[:-1]
-    lengths[-1] = len(word_chars) - first_chars[-1]
-    values = points[word_chars].astype(np.uint64)
-    if len(values) <= _RUN_POWERS and lengths.max() <= _MAX_WORD_CHARS:
-        # Each letter times base**(its place among all letters + 1); a word's sum of those,
-        # times base**-(its first letter's place), is its own polynomial.
-        values *= _POWERS_ALONG[: len(values)]
-        sums = np.add.reduceat(values, first_chars)
+    ends = word_char
+    ends[:-1] &= continues
+    last_chars = np.flatnonzero(ends)
+    lengths = last_chars - first_chars + 1
+    points = entries & np.uint32(_FOLD_BITS)
+    if len(points) <= _RUN_POWERS and int(lengths.max()) <= _MAX_WORD_CHARS:
+        # Each character times base**(its place + 1); the sums along the text, less the sum
+        # before a word's first letter, times base**-(that letter's place), are its own polynomial.
+        along = np.multiply(points, _POWERS_ALONG[: len(points)], dtype=np.uint64)
+        np.cumsum(along, out=along)
+        sums = along[last_chars]
+        before = first_chars[first_chars > 0] - 1
+        sums[len(first_chars) - len(before) :] -= along[before]
         sums *= _INVERSE_POWERS[first_chars]
     else:  # very long texts or words: each letter's power from its place in its word
-        offset = np.arange(len(word_chars)) - np.repeat(first_chars, lengths)
+        offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        word_chars = offset + np.repeat(first_chars, lengths)
         np.minimum(offset, _MAX_WORD_CHARS - 1, out=offset)
+        values = points[word_chars].astype(np.uint64)
         values *= _POWERS[offset]
-        sums = np.add.reduceat(values, first_chars)
+        sums = np.add.reduceat(values, np.cumsum(lengths) - lengths)
     sums += lengths.astype(np.uint64) * _LENGTH_FACTOR
-    words_before = np.searchsorted(word_chars[first_chars], text_starts)  # of each text's first character
+    words_before = np.searchsorted(first_chars, text_starts)  # of each text's first character
     return Runs(_mix(sums), np.diff(words_before, append=len(first_chars)))
 
 

@@ -289,3 +289,62 @@ def test_many_pairs_at_once_have_the_coverage_of_each_pair_alone(monkeypatch) ->
     assert np.allclose(a_covered, expected) and np.allclose(b_covered, expected.reshape(n, n).T.ravel())
     monkeypatch.setattr(duplicates, "CHECK_CHUNK", 500)  # many small chunks: the same figures
     assert np.array_equal(duplicates.pair_coverages(shingled, a, b)[0], a_covered)
+
+
+def canonical_pairs() -> list[tuple[int, int]]:
+    """The canonical two-character decompositions: under NFC/NFKC, the second character can
+    join the first before it (the Hangul jamo compose by rule)."""
+    pairs = []
+    for code_point in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code_point))
+        if decomposition and not decomposition.startswith("<") and " " in decomposition:
+            first, second = decomposition.split()
+            pairs.append((int(first, 16), int(second, 16)))
+    return pairs
+
+
+def test_a_character_without_flags_is_left_alone_by_nfkc_and_folds_to_its_entry() -> None:
+    """The fast fold's premise (see fingerprint.fold_entry), over every code point: a
+    character that takes the fast way is stable under NFKC, combines with nothing before it
+    (so a text of such characters passes the NFKC quick check) and folds to the one character
+    its entry holds, of that character's class; one that stands for a separator becomes plain
+    separators that start no composition."""
+    classes = fp.char_classes()
+    pairs = canonical_pairs()
+    seconds = {second for _, second in pairs}
+    assert not [first for first, _ in pairs if chr(first) in fp.PLAIN_SEPARATORS]
+    fast = separators = 0
+    for code_point in range(0x110000):
+        entry = fp.fold_entry(code_point)
+        if entry & (fp._MANY_FOLD | fp._GENERAL):
+            continue
+        character = chr(code_point)
+        assert unicodedata.combining(character) == 0 and code_point not in seconds
+        folded, kind = entry & fp._FOLD_BITS, entry >> fp._CLASS_SHIFT
+        normalized = unicodedata.normalize("NFKC", character)
+        if normalized != character:
+            assert kind == fp._SEPARATOR and set(normalized) <= fp.PLAIN_SEPARATORS
+            separators += 1
+        else:
+            assert character.casefold() == chr(folded) and kind == classes[folded]
+            fast += 1
+    assert fast > 250_000 and separators > 10  # most characters take the fast way
+
+
+@pytest.mark.parametrize("low, high", [(0, 0x3000), (0x3000, 0x10000), (0x10000, 0x11000), (0x1D400, 0x1D800), (0x1F100, 0x1F300)])
+def test_every_character_between_letters_gives_the_words_of_nfkc_and_casefold(low: int, high: int) -> None:
+    """Every code point of these ranges, inside a word, before a word, after a mark and after
+    a Hangul syllable: the fast fold finds exactly the words of NFKC + casefold."""
+    characters = [chr(c) for c in range(low, high) if not 0xD800 <= c < 0xE000]
+    texts = [
+        "".join(context.format(c) for c in characters[i : i + 40])
+        for context in ("x{0}y {0}Z ß{0} ", "\u0301{0} ", "\uac00{0} ")  # the last two take the general way
+        for i in range(0, len(characters), 40)
+    ]
+    found = fp.texts_word_hashes(texts)
+    by_word: dict[str, int] = {}
+    for text, start, count in zip(texts, found.starts.tolist(), found.counts.tolist()):
+        words = reference_words(text)
+        assert len(words) == count
+        expected = [by_word.setdefault(w, python_word_hash(w)) for w in words]
+        assert found.values[start : start + count].tolist() == expected
