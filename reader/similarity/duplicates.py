@@ -59,17 +59,23 @@ from reader.model import PreparedArticle
 from reader.similarity.fingerprint import (
     CHECK_DTYPE,
     SHINGLE_WORDS,
+    Runs,
     Signature,
     check_sequence,
     check_set,
-    fingerprints,
     inverse_dtype,
     keys_of,
+    signatures,
     sorted_unique,
     winnow_windows,
 )
 from reader.store import Library, UpsertResult
-from reader.store.duplicates import CheckMaterial, FingerprintSizes, IndexEntry, RelationRow
+from reader.store.duplicates import (
+    CheckMaterial,
+    FingerprintSizes,
+    IndexEntry,
+    RelationRow,
+)
 
 MIN_SHINGLES = 16  # about 20 words
 NEAR_COVERAGE = 0.75
@@ -114,8 +120,8 @@ def signatures_of(batch: Sequence[PreparedArticle]) -> list[Signature]:
         except ValueError:  # a signature from another version: compute it again
             found.append(None)
     missing = [i for i, f in enumerate(found) if f is None]
-    for i, computed in zip(missing, fingerprints([batch[i].text for i in missing])):
-        found[i] = Signature.of(computed.to_bytes())
+    for i, computed in zip(missing, signatures([batch[i].text for i in missing])):
+        found[i] = Signature.of(computed)
     return found  # type: ignore[return-value]  # every None was filled
 
 
@@ -167,6 +173,28 @@ class ShingledTexts:
     inverse_starts: np.ndarray
     inverse_lengths: np.ndarray
     words: np.ndarray  # int64, one per text
+
+    @classmethod
+    def of_bytes(cls, distinct: Sequence[bytes], inverse: Sequence[bytes], words: Sequence[int]) -> ShingledTexts:
+        """From each text's check hashes as stored (:class:`Shingled` ``.distinct`` and ``.inverse``
+        as little-endian bytes, the indexes 2 bytes each while a text has at most 65,536 distinct
+        hashes, see ``fingerprint.inverse_dtype``): one numpy call for all texts' sets, and one
+        for all their indexes while every text's fit in 2 bytes."""
+        distinct_lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct)) // 4
+        inverse_bytes = np.fromiter(map(len, inverse), dtype=np.int64, count=len(inverse))
+        if len(distinct) and int(distinct_lengths.max()) > 1 << 16:  # some indexes take 4 bytes
+            return cls.of([
+                Shingled(w, np.frombuffer(d, dtype=CHECK_DTYPE), np.frombuffer(i, dtype=inverse_dtype(len(d) // 4)))
+                for d, i, w in zip(distinct, inverse, words)
+            ])
+        inverse_lengths = inverse_bytes // 2
+        return cls(
+            np.frombuffer(b"".join(distinct), dtype=CHECK_DTYPE).astype(np.int64),
+            np.cumsum(distinct_lengths) - distinct_lengths, distinct_lengths,
+            np.frombuffer(b"".join(inverse), dtype=inverse_dtype(1)).astype(np.int32),
+            np.cumsum(inverse_lengths) - inverse_lengths, inverse_lengths,
+            np.fromiter(words, dtype=np.int64, count=len(words)),
+        )
 
     @classmethod
     def of(cls, texts: Sequence[Shingled]) -> ShingledTexts:
@@ -348,14 +376,16 @@ def stop_keys_of(library: Library) -> StopKeys:
     return _stop_keys[library]
 
 
-def shared_keys(library: Library, articles: Sequence[Indexed]) -> SharedKeys:
+def shared_keys(library: Library, articles: Sequence[Indexed], batch_keys: Runs | None = None) -> SharedKeys:
     """Every pair of a batch article and an article (stored, or in the batch) that shares one
     of its keys, with the number of keys they share.
 
     For each key: its postings are the stored ones plus the batch's own holders; each holder
     pairs with every other posting. A containment key with POSTINGS_PER_KEY postings or more
-    (the stored ones, plus the batch's holders when there are several) counts for nobody."""
-    batch_keys = keys_of([a.signature for a in articles])
+    (the stored ones, plus the batch's holders when there are several) counts for nobody.
+    ``batch_keys``: the articles' keys (:func:`keys_of` their signatures), when already read."""
+    if batch_keys is None:
+        batch_keys = keys_of([a.signature for a in articles])
     entry_keys, lengths = batch_keys.values, batch_keys.counts
     entry_owner = np.repeat(np.array([a.article_id for a in articles], dtype=np.int64), lengths)
     entry_shingles = np.repeat(np.array([a.signature.shingle_count for a in articles], dtype=np.int64), lengths)
@@ -417,13 +447,16 @@ class Candidates:
     stop_keys: np.ndarray  # keys the batch need not post (see SharedKeys)
 
 
-def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates:
+def candidate_pairs(library: Library, articles: Sequence[Indexed], keys: Runs | None = None) -> Candidates:
     """Pairs of ids worth verifying, each unordered pair once: a new article and an article
     that shares enough of the containment keys that the smaller of the two would share if it
-    were inside the other (at most MAX_CANDIDATES per article)."""
+    were inside the other (at most MAX_CANDIDATES per article). ``keys``: the articles' keys,
+    when already read (:func:`keys_of` their signatures)."""
     if not articles:
         return Candidates([], np.empty(0, dtype=np.int64))
-    shared = shared_keys(library, articles)
+    if keys is None:
+        keys = keys_of([a.signature for a in articles])
+    shared = shared_keys(library, articles, keys)
     if len(shared.article_ids) == 0:
         return Candidates([], shared.stop_keys)
     batch = FingerprintSizes(
@@ -445,7 +478,7 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     indexed = other_shingles >= 0  # an other without a fingerprint is nobody's copy
     share = estimated_key_shares(
         shared.keys, batch.shingles[article_at], batch.key_counts[article_at], other_shingles, other_keys
-    ) / countable_share(articles, shared.stop_keys, batch.article_ids)[article_at]
+    ) / countable_share(articles, shared.stop_keys, batch.article_ids, keys)[article_at]
     worth = indexed & (share >= CANDIDATE_KEY_SHARE)
     article, other, score = shared.article_ids[worth], shared.other_ids[worth], share[worth]
     # The best MAX_CANDIDATES of each article: by score, then by the newer other.
@@ -459,14 +492,17 @@ def candidate_pairs(library: Library, articles: Sequence[Indexed]) -> Candidates
     return Candidates(list(zip((pairs >> _PAIR_SHIFT).tolist(), (pairs & np.int64(0xFFFFFFFF)).tolist())), shared.stop_keys)
 
 
-def countable_share(articles: Sequence[Indexed], stop_keys: np.ndarray, order: np.ndarray) -> np.ndarray:
+def countable_share(
+    articles: Sequence[Indexed], stop_keys: np.ndarray, order: np.ndarray, keys: Runs | None = None
+) -> np.ndarray:
     """For each article (in the order of the ids in ``order``): the share of its containment keys
     that are not stop keys, the ones a pair can count (at least 1 / keys).
 
     A passage held by two texts has the same keys in both, so if one is inside the other, the
     stop keys among the keys expected are about that share of the batch article's."""
     ids = np.array([a.article_id for a in articles], dtype=np.int64)
-    keys = keys_of([a.signature for a in articles])
+    if keys is None:
+        keys = keys_of([a.signature for a in articles])
     counts = keys.counts
     stopped = np.bincount(np.repeat(np.arange(len(articles)), counts), weights=np.isin(keys.values, stop_keys), minlength=len(articles))
     share = np.maximum(1, counts - stopped) / np.maximum(1, counts)
@@ -494,6 +530,27 @@ def estimated_key_shares(
 # -- verification and the stage ----------------------------------------------------------------------
 
 
+def check_parts(
+    article_id: int, batch: dict[int, Indexed], stored: dict[int, CheckMaterial], texts: dict[int, tuple[str, str]]
+) -> tuple[bytes, bytes, int]:
+    """What the exact check reads of one article (see ShingledTexts.of_bytes): its distinct check
+    hashes and the index of each shingle's among them, as stored, and its word count. From the
+    signature of an article of the batch, else from the store: the stored check hashes (an
+    indexed article has MIN_SHINGLES shingles or more, so one starts at each word but the last
+    four), or those of articles indexed before the store kept sets, or the text of those
+    indexed before it kept check hashes at all (``texts``)."""
+    if article_id in batch:
+        signature = batch[article_id].signature
+        return signature.distinct_bytes, signature.inverse_bytes, signature.words
+    material = stored[article_id]
+    if article_id not in texts and material.check_distinct is not None and material.check_inverse is not None:
+        itemsize = inverse_dtype(len(material.check_distinct) // 4).itemsize
+        return material.check_distinct, material.check_inverse, len(material.check_inverse) // itemsize + SHINGLE_WORDS - 1
+    shingled = Shingled.of(texts[article_id][1]) if article_id in texts else Shingled.of_stored(material)
+    inverse = shingled.inverse.astype(inverse_dtype(len(shingled.distinct)))
+    return shingled.distinct.astype(CHECK_DTYPE).tobytes(), inverse.tobytes(), shingled.words
+
+
 def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[tuple[int, int]]) -> list[RelationRow]:
     """The relations among candidate pairs, each checked exactly (all pairs at once, see
     :func:`pair_coverages`). Articles with the same text (content hash) are one text to the
@@ -502,9 +559,11 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
     stored = library.check_material({i for pair in pairs for i in pair if i not in batch})
     unchecked = [i for i, m in stored.items() if m.check_distinct is None and m.check_hashes is None]
     texts = library.hashes_and_texts(unchecked) if unchecked else {}  # indexed before the store kept check hashes
-    text_of: dict[int, int] = {}  # article id -> its text's index in ``shingled``
+    text_of: dict[int, int] = {}  # article id -> its text's index in the texts checked
     text_of_hash: dict[str, int] = {}
-    shingled: list[Shingled] = []
+    distinct: list[bytes] = []  # of each text checked: its check hashes as stored (see ShingledTexts.of_bytes)
+    inverse: list[bytes] = []
+    words: list[int] = []
     for article_id in dict.fromkeys(i for pair in pairs for i in pair):
         if article_id in batch:
             content_hash = batch[article_id].content_hash
@@ -513,20 +572,18 @@ def verify_pairs(library: Library, articles: Sequence[Indexed], pairs: Sequence[
         else:  # deleted meanwhile
             continue
         if content_hash not in text_of_hash:
-            if article_id in batch:
-                shingled.append(Shingled.of_signature(batch[article_id].signature))
-            elif article_id in texts:
-                shingled.append(Shingled.of(texts[article_id][1]))
-            else:
-                shingled.append(Shingled.of_stored(stored[article_id]))
-            text_of_hash[content_hash] = len(shingled) - 1
+            text_of_hash[content_hash] = len(words)
+            text_distinct, text_inverse, text_words = check_parts(article_id, batch, stored, texts)
+            distinct.append(text_distinct)
+            inverse.append(text_inverse)
+            words.append(text_words)
         text_of[article_id] = text_of_hash[content_hash]
     known = [(a, b) for a, b in pairs if a in text_of and b in text_of]
     if not known:
         return []
     ids = np.array(known, dtype=np.int64).reshape(-1, 2)
     at = np.array([(text_of[a], text_of[b]) for a, b in known], dtype=np.int64).reshape(-1, 2)
-    all_texts = ShingledTexts.of(shingled)
+    all_texts = ShingledTexts.of_bytes(distinct, inverse, words)
     big_enough = np.minimum(all_texts.distinct_lengths[at[:, 0]], all_texts.distinct_lengths[at[:, 1]]) >= MIN_SHINGLES
     same = at[:, 0] == at[:, 1]
     relations = [RelationRow(int(a), int(b), "exact", 1.0) for a, b in ids[big_enough & same].tolist()]
@@ -543,8 +600,8 @@ def index_and_relate(library: Library, articles: Sequence[Indexed]) -> list[Rela
     indexable = [a for a in articles if a.signature.shingle_count >= MIN_SHINGLES]
     if not indexable:
         return []
-    candidates = candidate_pairs(library, indexable)  # looked up before the batch is in the index
     keys = keys_of([a.signature for a in indexable])
+    candidates = candidate_pairs(library, indexable, keys)  # looked up before the batch is in the index
     every_key, key_ends = keys.values.tolist(), np.cumsum(keys.counts).tolist()
     library.index_fingerprints(
         [  # the check hashes stored as the worker sent them
@@ -591,8 +648,8 @@ def rebuild_duplicates(library: Library, *, batch_size: int = 500, on_progress: 
                 break
             stored = library.hashes_and_texts(ids)
             found = [i for i in ids if i in stored]
-            texts = fingerprints([stored[i][1] for i in found])
-            articles = [Indexed(i, stored[i][0], Signature.of(f.to_bytes())) for i, f in zip(found, texts)]
+            computed = signatures([stored[i][1] for i in found])
+            articles = [Indexed(i, stored[i][0], Signature.of(signature)) for i, signature in zip(found, computed)]
             index_and_relate(library, articles)
         last = ids[-1]
         done += len(ids)

@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -598,40 +598,85 @@ def texts_containment_keys(shingles: Runs) -> tuple[Runs, np.ndarray]:
 # -- fingerprints -------------------------------------------------------------------------------
 
 
-def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
-    """The fingerprints of many texts, each carrying the check hashes of its shingles too;
-    computed together in groups of about GROUP_CHARS characters."""
-    out: list[Fingerprint] = []
+def text_groups(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    """The texts in groups of about GROUP_CHARS characters (a text longer than that alone), in order."""
     group: list[str] = []
     size = 0
     for text in texts:
         if group and size + len(text) > GROUP_CHARS:
-            out.extend(_group_fingerprints(group))
+            yield group
             group, size = [], 0
         group.append(text)
         size += len(text) + 1
     if group:
-        out.extend(_group_fingerprints(group))
-    return out
+        yield group
 
 
-def _group_fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
-    words = texts_word_hashes(texts)
-    shingles = texts_shingles(words)
-    keys, cuts = texts_containment_keys(shingles)
-    checks, inverse = texts_check_sets(Runs(shingles.values >> np.uint64(32), shingles.counts))
-    key_starts, check_starts, shingle_starts = keys.starts.tolist(), checks.starts.tolist(), shingles.starts.tolist()
-    out = []
-    for t, (n_keys, n_distinct, n_shingles, cut, n_words) in enumerate(
-        zip(keys.counts.tolist(), checks.counts.tolist(), shingles.counts.tolist(), cuts.tolist(), words.counts.tolist())
-    ):
-        text_inverse = inverse[shingle_starts[t] : shingle_starts[t] + n_shingles]
-        out.append(Fingerprint(
-            n_distinct, keys.values[key_starts[t] : key_starts[t] + n_keys], cut, n_words,
-            checks.values[check_starts[t] : check_starts[t] + n_distinct],
-            text_inverse.astype(inverse_dtype(n_distinct), copy=False),
-        ))
-    return out
+@dataclass(frozen=True)
+class GroupFingerprints:
+    """The fingerprints of a group of texts, as runs of arrays (text t's are run t of each)."""
+
+    words: Runs  # word hashes (counts: words of each text)
+    keys: Runs  # containment keys
+    cuts: np.ndarray  # containment cut of each text
+    checks: Runs  # distinct check hashes, sorted
+    inverse: Runs  # for each shingle, the index of its check hash among the text's distinct ones
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> GroupFingerprints:
+        words = texts_word_hashes(texts)
+        shingles = texts_shingles(words)
+        keys, cuts = texts_containment_keys(shingles)
+        checks, inverse = texts_check_sets(Runs(shingles.values >> np.uint64(32), shingles.counts))
+        return cls(words, keys, cuts, checks, Runs(inverse, shingles.counts))
+
+    def each(self) -> list[Fingerprint]:
+        key_starts, check_starts, shingle_starts = self.keys.starts.tolist(), self.checks.starts.tolist(), self.inverse.starts.tolist()
+        out = []
+        for t, (n_keys, n_distinct, n_shingles, cut, n_words) in enumerate(zip(
+            self.keys.counts.tolist(), self.checks.counts.tolist(), self.inverse.counts.tolist(), self.cuts.tolist(),
+            self.words.counts.tolist(),
+        )):
+            text_inverse = self.inverse.values[shingle_starts[t] : shingle_starts[t] + n_shingles]
+            out.append(Fingerprint(
+                n_distinct, self.keys.values[key_starts[t] : key_starts[t] + n_keys], cut, n_words,
+                self.checks.values[check_starts[t] : check_starts[t] + n_distinct],
+                text_inverse.astype(inverse_dtype(n_distinct), copy=False),
+            ))
+        return out
+
+    def signatures(self) -> list[bytes]:
+        """Each text's :meth:`Fingerprint.to_bytes`, cut from the group's arrays as bytes (no
+        Fingerprint object per text)."""
+        if self.inverse.values.dtype != _SHORT_INVERSE_DTYPE:  # a text with over 65,536 distinct shingles
+            return [f.to_bytes() for f in self.each()]
+        keys = memoryview(self.keys.values.astype(KEY_DTYPE, copy=False).tobytes())
+        checks = memoryview(self.checks.values.astype(CHECK_DTYPE, copy=False).tobytes())
+        inverse = memoryview(self.inverse.values.astype(_SHORT_INVERSE_DTYPE, copy=False).tobytes())
+        out = []
+        for key_start, n_keys, check_start, n_distinct, inverse_start, n_shingles, cut, n_words in zip(
+            self.keys.starts.tolist(), self.keys.counts.tolist(), self.checks.starts.tolist(), self.checks.counts.tolist(),
+            self.inverse.starts.tolist(), self.inverse.counts.tolist(), self.cuts.tolist(), self.words.counts.tolist(),
+        ):
+            out.append(b"".join((
+                _HEADER.pack(_MAGIC, FORMAT_VERSION, n_distinct, n_keys, cut, n_words, n_distinct, n_shingles),
+                keys[8 * key_start : 8 * (key_start + n_keys)],
+                checks[4 * check_start : 4 * (check_start + n_distinct)],
+                inverse[2 * inverse_start : 2 * (inverse_start + n_shingles)],
+            )))
+        return out
+
+
+def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
+    """The fingerprints of many texts, each carrying the check hashes of its shingles too;
+    computed together in groups of about GROUP_CHARS characters."""
+    return [f for group in text_groups(texts) for f in GroupFingerprints.of(group).each()]
+
+
+def signatures(texts: Sequence[str]) -> list[bytes]:
+    """What a worker ships of many texts: ``[f.to_bytes() for f in fingerprints(texts)]``, made
+    without a Fingerprint object per text."""
+    return [s for group in text_groups(texts) for s in GroupFingerprints.of(group).signatures()]
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -641,5 +686,5 @@ def fingerprint(text: str) -> Fingerprint:
 
 def add_signatures(chunk: list[PreparedArticle]) -> list[PreparedArticle]:
     """Chunk analyser: the fingerprint of each clean text, as bytes on PreparedArticle.signature."""
-    found = fingerprints([prepared.text for prepared in chunk])
-    return [replace(prepared, signature=f.to_bytes()) for prepared, f in zip(chunk, found)]
+    found = signatures([prepared.text for prepared in chunk])
+    return [replace(prepared, signature=signature) for prepared, signature in zip(chunk, found)]

@@ -69,9 +69,8 @@ class DuplicatePair(NamedTuple):
         return {"a": self.a.to_json(), "b": self.b.to_json(), "relation": self.relation, "score": round(self.score, 4)}
 
 
-@dataclass(frozen=True)
-class IndexEntry:
-    """One article's fingerprint as the index stores it."""
+class IndexEntry(NamedTuple):
+    """One article's fingerprint as the index stores it (a tuple: a batch makes hundreds)."""
 
     article_id: int
     shingles: int

@@ -188,8 +188,10 @@ def test_a_chunk_of_texts_fingerprinted_together_is_fingerprinted_as_each_alone(
     rng.shuffle(texts)
     alone = [fp.fingerprint(text).to_bytes() for text in texts]
     assert [f.to_bytes() for f in fp.fingerprints(texts)] == alone
+    assert fp.signatures(texts) == alone
     monkeypatch.setattr(fp, "GROUP_CHARS", 2000)  # many groups, long texts alone in theirs
     assert [f.to_bytes() for f in fp.fingerprints(texts)] == alone
+    assert fp.signatures(texts) == alone
 
 
 def test_a_long_enough_passage_always_shares_a_containment_key(seeds_dir) -> None:
@@ -229,6 +231,7 @@ def test_one_megabyte_stays_bounded() -> None:
     # distinct one, and 4 a shingle in text order: there are more than 65,536 distinct ones)
     assert f.check_inverse.dtype == np.uint32 and len(f.check_distinct) > 1 << 16
     assert np.array_equal(fp.Fingerprint.from_bytes(f.to_bytes()).sequence, f.sequence)
+    assert fp.signatures(["short text, two bytes a shingle", text]) == [fp.fingerprint("short text, two bytes a shingle").to_bytes(), f.to_bytes()]
     assert len(f.to_bytes()) < 8 * fp.MAX_CONTAINMENT_KEYS + 4 * len(f.check_distinct) + 4 * len(f.sequence) + 64
 
 
