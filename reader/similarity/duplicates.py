@@ -358,6 +358,8 @@ class StopKeys:
     keys: set[int] = field(default_factory=set)
 
     def held(self, keys: np.ndarray) -> np.ndarray:
+        if not self.keys:  # none met yet (a new library's first batches): no lookup per key
+            return np.zeros(len(keys), dtype=bool)
         return np.fromiter(map(self.keys.__contains__, keys.tolist()), dtype=bool, count=len(keys))
 
     def add(self, keys: np.ndarray) -> None:
