@@ -500,10 +500,20 @@ def texts_check_sets(checks: Runs) -> tuple[Runs, np.ndarray]:
     its shingles the index of its hash among them: the sets, and the indexes laid end to end
     (uint16 while every text has at most 65,536 distinct hashes, uint32 beyond).
 
-    One sort for all texts: a hash tagged with its text's number sorts within its text."""
+    One sort for all texts: a hash tagged with its text's number sorts within its text. When
+    the text's number, the 32-bit hash and the shingle's place fit in 64 bits, the place rides
+    in the low bits of what is sorted, so a plain sort (vectorised, about twice as fast as an
+    argsort) gives the order too."""
     codes = (checks.owners.astype(np.uint64) << np.uint64(32)) | checks.values
-    order = np.argsort(codes)
-    ordered = codes[order]
+    place_bits = max(1, (len(codes) - 1).bit_length())
+    if max(1, (len(checks.counts) - 1).bit_length()) + 32 + place_bits <= 64:
+        tagged = (codes << np.uint64(place_bits)) | np.arange(len(codes), dtype=np.uint64)
+        tagged.sort()
+        order = (tagged & np.uint64((1 << place_bits) - 1)).astype(np.int64)
+        ordered = tagged >> np.uint64(place_bits)
+    else:
+        order = np.argsort(codes)
+        ordered = codes[order]
     new = np.empty(len(ordered), dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
