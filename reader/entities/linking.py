@@ -125,9 +125,19 @@ def link_mentions(library, work: Sequence[tuple[int, Sequence[EntityMention]]], 
         batch.linked(article_ids, np.array(entity_ids, dtype=np.int64), np.array(type_codes, dtype=np.int64)),
         replace=[article_id for article_id in article_ids if article_id not in fresh],
     )
-    # in primary-key order, as the pairs: each upsert lands next to the one before
-    library.add_entity_aliases(sorted((entity_id, name, name_key(name), "name", count) for (entity_id, name), count in aliases.items()))
+    # in primary-key order, as the pairs: each upsert lands next to the one before; a name that
+    # folds to its entity's own key is stored without it (the store finds it by the entity's key)
+    key_of = {ref.id: ref.key for ref in entity_of.values()}
+    library.add_entity_aliases(
+        sorted((entity_id, name, _alias_key(name, key_of[entity_id]), "name", count) for (entity_id, name), count in aliases.items())
+    )
     _rename_by_surfaces(library, {ref.id: ref for ref in entity_of.values()}, aliases)
+
+
+def _alias_key(name: str, entity_key: str) -> str | None:
+    """The alias key of a name of an entity: None when it is the entity's own key."""
+    key = name_key(name)
+    return None if key == entity_key else key
 
 
 @dataclass
@@ -293,7 +303,8 @@ class _Known:
         alias_keys = set(infos) | surname_keys
         number_keys = {other for key, info in infos.items() for other in _other_numbers(key, info)}
         return cls(
-            names=library.entities_by_alias_keys(infos.keys(), kind="name"),
+            # no entity has these keys (``resolve_keys`` has just looked them up)
+            names=library.entities_by_alias_keys(infos.keys(), kind="name", own_keys=False),
             # only "exactly one person" is ever asked of a surname: three are enough to tell
             surnames=library.entities_by_alias_keys(alias_keys, kind="surname", per_key=SURNAME_PERSONS_READ),
             by_key=library.entities_by_keys(surname_keys) if surname_keys else {},

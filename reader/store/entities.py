@@ -271,24 +271,25 @@ class EntityStore:
         self._kept_fuzzy_blocks.forget()
 
     def entities_by_alias(self, alias_key: str, *, kind: str = "name") -> list[EntityRef]:
-        """Entities that carry this alias key (at most a few: the index on alias_key)."""
-        rows = self.conn.execute(
-            """SELECT DISTINCT e.id, e.key, e.type, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-               WHERE a.alias_key = ? AND a.kind = ? LIMIT 5""",
-            (alias_key, kind),
-        ).fetchall()
-        return [EntityRef(r["id"], r["key"], r["type"], r["name"]) for r in rows]
+        """Entities that carry this alias key (at most a few; see ``entities_by_alias_keys``)."""
+        return self.entities_by_alias_keys([alias_key], kind=kind, per_key=5).get(alias_key, [])
 
     def entities_by_alias_keys(
-        self, alias_keys: Iterable[str], *, kind: str = "name", per_key: int | None = None
+        self, alias_keys: Iterable[str], *, kind: str = "name", per_key: int | None = None, own_keys: bool = True
     ) -> dict[str, list[EntityRef]]:
-        """``entities_by_alias`` for many alias keys at once: one index range per key, 500 keys a query.
+        """The entities that carry each of these alias keys (an alias of ``kind`` whose name
+        folds to it), by increasing id: one index range per key, 500 keys a query.
 
-        ``per_key`` caps the entities read per key, for callers that only ask whether there is
-        exactly one: at 100,000 articles a common word can be the surname of a thousand
-        "persons" (320 surname keys read 25,839 rows; capped at 3, 367)."""
+        A name alias whose key is its entity's own key is stored without it (m017): those are
+        found by the entity's key instead (``_own_key_alias_entities``, one more index probe per
+        key), unless ``own_keys`` is False: the caller knows that no entity has any of these
+        keys (it has just looked them up).
+
+        ``per_key`` caps the entities read per key (the lowest ids), for callers that only ask
+        whether there is exactly one: at 100,000 articles a common word can be the surname of a
+        thousand "persons" (320 surname keys read 25,839 rows; capped at 3, 367)."""
         found: dict[str, dict[int, EntityRef]] = {}
-        keys = list(alias_keys)
+        keys = list(dict.fromkeys(alias_keys))
         cursor = plain_cursor(self.conn)
         for chunk in parameter_chunks(keys):
             if per_key is None:
@@ -308,7 +309,26 @@ class EntityStore:
                 )
             for alias_key, *entity in rows:
                 found.setdefault(alias_key, {}).setdefault(entity[0], EntityRef._make(entity))
-        return {key: list(by_id.values()) for key, by_id in found.items()}
+        if own_keys and kind == "name":
+            for ref in self._own_key_alias_entities(keys, kind):
+                found.setdefault(ref.key, {}).setdefault(ref.id, ref)
+        return {key: sorted(by_id.values())[:per_key] for key, by_id in found.items()}
+
+    def _own_key_alias_entities(self, keys: Sequence[str], kind: str) -> list[EntityRef]:
+        """The entities whose own key is one of ``keys`` and that have an alias of ``kind``
+        stored without its key (NULL: the entity's own key)."""
+        cursor = plain_cursor(self.conn)
+        found: list[EntityRef] = []
+        for chunk in parameter_chunks(keys):
+            found += map(
+                EntityRef._make,
+                cursor.execute(
+                    f"""SELECT e.id, e.key, e.type, e.name FROM entities e WHERE e.key IN ({",".join("?" * len(chunk))})
+                        AND EXISTS (SELECT 1 FROM entity_aliases a WHERE a.entity_id = e.id AND a.kind = ? AND a.alias_key IS NULL)""",
+                    (*chunk, kind),
+                ),
+            )
+        return found
 
     def entities_by_ids(self, ids: Sequence[int]) -> dict[int, EntityRef]:
         cursor = plain_cursor(self.conn)
@@ -390,8 +410,11 @@ class EntityStore:
         if row is not None:
             self._kept_fuzzy_blocks.forget_entity(row[0])
 
-    def add_entity_aliases(self, rows: Iterable[tuple[int, str, str, str, int]]) -> None:
-        """(entity_id, name, alias_key, kind, count) — counts add up."""
+    def add_entity_aliases(self, rows: Iterable[tuple[int, str, str | None, str, int]]) -> None:
+        """(entity_id, name, alias_key, kind, count) — counts add up. ``alias_key`` is None for
+        a name alias whose key is the entity's own key (left out of the alias index, see m017;
+        never for another kind); a caller that passes the key itself gets the same look-ups,
+        with one more index entry."""
         self.conn.executemany(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (entity_id, kind, name) DO UPDATE SET count = count + excluded.count""",
@@ -462,9 +485,14 @@ class EntityStore:
                ON CONFLICT (entity_id, article_id) DO UPDATE SET mentions = mentions + excluded.mentions""",
             (target_id, source_id),
         )
+        # the source's own key (a name alias's NULL) becomes an alias key of the target like any other
         self.conn.execute(
             """INSERT INTO entity_aliases (entity_id, name, alias_key, kind, count)
-               SELECT ?, name, alias_key, kind, count FROM entity_aliases WHERE entity_id = ? AND true
+               SELECT t.id, a.name,
+                      CASE a.kind WHEN 'name' THEN NULLIF(COALESCE(a.alias_key, s.key), t.key) ELSE a.alias_key END,
+                      a.kind, a.count
+               FROM entity_aliases a JOIN entities s ON s.id = a.entity_id JOIN entities t ON t.id = ?
+               WHERE a.entity_id = ? AND true
                ON CONFLICT (entity_id, kind, name) DO UPDATE SET count = count + excluded.count""",
             (target_id, source_id),
         )
@@ -508,21 +536,22 @@ class EntityStore:
         return tuple(r[0] for r in rows)
 
     def find_entities(self, name: str, *, limit: int = 20) -> list[Entity]:
-        """Entities called ``name`` or with it as an alias, spelling variants included; most mentioned first."""
+        """Entities called ``name`` or with it as an alias, spelling variants included; most mentioned first.
+
+        An entity's name is one of its aliases, so its key finds it (the entity's own key, or an
+        alias key); a place named by the gazetteer is found through the gazetteer when it is
+        named so, or when nothing else is."""
+        from reader.entities.gazetteer import gazetteer
         from reader.entities.keys import name_key
 
         key = name_key(name)
-        ids: list[int] = []
-        for row in self.conn.execute("SELECT id FROM entities WHERE key = ? OR name = ? COLLATE NOCASE LIMIT ?", (key, name, limit)):
-            ids.append(row[0])
-        for row in self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? LIMIT ?", (key, limit)):
-            ids.append(row[0])
-        if not ids:
-            from reader.entities.gazetteer import gazetteer
-
-            place = gazetteer().lookup(name)
-            if place is not None:
-                ids += [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (place.key,))]
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (key,))]
+        ids += [r[0] for r in self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? LIMIT ?", (key, limit))]
+        place = gazetteer().lookup(name)
+        if place is not None:
+            for entity_id, entity_name in self.conn.execute("SELECT id, name FROM entities WHERE key = ?", (place.key,)):
+                if not ids or entity_name.lower() == name.lower():
+                    ids.append(entity_id)
         entities = [e for e in (self.get_entity(i) for i in dict.fromkeys(ids)) if e is not None]
         entities.sort(key=lambda e: (-e.mention_count, e.id))
         return entities[:limit]
