@@ -2,7 +2,8 @@
 
 Every query here is an index lookup (entities.key, entity_aliases.alias_key, the fuzzy
 blocks, an article's packed spans, entity/article pairs either way) or a keyset page; none
-scans the library. Schema: m004 (entities, aliases) and m007 (spans, pairs).
+scans the library. Schema: m004 (entities, aliases), m007 (spans, pairs) and m017 (own-key
+name aliases without their key, no index on names).
 """
 
 from __future__ import annotations
@@ -538,20 +539,36 @@ class EntityStore:
     def find_entities(self, name: str, *, limit: int = 20) -> list[Entity]:
         """Entities called ``name`` or with it as an alias, spelling variants included; most mentioned first.
 
-        An entity's name is one of its aliases, so its key finds it (the entity's own key, or an
-        alias key); a place named by the gazetteer is found through the gazetteer when it is
-        named so, or when nothing else is."""
+        Read by key only (there is no index on names since m017): an entity's name is one of its
+        aliases, so an entity called ``name`` (case aside) is the one whose key is ``name``'s key
+        or one that has that key as an alias; a place may be called by the gazetteer's name.
+        Of each kind of match the same ``limit`` are kept as when names were indexed: the
+        lowest ids of those called ``name``, and the first entities by alias kind and id."""
         from reader.entities.gazetteer import gazetteer
         from reader.entities.keys import name_key
 
         key = name_key(name)
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (key,))]
-        ids += [r[0] for r in self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? LIMIT ?", (key, limit))]
+        own = [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (key,))]
+        first_kind: dict[int, str] = {}  # entity id -> the first kind of alias it has this key in
+        for kind, entity_id in self.conn.execute("SELECT kind, entity_id FROM entity_aliases WHERE alias_key = ?", (key,)):
+            first_kind[entity_id] = min(kind, first_kind.get(entity_id, kind))
+        for entity_id, kind in self.conn.execute(
+            f"SELECT entity_id, min(kind) FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(own))}) AND alias_key IS NULL GROUP BY entity_id",
+            own,
+        ):
+            first_kind[entity_id] = min(kind, first_kind.get(entity_id, kind))
         place = gazetteer().lookup(name)
-        if place is not None:
-            for entity_id, entity_name in self.conn.execute("SELECT id, name FROM entities WHERE key = ?", (place.key,)):
-                if not ids or entity_name.lower() == name.lower():
-                    ids.append(entity_id)
+        places = [r[0] for r in self.conn.execute("SELECT id FROM entities WHERE key = ?", (place.key,))] if place is not None else []
+        candidates = sorted({*first_kind, *places})
+        called = [
+            r[0]
+            for chunk in parameter_chunks(candidates)
+            for r in self.conn.execute(f"SELECT id FROM entities WHERE id IN ({','.join('?' * len(chunk))}) AND name = ? COLLATE NOCASE", (*chunk, name))
+        ]
+        ids = sorted({*own, *called})[:limit]
+        ids += sorted(first_kind, key=lambda entity_id: (first_kind[entity_id], entity_id))[:limit]
+        if not ids:
+            ids = places
         entities = [e for e in (self.get_entity(i) for i in dict.fromkeys(ids)) if e is not None]
         entities.sort(key=lambda e: (-e.mention_count, e.id))
         return entities[:limit]

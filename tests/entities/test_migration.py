@@ -153,9 +153,8 @@ def test_v17_own_key_aliases_lose_their_key_and_look_ups_find_the_same_entities(
         assert library.schema_version >= 17
         stored = library.conn.execute("SELECT entity_id, name, alias_key, kind, count FROM entity_aliases ORDER BY entity_id, kind, name")
         own = {e[0]: e[3] for e in entities}
-        by_primary_key = lambda row: (row[0], row[3], row[1])  # noqa: E731
         expected_rows = [(i, n, None if k == own[i] and kind == "name" else k, kind, c) for i, n, k, kind, c in aliases]
-        assert list(map(tuple, stored)) == sorted(expected_rows, key=by_primary_key)
+        assert list(map(tuple, stored)) == sorted(expected_rows, key=lambda row: (row[0], row[3], row[1]))  # primary-key order
         # every key finds the entities that have an alias folding to it, own key or not
         for kind in ("name", "surname"):
             expected = {}
