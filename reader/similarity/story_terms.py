@@ -105,8 +105,16 @@ _NUMBER_SEPARATOR = re.compile(r"[.,]")
 # The tokens of one whitespace-separated piece: numbers, and words of letters only
 # ("l’offre" -> "l", "offre"; "(TikTok)," -> "TikTok"; "12,5%" -> "12,5%").
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
-# The first word after a sentence break (the text's first word starts a sentence too).
-_SENTENCE_START = re.compile(r"[.!?…:;\n\"«»“”][^\w]*([^\W\d_]+)")
+# The characters that end a sentence (or open a quotation): the first word after one, past any
+# other non-word characters, opens a sentence (and so does the text's first word).
+_SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
+# The words opened by each kind of break, one pattern per break character: the character is the
+# pattern's literal first one, which the regex engine skips to far faster than to any of a class
+# of characters. A word is found after the LAST break before it (no other break between them),
+# so a word after a run of breaks ('."', ".\n") is found once.
+_WORDS_AFTER_BREAK: tuple[tuple[str, Callable[[str], list[str]]], ...] = tuple(
+    (mark, re.compile(re.escape(mark) + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)').findall) for mark in _SENTENCE_BREAKS
+)
 
 # Per-process caches, dropped when full: pieces, tokens and words recur across articles.
 _CACHE_LIMIT = 200_000
@@ -250,9 +258,15 @@ def _piece_keys(word_prefix: str) -> _Memo[str]:
     return found
 
 
+def sentence_openers(text: str) -> list[str]:
+    """The first word after each sentence break of a text (see _SENTENCE_BREAKS), grouped by the
+    kind of break, not in text order."""
+    return [word for mark, find in _WORDS_AFTER_BREAK if mark in text for word in find(text)]
+
+
 def sentence_initial_capitals(pieces: Sequence[str], text: str) -> Counter[str]:
     """How often each folded word opens a sentence with a capital (the text's first word too)."""
-    starts = _SENTENCE_START.findall(text)
+    starts = sentence_openers(text)
     first = _TOKEN.match(pieces[0]) if pieces else None
     if first is not None:
         starts.append(first.group())
