@@ -411,10 +411,9 @@ def _first_trial(probs: np.ndarray, rows: np.ndarray, n_trial: int, draws: int) 
     ``draws`` picks after the weights, in one block (2-D, none of the bookkeeping of several
     trials; its first DRAW_BLOCK draws are the ones it gets in :func:`_run_trials`). A test checks
     it against langdetect's trial written plainly, draw by draw."""
-    weights, rng = seeded_generator(n_trial)
-    picks = rng.integers(0, len(rows), size=draws)  # (the stream of a (1, draws) block)
+    picks = first_trial_picks(n_trial, len(rows), draws)
     logs = probs[rows[picks]]
-    logs += weights[0]
+    logs += trial_start(n_trial).weights[0]
     np.log(logs, out=logs)
     at_checks = block_sums(draws)[1][:-1] @ logs.astype(np.float64)  # (checks, languages)
     shifted = np.exp(at_checks - at_checks.max(axis=1, keepdims=True))
@@ -424,6 +423,18 @@ def _first_trial(probs: np.ndarray, rows: np.ndarray, n_trial: int, draws: int) 
         return None
     first = passed[0]
     return shifted[first] / sums[first]
+
+
+@lru_cache(maxsize=4096)
+def first_trial_picks(n_trial: int, n_rows: int, draws: int) -> np.ndarray:
+    """The first trial's first ``draws`` picks among a text's ``n_rows`` n-grams: the generator's
+    first picks after the weights (the stream of a (1, draws) block). They depend on nothing
+    else, so they are drawn once per n-gram count and process (samples are cut to SAMPLE_CHARS:
+    a few hundred counts recur), which spares each detection a generator reset and a draw."""
+    _, rng = seeded_generator(n_trial)
+    picks = rng.integers(0, n_rows, size=draws)
+    picks.flags.writeable = False  # (shared by every later call)
+    return picks
 
 
 def without_addresses(text: str) -> str:
