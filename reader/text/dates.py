@@ -15,6 +15,8 @@ import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from reader.text.normalize import is_single_spaced
+
 MIN_YEAR = 1800
 MAX_YEAR = 2200
 # A dateline sits near the start; further in, dates are usually about events, not the article.
@@ -67,7 +69,8 @@ _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 def _fold(text: str) -> str:
     """Lower case without accents: "Août" -> "aout"."""
-    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return decomposed if decomposed.isascii() else _COMBINING_MARKS.sub("", decomposed)  # (no mark is ASCII)
 
 
 def _month_lookup() -> dict[str, int]:
@@ -138,7 +141,15 @@ def _date_from_match(match: re.Match[str], lang: str | None) -> date | None:
 
 
 def _fold_spaces(text: str) -> str:
-    return re.sub(r"[^\S\n]+", " ", _fold(text))
+    """Folded, each run of white space other than newlines as one space."""
+    folded = _fold(text)
+    # no white space but single spaces between the lines (as in clean text): nothing to replace
+    if is_single_spaced(folded.replace("\n", "")):
+        return folded
+    return _SPACE_RUN.sub(" ", folded)
+
+
+_SPACE_RUN = re.compile(r"[^\S\n]+")
 
 
 def find_dates_in_text(text: str, lang: str | None = None, window: int = DATELINE_WINDOW) -> list[tuple[int, str]]:

@@ -123,3 +123,19 @@ def test_every_feed_date_normalises(corpora):
         for entry in feed.entries:
             raw = entry.get("published") or entry.get("updated")
             assert normalize_date(raw) is not None, f"{name}: {raw!r}"
+
+
+def test_spaces_fold_the_same_with_and_without_the_single_spaced_shortcut():
+    import re
+
+    from reader.text.dates import _fold, _fold_spaces
+
+    texts = [
+        "Paris, 14 septembre 2020\n\nLe texte suit.",  # clean text: the shortcut
+        "Paris,  14\tseptembre\u00a02020 \n Le texte",  # runs, a tab, a no-break space: the regex
+        " leading space\nand  two",
+        "Août\u20092020\r\nfin ",
+    ]
+    for text in texts:
+        assert _fold_spaces(text) == re.sub(r"[^\S\n]+", " ", _fold(text))
+    assert _fold_spaces(texts[1]) == "paris, 14 septembre 2020 \n le texte"
