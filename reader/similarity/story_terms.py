@@ -196,11 +196,10 @@ def _key_counts(name: str) -> tuple[tuple[str, int], ...]:
 
 _NAME_KEY_COUNTS: _Memo[tuple[tuple[str, int], ...]] = _Memo(_key_counts)
 
-
-def name_key_counts(name: str) -> tuple[tuple[str, int], ...]:
-    """Each name key of a written name (see :func:`name_keys_in`) with how often the name holds
-    it, in order; looked up once per distinct name and process."""
-    return _NAME_KEY_COUNTS[name]
+# Each name key of a written name (see :func:`name_keys_in`) with how often the name holds it, in
+# order; made once per distinct name and process. The memo's own look-up, so a known name costs
+# no Python call (cluster labels look up every distinct mention text of every story).
+name_key_counts: Callable[[str], tuple[tuple[str, int], ...]] = _NAME_KEY_COUNTS.__getitem__
 
 
 def _pieces(text: str, limit: int) -> tuple[list[str], str]:
