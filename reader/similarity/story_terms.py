@@ -303,10 +303,9 @@ def term_counts(
     key_of = _piece_keys(word_prefix).__getitem__
     title_piece_keys = list(map(key_of, title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]))
     body_keys = list(map(key_of, body))
-    in_body = Counter(body_keys)
-    weights = in_body.copy()
-    weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1))
-    weights.update(title_piece_keys * int(TITLE_WEIGHT))
+    weights = Counter(body_keys)
+    in_body = dict(weights)  # (copied in C before the lead and the title count again)
+    weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1) + title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
     # the capitalised words and the pieces of several tokens, the title's first
     marked = dict.fromkeys(chain(filter(_is_marked, title_piece_keys), filter(_is_marked, weights)))
@@ -331,7 +330,7 @@ Undecided = tuple[list[tuple[str, int, str, str]], dict[str, int]]
 
 
 def _add_marked_keys(
-    marked: Iterable[str], weights: Counter[str], in_body: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
+    marked: Iterable[str], weights: Counter[str], in_body: dict[str, int], word_prefix: str, surfaces: dict[str, str] | None
 ) -> Undecided | None:
     """Replace the marked keys of pieces (capitalised words, pieces of several tokens) in
     ``weights`` by the keys of their tokens; acronyms and mixed-case words are names now,
