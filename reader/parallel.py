@@ -4,11 +4,22 @@ with back-pressure."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import Pool
 from typing import Any, TypeVar
+
+# How much lower the workers' CPU priority is than the main process's (nice; 0-19 on POSIX).
+# The main process is the pipeline's serial stage: it stores every batch and runs the library
+# stages, and with two workers on two cores it shared a core with them and waited its turn
+# while storing (wall 13.5 s for 11.1 s of CPU, importing 10,000 new articles into a
+# 100,000-article library). At a lower priority the workers take what it leaves: 18.5 -> 15.2 s
+# for that import (with more chunks in flight, see the pipeline), 14.4 -> 12.1 s for 10,000
+# into a new library. Other programs the user runs meanwhile (the reader's own TUI, say) are
+# served before the workers as well.
+WORKER_NICENESS = 10
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -36,8 +47,18 @@ class QuietPool(Pool):
 
 
 def worker_pool(context: multiprocessing.context.BaseContext, workers: int) -> Pool:
-    """A pool of ``workers`` processes started by ``context``, for :func:`bounded_imap`."""
-    return QuietPool(workers, context=context)
+    """A pool of ``workers`` processes started by ``context``, for :func:`bounded_imap`, each
+    at a lower CPU priority (see WORKER_NICENESS)."""
+    return QuietPool(workers, context=context, initializer=lower_priority, initargs=(WORKER_NICENESS,))
+
+
+def lower_priority(increment: int) -> None:
+    """Lower this process's CPU priority by ``increment`` (where the platform has ``nice``)."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(increment)
+        except OSError:  # not allowed here: run at the priority there is
+            pass
 
 
 def bounded_imap(pool: Pool, function: Callable[[Item], Result], items: Iterable[Item], *, in_flight: int) -> Iterator[Result]:
