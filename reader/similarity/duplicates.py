@@ -144,11 +144,6 @@ class Shingled:
         return cls(words, *check_set(sequence))
 
     @classmethod
-    def of_signature(cls, signature: Signature) -> Shingled:
-        """From the check hashes a worker already computed (the signature carries them)."""
-        return cls(signature.words, *signature.check_set())
-
-    @classmethod
     def of_stored(cls, material: CheckMaterial) -> Shingled:
         """From the check hashes the store keeps for an indexed article (it has at least
         MIN_SHINGLES shingles, so each word starts a shingle but the last four)."""
