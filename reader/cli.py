@@ -289,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--workers", type=int, default=None, help="processes for analysis (default: all cores)")
-    p.add_argument("--batch-size", type=int, default=500, metavar="N", help="articles committed per transaction (default: 500)")
+    p.add_argument("--batch-size", type=int, default=500, metavar="N", help="articles per batch; two batches are committed per transaction (default: 500)")
     p.add_argument("--max-file-size", type=int, metavar="BYTES", help="refuse files larger than this")
     p.add_argument("--max-article-chars", type=int, metavar="N", help="refuse articles longer than this")
     p.add_argument("--max-feed-items", type=int, metavar="N", help="read at most this many items per feed")
