@@ -663,14 +663,18 @@ class StoryClusterer:
         """Clusters listed under the query keys (in the store, and the latest in this batch), by
         the weight of the keys they share, best first: the ones worth scoring."""
         mass: dict[int, float] = {}
-        get = mass.get
         for key in query:
             listed: Iterable[int] = stored.get(key, ())  # a stored posting list holds each cluster once
             in_batch = batch.get(key)
             if in_batch:
                 listed = {*listed, *in_batch[-POSTINGS_PER_KEY:]}
-            # mass[c] += weight for each listed cluster, in C (each cluster once per key)
-            mass.update(zip(listed, map(weights[key].__add__, map(get, listed, repeat(0.0)))))
+            # mass[c] += weight for each listed cluster: most are listed under no earlier key, so
+            # the key's share is made in C and only the clusters seen before are added up here
+            weight = weights[key]
+            share = dict.fromkeys(listed, weight)
+            for cluster_id in mass.keys() & share:
+                share[cluster_id] = weight + mass[cluster_id]
+            mass.update(share)
         for cluster_id in exclude:
             mass.pop(cluster_id, None)
         return sorted(mass, key=mass.__getitem__, reverse=True)[:SCORED_CANDIDATES]
