@@ -24,7 +24,6 @@ import heapq
 import math
 import multiprocessing
 import os
-from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,13 +31,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import datetime
 from itertools import chain, compress, islice, repeat
-from operator import add, and_, itemgetter, methodcaller, mul, not_
+from operator import add, and_, ge, itemgetter, lt, methodcaller, mul, not_, truediv
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
 from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_key_counts, story_terms_of
 from reader.store import Library, UpsertResult
-from reader.store.story_clusters import StoredUnit, StoryProfile, copy_profile
+from reader.store.story_clusters import StoredUnit, StoryProfile, copy_profile, float32_values
 from reader.text.dates import MONTHS
 
 # A story joins the most similar cluster when the cosine similarity to its mean vector reaches this.
@@ -168,8 +167,10 @@ def full_names(mentions: Iterable[EntityMention], name_surfaces: dict[str, str])
 
 def key_weights(df: dict[str, int], units: int) -> dict[str, float]:
     """IDF of each key, anchors weighted up: what a term frequency is multiplied by."""
-    # (ln((units + 1) / (count + 1)) + 1) * the kind's weight, in C
-    idf = map((1.0).__add__, map(math.log, map(float(units + 1).__truediv__, map((1).__add__, df.values()))))
+    # (ln((units + 1) / (count + 1)) + 1) * the kind's weight, in C (operator functions: a bound
+    # method such as (1.0).__add__ costs an argument tuple per call)
+    counts_plus_one = map(add, df.values(), repeat(1))
+    idf = map(add, map(math.log, map(truediv, repeat(float(units + 1)), counts_plus_one)), repeat(1.0))
     kinds = map(KIND_WEIGHTS.get, map(itemgetter(0), df), repeat(ANCHOR_WEIGHT))
     return dict(zip(df, map(mul, idf, kinds)))
 
@@ -189,7 +190,7 @@ def weighted_vector(counts: dict[str, int], key_weight: dict[str, float]) -> dic
     norm = math.hypot(*strengths)
     if not norm:
         return {}
-    return dict(zip(keys, map((1.0 / norm).__mul__, strengths)))
+    return dict(zip(keys, map(mul, repeat(1.0 / norm), strengths)))
 
 
 def word_lang(key: str) -> str:
@@ -346,7 +347,7 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         # weights[key] += step for each of the member's keys, and the change of each key's
         # square, step * (2 * before + step), all in C
         before = list(map(weights.get, vector, repeat(0.0)))
-        steps = list(map(factor.__mul__, vector.values()))
+        steps = list(map(mul, repeat(factor), vector.values()))
         weights.update(zip(vector, map(add, before, steps)))
         changes = list(map(mul, steps, map(add, map(add, before, before), steps)))
         is_word = list(map(str.startswith, vector, repeat("w")))
@@ -375,12 +376,12 @@ def finish_profile(profile: StoryProfile) -> None:
     and the written forms of the names a label may show."""
     if profile.members > 1 or profile.scale != 1.0 or len(profile.weights) > PROFILE_TERMS:
         strongest = sorted(profile.weights.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
-        values = array("f", map(profile.scale.__mul__, map(itemgetter(1), strongest)))  # float32, as stored
+        values = float32_values(list(map(mul, repeat(profile.scale), map(itemgetter(1), strongest))))  # as stored
         profile.weights = dict(zip(map(itemgetter(0), strongest), values))
         profile.scale = 1.0
         profile.norms = None
     else:  # one story's vector, already cut to its strongest terms, strongest first
-        profile.weights = dict(zip(profile.weights, array("f", profile.weights.values())))
+        profile.weights = dict(zip(profile.weights, float32_values(profile.weights.values())))
     profile.index_keys = tuple(islice(profile.weights, INDEX_KEYS))
     names = strongest_names(profile)
     surfaces = profile.surfaces
@@ -534,7 +535,7 @@ class StoryClusterer:
         norms = {"": anchor_norm, unit.lang or "xx": max(0.0, words_norm)}
         # keys other stories share, but not so many that they say nothing about which story
         counts = list(map(df.get, vector, repeat(0)))
-        shared = map(and_, map((1).__lt__, counts), map(self.common_df.__ge__, counts))
+        shared = map(and_, map(lt, repeat(1), counts), map(ge, repeat(self.common_df), counts))
         query = list(islice(compress(vector, shared), RETRIEVAL_KEYS))
         return WeighedStory(unit, vector, norms, query)
 
