@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import datetime
 from itertools import chain, compress, islice, repeat
-from operator import add, and_, ge, itemgetter, lt, methodcaller, mul, not_, truediv
+from operator import add, itemgetter, methodcaller, mul, not_, truediv
 
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
@@ -533,9 +533,10 @@ class StoryClusterer:
         anchor_norm = sum(map(mul, anchors, anchors))
         words_norm = sum(map(mul, values, values)) - anchor_norm
         norms = {"": anchor_norm, unit.lang or "xx": max(0.0, words_norm)}
-        # keys other stories share, but not so many that they say nothing about which story
-        counts = list(map(df.get, vector, repeat(0)))
-        shared = map(and_, map(lt, repeat(1), counts), map(ge, repeat(self.common_df), counts))
+        # keys other stories share, but not so many that they say nothing about which story: the
+        # strongest few, so the keys are looked at lazily, until there are enough
+        shared_counts = range(2, self.common_df + 1)
+        shared = map(shared_counts.__contains__, map(df.get, vector, repeat(0)))
         query = list(islice(compress(vector, shared), RETRIEVAL_KEYS))
         return WeighedStory(unit, vector, norms, query)
 
@@ -683,7 +684,7 @@ class StoryClusterer:
     def best_cluster(self, story: WeighedStory) -> tuple[int | None, float]:
         unit = story.unit
         overlay = self.overlay
-        if any(key in overlay for key in story.query):
+        if not overlay.keys().isdisjoint(story.query):
             ranked = self.ranked(story.query, story.vector, self.postings, overlay)
         else:  # no cluster of this batch shares a query key: the stored ranking stands
             ranked = list(story.stored_ranked)

@@ -18,7 +18,6 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import methodcaller
 
 from reader.store.connection import utc_now
 from reader.store.sqlutil import parameter_chunks, plain_cursor
@@ -144,7 +143,7 @@ _SEP = "\x1f"
 
 def _pack_surfaces(surfaces: dict[str, str]) -> str:
     """Keys and written forms alternating, joined by U+001F (a written form never holds one)."""
-    written = map(methodcaller("replace", _SEP, " "), surfaces.values())
+    written = map(str.replace, surfaces.values(), repeat(_SEP), repeat(" "))
     return _SEP.join(chain.from_iterable(zip(surfaces, written)))
 
 
