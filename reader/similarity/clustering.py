@@ -413,10 +413,14 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
 
 
 def headline_score(unit: StoryUnit, profile: StoryProfile) -> float:
-    """How much of the cluster's weight a member's headline names: the best headline names most."""
+    """How much of the cluster's weight a member's headline names: the best headline names most.
+
+    Summed in headline order (each key once), not in a set's order: a float sum depends on its
+    order, and a set of strings is ordered by the process's hash seed, so two runs could pick
+    different headlines on a near-tie."""
     if not unit.title.strip():
         return -1.0
-    return sum(map(profile.weights.get, set(unit.terms.title_keys), repeat(0.0))) * profile.scale
+    return sum(map(profile.weights.get, dict.fromkeys(unit.terms.title_keys), repeat(0.0))) * profile.scale
 
 
 def cluster_label(profile: StoryProfile) -> str:

@@ -71,3 +71,34 @@ def test_shared_profiles_are_the_remembered_ones_and_copies_are_the_callers(libr
     assert copy is not shared and copy.weights == shared.weights
     copy.weights["n:changed"] = 1.0
     assert library.story_profiles([cluster_id], shared=True)[cluster_id].weights == {"n:oracle": 1.0}
+
+
+_HEADLINE_SCORE_SNIPPET = """
+from reader.similarity.clustering import StoryUnit, headline_score
+from reader.similarity.story_terms import StoryTerms
+from reader.store.story_clusters import StoryProfile
+keys = [f"w:en:k{i}" for i in range(40)]
+weights = {key: (1e16 if i % 3 == 0 else 1.0) * (-1) ** i for i, key in enumerate(keys)}
+unit = StoryUnit(1, "en", None, StoryTerms({}, tuple(keys), {}), None, None, "A headline")
+print(repr(headline_score(unit, StoryProfile(cluster_id=1, weights=weights))))
+"""
+
+
+def test_a_headline_score_does_not_depend_on_the_process_hash_seed() -> None:
+    """Float sums depend on their order: the score sums the headline's keys in headline order, so
+    the best headline of a cluster is the same in every run."""
+    import os
+    import subprocess
+    import sys
+
+    scores = {
+        subprocess.run(
+            [sys.executable, "-c", _HEADLINE_SCORE_SNIPPET],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(scores) == 1
