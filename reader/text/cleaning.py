@@ -416,9 +416,11 @@ COPY_TEST_CHARS = 24
 
 
 def could_be_copy(line: str, wanted: str) -> bool:
-    """False when ``comparable(line) == wanted`` cannot hold, from the line's first characters only:
-    ``comparable`` maps character by character, so the start of the line maps to the start of its form."""
-    return wanted.startswith(comparable(line[:COPY_TEST_CHARS]))
+    """False when ``comparable(line) == wanted`` cannot hold, from the line's first and last characters
+    only: ``comparable`` maps character by character, so the start (the end) of the line maps to the
+    start (the end) of its form. (A lead paragraph that opens with the headline fails at its end,
+    without the whole paragraph being made comparable.)"""
+    return wanted.startswith(comparable(line[:COPY_TEST_CHARS])) and wanted.endswith(comparable(line[-COPY_TEST_CHARS:]))
 
 
 def _drop_repeated_title(lines: list[str], title: str | None, lead_lines: int = 4) -> list[str]:

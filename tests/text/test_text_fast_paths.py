@@ -59,6 +59,16 @@ def test_a_line_that_fails_the_copy_test_is_never_a_copy(line, title):
     assert could_be_copy(title, wanted)
 
 
+def test_the_copy_test_reads_both_ends_of_a_line():
+    title = "Pirates Seize a Tanker Off the Coast of Somalia"
+    wanted = comparable(title)
+    assert could_be_copy("PIRATES SEIZE A TANKER OFF THE COAST OF SOMALIA!", wanted)
+    assert could_be_copy("Pirates seize a tanker -- off the coast of Somalia", wanted)
+    # a lead paragraph that opens with the headline and goes on is no copy, and is told by its end
+    assert not could_be_copy(title + ", the navy said on Monday, after a chase of three days.", wanted)
+    assert not could_be_copy("Breaking: " + title, wanted)
+
+
 def test_sentence_endings():
     for line, ends in (("Done.", True), ("«Oui»", True), ("He said “yes”", True), ("Mode", False), ("", False), ("a)", True)):
         assert ends_sentence(line) == ends
