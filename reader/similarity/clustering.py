@@ -114,14 +114,19 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
         )
     else:
         story = story_terms_of(prepared.raw.title, prepared.text, prepared.lang)
-        terms = (with_entity_keys(story, mentions, 0, len(prepared.text)),)
+        terms = (with_keys_of_mentions(story, tuple(mentions)),)  # (every mention is a span of the page's text)
     return replace(prepared, story_terms=terms)
 
 
 def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:
     """Add the entity linker's keys (cross-lingual, e.g. United States = États-Unis) to a story,
-    and give its name words the full names they are part of, for labels (see ``full_names``)."""
-    inside = [m for m in mentions if start <= m.start < end]
+    and give its name words the full names they are part of, for labels (see ``full_names``):
+    the keys and names of the ``mentions`` that start in the story's span [start, end) of the text."""
+    return with_keys_of_mentions(terms, [m for m in mentions if start <= m.start < end])
+
+
+def with_keys_of_mentions(terms: StoryTerms, inside: Sequence[EntityMention]) -> StoryTerms:
+    """``with_entity_keys`` for the mentions of the story itself (``inside``: all in its span)."""
     keyed = [m for m in inside if m.key]
     entity_keys = ["e:" + m.key for m in keyed]
     names = full_names(inside, terms.surfaces)
