@@ -5,7 +5,7 @@ from __future__ import annotations
 import copyreg
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple, overload
 
 
@@ -206,6 +206,23 @@ class PreparedArticle:
         state = dict(self.__dict__)
         state["mentions"] = MentionTable.of(self.mentions)
         return (copyreg.__newobj__, (type(self),), state)
+
+    def replaced(self, **changes: Any) -> PreparedArticle:
+        """``dataclasses.replace(self, **changes)``: a copy with some fields changed, made as a copy
+        of this one's fields dict (a frozen dataclass with no ``__post_init__``), without
+        ``__init__`` setting every field again through ``object.__setattr__``: ~1 us instead of ~4,
+        for the analysers that fill a field of every imported article."""
+        unknown = changes.keys() - PREPARED_ARTICLE_FIELDS
+        if unknown:
+            raise TypeError(f"PreparedArticle has no field {min(unknown)!r}")
+        copy = object.__new__(PreparedArticle)
+        state = self.__dict__.copy()
+        state.update(changes)
+        object.__setattr__(copy, "__dict__", state)
+        return copy
+
+
+PREPARED_ARTICLE_FIELDS = frozenset(item.name for item in fields(PreparedArticle))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
 from itertools import chain, compress, islice, repeat
@@ -115,7 +115,7 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
     else:
         story = story_terms_of(prepared.raw.title, prepared.text, prepared.lang)
         terms = (with_keys_of_mentions(story, tuple(mentions)),)  # (every mention is a span of the page's text)
-    return replace(prepared, story_terms=terms)
+    return prepared.replaced(story_terms=terms)
 
 
 def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:

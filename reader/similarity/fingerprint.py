@@ -53,7 +53,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -697,4 +697,4 @@ def fingerprint(text: str) -> Fingerprint:
 def add_signatures(chunk: list[PreparedArticle]) -> list[PreparedArticle]:
     """Chunk analyser: the fingerprint of each clean text, as bytes on PreparedArticle.signature."""
     found = signatures([prepared.text for prepared in chunk])
-    return [replace(prepared, signature=signature) for prepared, signature in zip(chunk, found)]
+    return [prepared.replaced(signature=signature) for prepared, signature in zip(chunk, found)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from reader.model import PreparedArticle, Section
@@ -181,4 +181,4 @@ def find_sections(text: str, title: str, lang: str | None) -> tuple[Section, ...
 def add_sections(prepared: PreparedArticle) -> PreparedArticle:
     """ARTICLE_ANALYZER: fill ``sections`` for multi-story pages."""
     sections = find_sections(prepared.text, prepared.raw.title, prepared.lang)
-    return replace(prepared, sections=sections) if sections else prepared
+    return prepared.replaced(sections=sections) if sections else prepared
