@@ -36,7 +36,20 @@ def is_single_spaced(text: str) -> bool:
     only then (the only whitespace that a printable text can hold is the plain space: tabs, NBSP,
     the other Unicode spaces and every line break are not printable). False as well for a text
     with an unprintable character (a control, an unassigned code point): the caller splits it."""
-    return text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+    return is_printable(text) and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+
+
+# The printable ASCII characters (an ASCII character is printable exactly when it is one of these).
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def is_printable(text: str) -> bool:
+    """``text.isprintable()``, 2-3x faster on ASCII text (most lines of most news): its printable
+    characters deleted from its bytes in C, nothing is left (str.isprintable looks every character
+    up in the Unicode tables)."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
 
 
 def content_hash(text: str) -> str:

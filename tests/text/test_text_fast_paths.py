@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.text.cleaning import comparable, could_be_copy, ends_sentence, word_count
-from reader.text.normalize import is_single_spaced, single_spaced
+from reader.text.normalize import is_printable, is_single_spaced, single_spaced
 from reader.text.terminal_safety import UNSAFE_CHARACTER, holds_unsafe_characters
 
 # Text made of the characters that matter here: spaces of every kind, line breaks, controls,
@@ -42,6 +42,20 @@ def test_single_spacing_shortcuts_on_clean_text_shapes():
     for text in ("One line.", "Para one.\n\nPara two\nline two.", "a\n\n\nb", " lead", "trail ", "a  b", "a\tb", "a\xa0b", ""):
         assert single_spaced(text) == " ".join(text.split())
         assert word_count(text) == len(text.split())
+
+
+def test_printable_is_what_str_isprintable_says_for_every_ascii_character_and_any_text():
+    for code in range(128):
+        for text in (chr(code), f"ab{chr(code)}c d", chr(code) * 3):
+            assert is_printable(text) == text.isprintable(), code
+    for text in ("", "plain words", "é accent", "tab\there", "\x7f", "line\n", "\u2028", "\ud800"):
+        assert is_printable(text) == text.isprintable(), text
+
+
+@given(TEXTS)
+def test_printable_test_matches_isprintable(text):
+    assert is_printable(text) == text.isprintable()
+    assert is_printable(text.encode("ascii", "ignore").decode()) == text.encode("ascii", "ignore").decode().isprintable()
 
 
 def test_unsafe_characters_are_found_whatever_the_character():
