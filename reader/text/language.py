@@ -439,16 +439,40 @@ def first_trial_picks(n_trial: int, n_rows: int, draws: int) -> np.ndarray:
 
 def without_addresses(text: str) -> str:
     """The text with URLs and e-mail addresses blanked (only scanned for when one may be there)."""
-    if "@" in text or "://" in text or "www." in text:
-        return _URL_OR_EMAIL.sub(" ", text)
-    return text
+    return _URL_OR_EMAIL.sub(" ", text) if _may_hold_address(text) else text
+
+
+def _may_hold_address(text: str) -> bool:
+    """False when ``_URL_OR_EMAIL`` cannot match: none of what each address holds."""
+    return "@" in text or "://" in text or "www." in text
+
+
+# Characters of the body read first for a sample, beyond max_chars (see detection_sample).
+SAMPLE_READ_AHEAD = 100
 
 
 def detection_sample(text: str, title: str | None = None, max_chars: int = SAMPLE_CHARS) -> str:
-    """Title and start of the body as letters and single spaces, at most ``max_chars`` (cut at a word)."""
-    parts = [title or "", text[: max_chars * 2] if text else ""]
-    letters = translate_mostly_ascii(" ".join(without_addresses(part) for part in parts), _LETTERS_ONLY)
-    sample = " ".join(letters.split())
+    """Title and start of the body as letters and single spaces, at most ``max_chars`` (cut at a word).
+
+    Read from the first ``max_chars * 2`` characters of the body; when they hold no web or e-mail
+    address, first from fewer (``max_chars + SAMPLE_READ_AHEAD``): letters and spaces are made
+    character by character, so the letters of a start of the body are the start of those of more
+    of it, and when they already run past ``max_chars`` the sample, cut at the same word, is the same."""
+    title = title or ""
+    head = text[: max_chars * 2] if text else ""
+    if not _may_hold_address(title) and not _may_hold_address(head):
+        letters = _letters_and_spaces(title, head[: max_chars + SAMPLE_READ_AHEAD])
+        if len(letters) > max_chars:
+            return _cut_at_word(letters, max_chars)
+    return _cut_at_word(_letters_and_spaces(without_addresses(title), without_addresses(head)), max_chars)
+
+
+def _letters_and_spaces(title: str, head: str) -> str:
+    """The letters of title and body, single spaces between their runs."""
+    return " ".join(translate_mostly_ascii(f"{title} {head}", _LETTERS_ONLY).split())
+
+
+def _cut_at_word(sample: str, max_chars: int) -> str:
     if len(sample) > max_chars:
         cut = sample.rfind(" ", 0, max_chars + 1)
         sample = sample[: cut if cut > 0 else max_chars]
