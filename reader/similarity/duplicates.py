@@ -240,7 +240,7 @@ def shared_flags(texts: ShingledTexts, blocks: np.ndarray) -> np.ndarray:
     in_both = np.empty(len(codes), dtype=bool)
     in_both[order] = in_both_ordered
     shingles = texts.inverse_lengths[blocks].astype(at)
-    found = concatenated_slices(texts.inverse, texts.inverse_starts[blocks], shingles).astype(at, copy=False)
+    found: np.ndarray = concatenated_slices(texts.inverse, texts.inverse_starts[blocks], shingles).astype(at, copy=False)
     found += np.repeat((np.cumsum(lengths) - lengths).astype(at), shingles)
     return in_both[found]
 
