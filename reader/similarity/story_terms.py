@@ -301,10 +301,12 @@ def term_counts(
     body, body_text = _pieces(text, MAX_TOKENS)
     word_prefix = f"w:{lang or 'xx'}:"
     key_of = _piece_keys(word_prefix).__getitem__
-    title_piece_keys = list(map(key_of, title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]))
+    title_pieces = title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]
+    title_piece_keys = list(map(key_of, title_pieces))
     body_keys = list(map(key_of, body))
     weights = Counter(body_keys)
     in_body = dict(weights)  # (copied in C before the lead and the title count again)
+    _add_mid_sentence_capitals(title_pieces, title_piece_keys, word_prefix, in_body)
     weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1) + title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
     # the capitalised words and the pieces of several tokens, the title's first
@@ -322,6 +324,22 @@ def term_counts(
         return dict(weights)  # a plain dict: a Counter pickles and unpickles through Python code
     # 1 + ln(count) = ln(e * count), computed in C over all keys
     return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+def _add_mid_sentence_capitals(pieces: Sequence[str], piece_keys: Sequence[str], word_prefix: str, evidence: dict[str, int]) -> None:
+    """Count a sentence-case headline's capitals past a sentence start as the body's mid-sentence
+    capitals are counted: evidence that a word is a name ("Indian Navy captures 23 pirates in the
+    Gulf of Aden" names the navy and the gulf; so does a first sentence used as a headline).
+
+    A headline is in sentence case when it writes a content word in lower case; a title-case
+    headline ("Navy Captures Pirates") capitalises every content word, which says nothing."""
+    if not any(key.startswith(word_prefix) for key in piece_keys):
+        return
+    opens_sentence = True
+    for piece, key in zip(pieces, piece_keys):
+        if _is_marked(key) and key and not opens_sentence:
+            evidence[key] = evidence.get(key, 0) + 1
+        opens_sentence = piece[-1] in _SENTENCE_BREAKS
 
 
 # A capitalised word whose name-ness the whole text decides: (as written, weighted count,
