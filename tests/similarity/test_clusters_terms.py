@@ -37,6 +37,19 @@ def test_title_case_headlines_do_not_make_names() -> None:
     assert "n:host" not in keys and "w:en:host" in keys
 
 
+def test_sentence_case_headlines_name_what_they_capitalise_mid_sentence() -> None:
+    # the body never writes these names capitalised: only the headline tells
+    keys = term_counts("Indian navy captures 23 pirates in the Gulf of Aden", "The pirates were taken to port.", "en")
+    assert {"n:gulf", "n:aden"} <= keys.keys()
+    assert "n:indian" not in keys and "w:en:indian" in keys  # the headline's first word opens a sentence
+    assert "n:navy" not in keys and "w:en:navy" in keys  # written in lower case
+
+
+def test_a_headline_word_after_a_colon_opens_a_sentence() -> None:
+    keys = term_counts("Update: Storms flood the coast of Texas", "Water rose overnight.", "en")
+    assert "n:texas" in keys and "n:storms" not in keys and "n:storm" not in keys
+
+
 def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
     english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
     vector = weighted_vector(english.counts, {key: 1.0 for key in english.counts})
