@@ -301,12 +301,16 @@ def term_counts(
     body, body_text = _pieces(text, MAX_TOKENS)
     word_prefix = f"w:{lang or 'xx'}:"
     key_of = _piece_keys(word_prefix).__getitem__
+    all_capitals = title.isupper()
+    if all_capitals:
+        title = recased_headline(title, body_text)
     title_pieces = title.split(None, TITLE_TOKENS)[:TITLE_TOKENS]
     title_piece_keys = list(map(key_of, title_pieces))
     body_keys = list(map(key_of, body))
     weights = Counter(body_keys)
     in_body = dict(weights)  # (copied in C before the lead and the title count again)
-    _add_mid_sentence_capitals(title_pieces, title_piece_keys, word_prefix, in_body)
+    if not all_capitals:  # (a recased headline's capitals are the body's, already counted)
+        _add_mid_sentence_capitals(title_pieces, title_piece_keys, word_prefix, in_body)
     weights.update(body_keys[:LEAD_TOKENS] * (int(LEAD_WEIGHT) - 1) + title_piece_keys * int(TITLE_WEIGHT))
     weights.pop("", None)
     # the capitalised words and the pieces of several tokens, the title's first
@@ -324,6 +328,27 @@ def term_counts(
         return dict(weights)  # a plain dict: a Counter pickles and unpickles through Python code
     # 1 + ln(count) = ln(e * count), computed in C over all keys
     return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+def recased_headline(headline: str, body: str) -> str:
+    """An all-capitals headline ("CHARGERS' WILLIAMS ARRESTED ON SUSPICION OF DUI") with each
+    word written as the body writes it most often, or in lower case when the body does not:
+    capitals that mark every word say nothing of which are names, and would make each word an
+    acronym, a name ("n:arrested")."""
+    written: dict[str, Counter[str]] = {}
+    for token in _TOKEN.findall(body):
+        folded = token.casefold()
+        forms = written.get(folded)
+        if forms is None:
+            forms = written[folded] = Counter()
+        forms[token] += 1
+
+    def as_in_body(match: re.Match[str]) -> str:
+        token = match.group()
+        forms = written.get(token.casefold())
+        return forms.most_common(1)[0][0] if forms else token.lower()
+
+    return _TOKEN.sub(as_in_body, headline)
 
 
 def _add_mid_sentence_capitals(pieces: Sequence[str], piece_keys: Sequence[str], word_prefix: str, evidence: dict[str, int]) -> None:

@@ -50,6 +50,14 @@ def test_a_headline_word_after_a_colon_opens_a_sentence() -> None:
     assert "n:texas" in keys and "n:storms" not in keys and "n:storm" not in keys
 
 
+def test_an_all_capitals_headline_is_read_as_the_body_writes_its_words() -> None:
+    body = "Defensive tackle Jamal Williams was arrested on suspicion of DUI, police said."
+    keys = term_counts("CHARGERS' WILLIAMS ARRESTED ON SUSPICION OF DUI", body, "en")
+    assert {"n:williams", "n:dui"} <= keys.keys()  # as the body writes them
+    assert "n:arrested" not in keys and "w:en:arrested" in keys  # not an acronym
+    assert "n:chargers" not in keys and "w:en:charger" in keys  # the body never writes it: a word
+
+
 def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
     english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
     vector = weighted_vector(english.counts, {key: 1.0 for key in english.counts})
