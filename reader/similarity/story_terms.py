@@ -104,7 +104,8 @@ def number_key(token: str) -> str:
 _NUMBER_SEPARATOR = re.compile(r"[.,]")
 # The tokens of one whitespace-separated piece: numbers, and words of letters only
 # ("l’offre" -> "l", "offre"; "(TikTok)," -> "TikTok"; "12,5%" -> "12,5%").
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
+# Dotted initials ("U.S.", "U.N.") are one token: the acronym, written without its dots.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|(?:[^\W\d_]\.){2,}|[^\W\d_]+")
 # The characters that end a sentence (or open a quotation): the first word after one, past any
 # other non-word characters, opens a sentence (and so does the text's first word).
 _SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
@@ -157,6 +158,8 @@ def _token_kind(token: str) -> Token:
     """
     if token[0].isdigit():
         return (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
+    if token[-1] == ".":  # dotted initials: "U.S." -> n:us, even if "us" is a function word; "e.g." says nothing
+        return (_ACRONYM, fold(token.replace(".", "")), "", token) if token[0].isupper() else (_SKIP, "", "", token)
     folded = fold(token)
     if folded in STOPWORDS:
         return (_SKIP, folded, "", token)

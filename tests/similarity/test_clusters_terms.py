@@ -58,6 +58,13 @@ def test_an_all_capitals_headline_is_read_as_the_body_writes_its_words() -> None
     assert "n:chargers" not in keys and "w:en:charger" in keys  # the body never writes it: a word
 
 
+def test_dotted_initials_are_one_name() -> None:
+    keys = term_counts("", "Officials of the U.S. and the U.N. met, e.g. in Geneva.", "en")
+    assert {"n:us", "n:un"} <= keys.keys()  # though "us" and "un" are function words
+    assert not {"n:u", "n:s", "n:n"} & keys.keys()
+    assert not any(key.startswith("w:en:e") for key in keys)  # "e.g." is no word
+
+
 def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
     english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
     vector = weighted_vector(english.counts, {key: 1.0 for key in english.counts})
