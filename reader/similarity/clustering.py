@@ -33,6 +33,7 @@ from datetime import datetime
 from itertools import chain, compress, islice, repeat
 from operator import add, itemgetter, methodcaller, mul, not_, truediv
 
+from reader.entities.lexicon import NOUN_CAPITALISING_LANGS
 from reader.model import Article, EntityMention, PreparedArticle, RawArticle
 from reader.parallel import bounded_imap
 from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, StoryTerms, name_key_counts, story_terms_of
@@ -104,18 +105,25 @@ def add_story_terms(prepared: PreparedArticle) -> PreparedArticle:
     library stage only weighs the terms by their document frequencies.
     """
     mentions = prepared.mentions
+    names = name_words(mentions) if prepared.lang in NOUN_CAPITALISING_LANGS else None
     if len(prepared.sections) > 1:
         terms = tuple(
             with_entity_keys(
-                story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang),
+                story_terms_of(section.title, prepared.text[section.start : section.end], prepared.lang, names),
                 mentions, section.start, section.end,
             )
             for section in prepared.sections
         )
     else:
-        story = story_terms_of(prepared.raw.title, prepared.text, prepared.lang)
+        story = story_terms_of(prepared.raw.title, prepared.text, prepared.lang, names)
         terms = (with_keys_of_mentions(story, tuple(mentions)),)  # (every mention is a span of the page's text)
     return prepared.replaced(story_terms=terms)
+
+
+def name_words(mentions: Iterable[EntityMention]) -> set[str]:
+    """The folded capitalised words of the recognised entity names ("Nancy Faeser" -> nancy,
+    faeser): in German, where every noun is capitalised, the only sign that a word is a name."""
+    return {key[2:] for text in {m.text for m in mentions} for key, _ in name_key_counts(text)}
 
 
 def with_entity_keys(terms: StoryTerms, mentions: Iterable[EntityMention], start: int, end: int) -> StoryTerms:

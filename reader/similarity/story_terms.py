@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress
@@ -285,6 +285,7 @@ def term_counts(
     surfaces: dict[str, str] | None = None,
     title_keys: list[str] | None = None,
     scaled: bool = True,
+    name_words: Container[str] | None = None,
 ) -> dict[str, float]:
     """Weighted term frequencies of one story: title and lead count more, then log-scaled
     (1 + ln(count); with ``scaled`` false, the counts themselves).
@@ -300,6 +301,10 @@ def term_counts(
     word. ``extra_keys`` are keys from elsewhere (entity keys), counted once per occurrence.
     ``surfaces``, when given, receives the first written form of each name key, and
     ``title_keys`` the keys of the title's words (read with the body's evidence of names).
+
+    ``name_words`` (folded words), when given, decide instead which capitalised words are
+    names: in a language that capitalises every noun (German), capitals say nothing, and the
+    words of the text's recognised entity names are the evidence there is.
     """
     body, body_text = _pieces(text, MAX_TOKENS)
     word_prefix = f"w:{lang or 'xx'}:"
@@ -321,7 +326,8 @@ def term_counts(
     marked.pop("", None)
     undecided = _add_marked_keys(marked, weights, in_body, word_prefix, surfaces)
     if undecided:
-        _add_capitalised_words(undecided, sentence_initial_capitals(body, body_text), weights, word_prefix, surfaces)
+        initial = sentence_initial_capitals(body, body_text) if name_words is None else Counter()
+        _add_capitalised_words(undecided, initial, weights, word_prefix, surfaces, name_words)
     if title_keys is not None:
         title_keys.extend(_title_keys(title_piece_keys, word_prefix, weights))
     get = weights.get
@@ -407,15 +413,17 @@ def _add_marked_keys(
 
 
 def _add_capitalised_words(
-    undecided: Undecided, initial: Counter[str], weights: Counter[str], word_prefix: str, surfaces: dict[str, str] | None
+    undecided: Undecided, initial: Counter[str], weights: Counter[str], word_prefix: str, surfaces: dict[str, str] | None,
+    name_words: Container[str] | None = None,
 ) -> None:
     """Count each capitalised word as a name when the body writes it capitalised more often
-    than at sentence starts, else as an ordinary word."""
+    than at sentence starts (or, given ``name_words``, when it is one of them), else as an
+    ordinary word."""
     words, capitalised = undecided
     get = weights.get
     initial_count = initial.get
     for written, count, folded, word_stem in words:
-        if capitalised[folded] > initial_count(folded, 0):
+        if folded in name_words if name_words is not None else capitalised[folded] > initial_count(folded, 0):
             key = "n:" + folded
             if surfaces is not None and key not in surfaces:
                 surfaces[key] = written
@@ -474,10 +482,11 @@ class StoryTerms:
     surfaces: dict[str, str]  # written form of the strongest name keys, for cluster labels
 
 
-def story_terms_of(title: str, text: str, lang: str | None) -> StoryTerms:
+def story_terms_of(title: str, text: str, lang: str | None, name_words: Container[str] | None = None) -> StoryTerms:
+    """The terms of one story; ``name_words``: see :func:`term_counts`."""
     surfaces: dict[str, str] = {}
     title_keys: list[str] = []
-    counts = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys, scaled=False)
+    counts = term_counts(title, text, lang, surfaces=surfaces, title_keys=title_keys, scaled=False, name_words=name_words)
     if len(counts) > MAX_STORY_TERMS:
         # strongest first, ties by key: numbers ("#") and names ("n:") before words ("w:");
         # two sorts in C (of the keys, then a stable sort by count) instead of a key function

@@ -244,3 +244,20 @@ def test_changed_articles_move_and_emptied_clusters_go(sample_library: Library, 
     assert after[TIKTOK[3]] != tiktok
     row = sample_library.get_cluster(tiktok)  # type: ignore[arg-type]
     assert row is not None and row.article_count == 4  # 000, 001, 002, 004
+
+
+CROSSLINGUAL = Path(__file__).parent.parent / "data" / "crosslingual_de_en.jsonl"
+
+
+def test_german_and_english_reports_of_one_event_share_a_cluster(library: Library) -> None:
+    rows = [json.loads(line) for line in CROSSLINGUAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    import_records(
+        library,
+        [_raw(row["id"], row["title"], row["text"], date=row["date"], lang=row["lang"]) for row in rows],
+        workers=1,
+    )
+    clusters: dict[str, set[int | None]] = {}
+    for row in rows:
+        clusters.setdefault(row["cluster"], set()).add(cluster_of(library, row["id"]))
+    assert all(len(found) == 1 and None not in found for found in clusters.values()), clusters
+    assert len({next(iter(found)) for found in clusters.values()}) == len(clusters)  # four events, four clusters

@@ -65,6 +65,31 @@ def test_dotted_initials_are_one_name() -> None:
     assert not any(key.startswith("w:en:e") for key in keys)  # "e.g." is no word
 
 
+GERMAN = (
+    "Innenministerin Nancy Faeser sagte in Berlin, die Regeln für Betreiber kritischer Infrastrukturen "
+    "würden verschärft. Unternehmen müssen Sicherheitsvorfälle künftig binnen 24 Stunden melden."
+)
+
+
+def test_given_name_words_decide_which_capitalised_words_are_names() -> None:
+    keys = term_counts("Kabinett beschließt strengere Regeln", GERMAN, "de", name_words={"nancy", "faeser", "berlin"})
+    assert {"n:nancy", "n:faeser", "n:berlin"} <= keys.keys()
+    assert not {"n:regeln", "n:stunden", "n:betreiber", "n:unternehmen"} & keys.keys()
+    assert {"w:de:regeln", "w:de:stunden", "w:de:betreiber"} <= keys.keys()
+
+
+def test_german_nouns_are_words_in_a_story_and_its_entity_names_are_names() -> None:
+    from reader.model import RawArticle
+    from reader.pipeline import prepare_article
+
+    raw = RawArticle(external_id="de", title="Kabinett beschließt strengere Regeln", text=GERMAN, origin="t", lang="de")
+    prepared = prepare_article(raw)
+    assert prepared.lang == "de"
+    counts = prepared.story_terms[0].counts
+    assert {"n:faeser", "n:berlin"} <= counts.keys()
+    assert not {"n:regeln", "n:stunden", "n:betreiber", "n:unternehmen", "n:sicherheitsvorfalle"} & counts.keys()
+
+
 def test_cross_language_cosine_uses_only_language_neutral_keys() -> None:
     english = story_terms_of("Oracle wins TikTok deal", "ByteDance chose Oracle for TikTok. The deal closes soon.", "en")
     vector = weighted_vector(english.counts, {key: 1.0 for key in english.counts})
