@@ -159,6 +159,22 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_words=20,
     ),
     LineRule(
+        "wire_credit",
+        _whole(
+            # Reuters' closing line, in its languages: "(Reporting by A; Editing by B)",
+            # "(Reportage A, édité par B)", "(Bericht von A, redigiert von B)", "(Reporte de A; Editado por B)"
+            r"\((?:additional |further )?(?:reporting|writing|editing|research|compiled|graphics|fact-?checking) by .{1,250}\)",
+            r"(?:reporting|writing) by [^.]{1,120}[;,] (?:additional reporting|editing|writing|graphics|compiled) by [^.]{1,200}",
+            r"\((?:reportage|reporting|bericht|reporte|reportagem|redação|rédaction|redazione)(?: (?:de|von|por|par|di|by))? .{1,250}"
+            r"(?:édité|redigiert|editado|editada|editing|edited|edição|version française|versión en español|mitarbeit).{0,250}\)",
+            # the Associated Press's and others' "X contributed to this report"
+            r"(?:the )?(?:associated press|ap|afp|reuters) (?:writers?|reporters?|correspondents?|researchers?|journalists?) .{1,150} contributed"
+            r"(?: reporting| to this (?:report|story))?(?: from .{1,80})?",
+            r".{1,120} contributed (?:reporting|to this (?:report|story))(?: from .{1,80})?",
+        ),
+        max_words=50,
+    ),
+    LineRule(
         "read_also",
         _whole(
             _alternatives(
@@ -265,6 +281,10 @@ _INLINE_CREDIT = re.compile(
 # pattern slow to search (it is tried at every character, not just at brackets).
 _INLINE_CREDIT_OPENING = re.compile(_CREDIT_OPENING, re.IGNORECASE)
 
+_TRAILING_WIRE_CREDIT = re.compile(
+    r"\((?:additional |further )?(?:reporting|writing|editing|compiled) by [^()]{1,250}\)", re.IGNORECASE
+)
+
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _OTHER_NEWLINES = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what _NEWLINES turns into \n
 _INVISIBLE = re.compile("[\u00ad\u034f\u2061-\u2064]")  # soft hyphen and other invisible marks
@@ -338,7 +358,7 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 def strip_inline_boilerplate(line: str) -> str:
-    """Remove shortcodes and parenthesised image credits from inside a line.
+    """Remove shortcodes, parenthesised image credits and a closing wire credit from inside a line.
 
     A closing tag goes only for a known shortcode name or an opening tag removed on
     the same line, so "[/quote]" or "[link=…]" in an article's own text stay.
@@ -356,6 +376,10 @@ def strip_inline_boilerplate(line: str) -> str:
             line = re.sub(rf"\[/{re.escape(name)}\]", "", line, flags=re.IGNORECASE)
     if ("(" in line or "[" in line) and _INLINE_CREDIT_OPENING.search(line):
         line = _INLINE_CREDIT.sub("", line)
+    if line.endswith(")"):  # a wire story's credits closing its last paragraph: "... 87-13. (Reporting by A; Editing by B)"
+        opening = line.rfind("(")
+        if opening >= 0 and _TRAILING_WIRE_CREDIT.fullmatch(line, opening):
+            line = line[:opening]
     return single_spaced(line)
 
 

@@ -147,6 +147,13 @@ BOILERPLATE_LINES = {
                  "Comments are closed.", "Kommentar schreiben", "Deja un comentario", "Deixe um comentário",
                  "Lascia un commento", "3 Kommentare"],
     "breadcrumbs": ["Home › Tech › Mobile", "Accueil > Actualités > Tech"],
+    "wire_credit": ["(Reporting by Patricia Zengerle; Editing by Leslie Adler)",
+                    "Reporting by Jane Doe in London; additional reporting by Bob Roe; Editing by Alex Richardson",
+                    "(Reportage Jean Dupont, version française Claude Chendjou, édité par Blandine Hénault)",
+                    "(Bericht von Holger Hansen, redigiert von Sabine Wollrab)",
+                    "(Reporte de Juan Pérez; Editado en español por Ana López)",
+                    "Associated Press writers Zeke Miller and Lisa Mascaro contributed to this report.",
+                    "Jane Smith contributed reporting from Kyiv."],
 }  # fmt: skip
 
 
@@ -172,6 +179,8 @@ PROSE_LINES = [
     "L'azienda ha detto che condividerà i dettagli con gli investitori.",
     "Read the full report on the agency's website, officials said.",
     "Credit Suisse said on Monday it would cut 9,000 jobs.",
+    "Reporting by the BBC showed that the minister had misled parliament.",
+    "Several nations contributed troops to this mission, the ministry said.",
     "Oracle",
     "Mode",
     "",
@@ -229,6 +238,13 @@ def test_trailing_crumb_after_the_last_sentence_goes():
 
 
 # --- whitespace and terminal safety ------------------------------------------------------
+
+
+def test_a_wire_credit_closing_the_last_paragraph_goes_and_a_credit_in_prose_stays():
+    text = "The measure passed 87-13 on Tuesday. (Reporting by Patricia Zengerle; Editing by Leslie Adler)"
+    assert clean_text(text) == "The measure passed 87-13 on Tuesday."
+    prose = "He said (reporting by the BBC) that the talks had failed."
+    assert clean_text(prose) == prose
 
 
 def test_whitespace_is_normalised():
