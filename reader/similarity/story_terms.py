@@ -113,8 +113,11 @@ _SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
 # pattern's literal first one, which the regex engine skips to far faster than to any of a class
 # of characters. A word is found after the LAST break before it (no other break between them),
 # so a word after a run of breaks ('."', ".\n") is found once.
+# A full stop after a lone capital is an initial's ("U.S. Senate", "George W. Bush"), not a sentence's end.
+_NOT_AN_INITIAL = r"(?:(?<=[^\W\d_]{2})|(?<![A-ZÀ-ÖØ-Þ]))"
 _WORDS_AFTER_BREAK: tuple[tuple[str, Callable[[str], list[str]]], ...] = tuple(
-    (mark, re.compile(re.escape(mark) + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)').findall) for mark in _SENTENCE_BREAKS
+    (mark, re.compile((_NOT_AN_INITIAL if mark == "." else "") + re.escape(mark) + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)').findall)
+    for mark in _SENTENCE_BREAKS
 )
 
 # Per-process caches, dropped when full: pieces, tokens and words recur across articles.

@@ -7,14 +7,20 @@ from collections import Counter
 
 from reader.similarity.story_terms import sentence_initial_capitals, sentence_openers
 
-# The plain definition: a break character, any non-word characters, then the word.
-PLAIN = re.compile(r"[.!?…:;\n\"«»“”][^\w]*([^\W\d_]+)")
+# The plain definition: a break character, any non-word characters, then the word; a full stop
+# after a lone capital (an initial: "U.S.", "W.") is no break.
+PLAIN = re.compile(r"(?:[!?…:;\n\"«»“”]|(?:(?<=[^\W\d_]{2})|(?<![A-ZÀ-ÖØ-Þ]))\.)[^\w]*([^\W\d_]+)")
 
 
 def test_a_word_after_a_run_of_breaks_is_found_once():
     text = 'He left.\n"Then what?" she asked… «Rien». 12 Apples; _x Pears'
     assert Counter(sentence_openers(text)) == Counter(PLAIN.findall(text))
     assert sorted(sentence_openers(text)) == ["Rien", "Then", "she"]  # not after "12" or "_x"
+
+
+def test_a_full_stop_after_an_initial_opens_no_sentence():
+    text = "The U.S. Senate met. George W. Bush spoke. Then the US. Left early."
+    assert sorted(sentence_openers(text)) == ["George", "Left", "Then"]  # not "Senate", not "Bush"
 
 
 def test_random_texts_match_the_plain_definition():
