@@ -113,10 +113,16 @@ _SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
 # pattern's literal first one, which the regex engine skips to far faster than to any of a class
 # of characters. A word is found after the LAST break before it (no other break between them),
 # so a word after a run of breaks ('."', ".\n") is found once.
-# A full stop after a lone capital is an initial's ("U.S. Senate", "George W. Bush"), not a sentence's end.
-_NOT_AN_INITIAL = r"(?:(?<=[^\W\d_]{2})|(?<![A-ZÀ-ÖØ-Þ]))"
+# A full stop after a lone capital is an initial's ("U.S. Senate", "George W. Bush"), not a sentence's
+# end: tested looking back from the stop, so that the pattern still starts with its literal.
+_NOT_AFTER_AN_INITIAL = r"(?:(?<=[^\W\d_]{2}\.)|(?<![A-ZÀ-ÖØ-Þ]\.))"
 _WORDS_AFTER_BREAK: tuple[tuple[str, Callable[[str], list[str]]], ...] = tuple(
-    (mark, re.compile((_NOT_AN_INITIAL if mark == "." else "") + re.escape(mark) + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)').findall)
+    (
+        mark,
+        re.compile(
+            re.escape(mark) + (_NOT_AFTER_AN_INITIAL if mark == "." else "") + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)'
+        ).findall,
+    )
     for mark in _SENTENCE_BREAKS
 )
 
