@@ -61,6 +61,12 @@ def _whole(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"^" + _alternatives(*phrases) + r"$", re.IGNORECASE)
 
 
+def _whole_line_searched(*phrases: str) -> re.Pattern[str]:
+    """A whole-line rule tried like an anywhere-rule, after its keywords: for a long line kind
+    (the whole-line rules are tried together on every line up to the longest one's words)."""
+    return re.compile(r"\A" + _alternatives(*phrases) + r"\Z", re.IGNORECASE)
+
+
 def _anywhere(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + _alternatives(*phrases) + r"(?!\w)", re.IGNORECASE)
 
@@ -160,7 +166,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "wire_credit",
-        _whole(
+        _whole_line_searched(
             # Reuters' closing line, in its languages: "(Reporting by A; Editing by B)",
             # "(Reportage A, édité par B)", "(Bericht von A, redigiert von B)", "(Reporte de A; Editado por B)"
             r"\((?:additional |further )?(?:reporting|writing|editing|research|compiled|graphics|fact-?checking) by .{1,250}\)",
@@ -173,6 +179,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r".{1,120} contributed (?:reporting|to this (?:report|story))(?: from .{1,80})?",
         ),
         max_words=50,
+        keywords=("ing by", "compiled by", "research by", "graphics by", "contributed", "(re", "(be"),
     ),
     LineRule(
         "read_also",
