@@ -315,6 +315,10 @@ def term_counts(
     names: in a language that capitalises every noun (German), capitals say nothing, and the
     words of the text's recognised entity names are the evidence there is.
     """
+    if "%" in text:
+        text = _percent_attached(text)
+    if "%" in title:
+        title = _percent_attached(title)
     body, body_text = _pieces(text, MAX_TOKENS)
     word_prefix = f"w:{lang or 'xx'}:"
     key_of = _piece_keys(word_prefix).__getitem__
@@ -346,6 +350,12 @@ def term_counts(
         return dict(weights)  # a plain dict: a Counter pickles and unpickles through Python code
     # 1 + ln(count) = ln(e * count), computed in C over all keys
     return dict(zip(weights, map(math.log, map(math.e.__mul__, weights.values()))))
+
+
+def _percent_attached(text: str) -> str:
+    """'12,5 %' (French and German typography: a space, often a no-break one, before the sign)
+    written '12,5%', so that it is the number key of English '12.5%'."""
+    return text.replace(" %", "%").replace("\u00a0%", "%").replace("\u202f%", "%")
 
 
 def recased_headline(headline: str, body: str) -> str:

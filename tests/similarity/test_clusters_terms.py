@@ -12,6 +12,14 @@ from reader.similarity.story_terms import MAX_COUNT, TERM_FREQUENCY, number_key,
 from reader.store.story_clusters import StoryProfile, term_id
 
 
+def test_a_spaced_percent_sign_is_the_same_number_key() -> None:
+    french = term_counts("Walmart prend 7,5 %", "Oracle prend 12,5 % et Walmart 7,5\u00a0%, soit 3\u202f% de plus.", "fr")
+    english = term_counts("Walmart takes 7.5%", "Oracle takes 12.5% and Walmart 7.5%, 3% more.", "en")
+    numbers = {key for key in english if key.startswith("#")}
+    assert numbers == {"#12.5%", "#7.5%", "#3%"}
+    assert {key for key in french if key.startswith("#")} == numbers
+
+
 def test_numbers_are_written_one_way_whatever_the_language() -> None:
     assert number_key("12,5%") == number_key("12.5%") == "#12.5%"
     assert number_key("1,000") == number_key("1.000") == "#1000"
