@@ -116,11 +116,17 @@ _SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
 # A full stop after a lone capital is an initial's ("U.S. Senate", "George W. Bush"), not a sentence's
 # end: tested looking back from the stop, so that the pattern still starts with its literal.
 _NOT_AFTER_AN_INITIAL = r"(?:(?<=[^\W\d_]{2}\.)|(?<![A-ZÀ-ÖØ-Þ]\.))"
+# Nor does the stop of an abbreviation written before names (titles, "St.", "Mt."): "Dr. Benjamin".
+_NAME_ABBREVIATIONS = "Mr Ms Dr Lt St Mt Mrs Sen Rep Gov Gen Col Sgt Rev Mme Sra Adm Maj Det Prof Capt Mlle Insp Supt Cmdr"
+_NOT_AFTER_AN_ABBREVIATION = "".join(
+    r"(?<!\b(?:" + "|".join(same) + r")\.)"
+    for same in ([a for a in _NAME_ABBREVIATIONS.split() if len(a) == size] for size in (2, 3, 4))
+)
 _WORDS_AFTER_BREAK: tuple[tuple[str, Callable[[str], list[str]]], ...] = tuple(
     (
         mark,
         re.compile(
-            re.escape(mark) + (_NOT_AFTER_AN_INITIAL if mark == "." else "") + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)'
+            re.escape(mark) + (_NOT_AFTER_AN_INITIAL + _NOT_AFTER_AN_ABBREVIATION if mark == "." else "") + r'[^\w.!?…:;\n"«»“”]*([^\W\d_]+)'
         ).findall,
     )
     for mark in _SENTENCE_BREAKS

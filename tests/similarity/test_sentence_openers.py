@@ -23,6 +23,11 @@ def test_a_full_stop_after_an_initial_opens_no_sentence():
     assert sorted(sentence_openers(text)) == ["George", "Left", "Then"]  # not "Senate", not "Bush"
 
 
+def test_the_stop_of_a_title_before_a_name_opens_no_sentence():
+    text = "Former trustee Dr. Benjamin was named. Mrs. Smith met Gov. Brown at St. Paul. The end."
+    assert sorted(sentence_openers(text)) == ["Mrs", "The"]  # not Benjamin, Smith, Brown or Paul
+
+
 def test_random_texts_match_the_plain_definition():
     alphabet = list('.!?…:;\n"«»“”  ,-—()\'’_5a Bc9éÉ²x\t')
     rng = random.Random(3)
