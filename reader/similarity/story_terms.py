@@ -448,7 +448,8 @@ def _add_capitalised_words(
     get = weights.get
     initial_count = initial.get
     for written, count, folded, word_stem in words:
-        if folded in name_words if name_words is not None else capitalised[folded] > initial_count(folded, 0):
+        is_name = (folded in name_words) if name_words is not None else (capitalised[folded] > initial_count(folded, 0))
+        if is_name:
             key = "n:" + folded
             if surfaces is not None and key not in surfaces:
                 surfaces[key] = written

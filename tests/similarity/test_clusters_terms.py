@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reader.model import RawArticle
+from reader.pipeline import prepare_article
 from reader.similarity.clustering import (
     cosine,
     square_norms,
@@ -87,9 +89,6 @@ def test_given_name_words_decide_which_capitalised_words_are_names() -> None:
 
 
 def test_german_nouns_are_words_in_a_story_and_its_entity_names_are_names() -> None:
-    from reader.model import RawArticle
-    from reader.pipeline import prepare_article
-
     raw = RawArticle(external_id="de", title="Kabinett beschließt strengere Regeln", text=GERMAN, origin="t", lang="de")
     prepared = prepare_article(raw)
     assert prepared.lang == "de"
