@@ -56,6 +56,9 @@ ANCHOR_WEIGHT = 2.0
 # Entity keys are a second view of names the text already gives as "n:" keys; they add what
 # the names miss (one entity across spellings and languages) without counting it twice over.
 ENTITY_WEIGHT = 0.5
+# A person weighing less than this share of a cluster's lead person in its mean vector is a minor
+# figure of its stories (a name in the background paragraph), not who they are about.
+MINOR_SHARE = 0.5
 KIND_WEIGHTS = {"w": 1.0, "n": ANCHOR_WEIGHT, "#": ANCHOR_WEIGHT, "e": ENTITY_WEIGHT}
 # Candidate retrieval: the story's strongest keys that other stories share, the most recent
 # clusters listed under each, and how many of the best-hit clusters are scored exactly.
@@ -68,6 +71,8 @@ SCORED_CANDIDATES = 4
 VECTOR_TERMS = 96
 # A profile keeps its strongest terms; the inverted index lists a cluster under its top keys.
 PROFILE_TERMS = 200
+# ... and the most mentioned persons of its stories (see persons_of)
+PROFILE_PERSONS = 32
 INDEX_KEYS = 16
 # Time: full similarity within this many days of the cluster's date span, then halved weekly.
 SAME_EVENT_DAYS = 3
@@ -138,13 +143,73 @@ def with_keys_of_mentions(terms: StoryTerms, inside: Sequence[EntityMention]) ->
     keyed = [m for m in inside if m.key]
     entity_keys = ["e:" + m.key for m in keyed]
     names = full_names(inside, terms.surfaces)
-    if not entity_keys and not names:
+    persons, protagonists = persons_of(keyed, terms.title_keys)
+    if not entity_keys and not names and not persons:
         return terms
     counts = dict(terms.counts)
     counts.update(Counter(entity_keys))
     if len(entity_keys) > MAX_COUNT:
         counts.update((key, min(counts[key], MAX_COUNT)) for key in set(entity_keys))
-    return StoryTerms(counts, terms.title_keys, {**terms.surfaces, **first_written(entity_keys, keyed), **names})
+    return StoryTerms(counts, terms.title_keys, {**terms.surfaces, **first_written(entity_keys, keyed), **names}, persons, protagonists)
+
+
+def persons_of(keyed: Sequence[EntityMention], title_keys: Sequence[str]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """The persons a story mentions, each as the name key of their surname (so that "Williams" and
+    "Jamal Williams" are one person, whatever the entity linker made of them), with how often;
+    and the ones its headline names, strongest first: its protagonists."""
+    written: dict[str, str] = {}  # the longest written form of each person's entity key
+    counts: Counter[str] = Counter()
+    for mention in keyed:
+        if mention.type == "PERSON":
+            counts[mention.key] += 1
+            if len(mention.text) > len(written.get(mention.key, "")):
+                written[mention.key] = mention.text
+    persons: dict[str, int] = {}
+    for key, times in counts.most_common():
+        names = name_key_counts(written[key])
+        if names:
+            surname = names[-1][0]
+            persons[surname] = persons.get(surname, 0) + times
+    headline = set(title_keys)
+    return persons, tuple(name for name in persons if name in headline)
+
+
+def lead_protagonist(profile: StoryProfile) -> str | None:
+    """The person a cluster is about: the protagonist of at least a third of its stories, the
+    most often one. None when its stories are about no one in particular, or about many."""
+    found = profile.protagonists
+    if not found:
+        return None
+    lead = max(found, key=found.__getitem__)
+    return lead if 3 * found[lead] >= profile.members else None
+
+
+def minor_in(name: str, lead: str, profile: StoryProfile) -> bool:
+    """Whether a person is a minor figure of a cluster's stories, beside its lead protagonist."""
+    mentions = profile.person_mentions
+    return mentions.get(name, 0) < MINOR_SHARE * mentions.get(lead, 0)
+
+
+def protagonist_conflict(protagonists: Sequence[str], profile: StoryProfile) -> bool:
+    """Whether a story about one person would join a cluster about another. Two drunk-driving
+    arrests of two players of one team share every word but the player's name, and the second
+    event's reports name the first player too, in the background. So: the cluster is about
+    someone (:func:`lead_protagonist`), none of its stories is about a person this story is about,
+    and they are minor figures of its stories."""
+    if not protagonists:
+        return False
+    lead = lead_protagonist(profile)
+    if lead is None or not profile.protagonists.keys().isdisjoint(protagonists):
+        return False
+    return all(minor_in(name, lead, profile) for name in protagonists)
+
+
+def clusters_conflict(a: StoryProfile, b: StoryProfile) -> bool:
+    """:func:`protagonist_conflict` between two clusters: each is about a person the other is not."""
+    lead_a, lead_b = lead_protagonist(a), lead_protagonist(b)
+    if lead_a is None or lead_b is None or not a.protagonists.keys().isdisjoint(b.protagonists):
+        return False
+    return minor_in(lead_a, lead_b, b) and minor_in(lead_b, lead_a, a)
 
 
 def first_written(keys: Sequence[str], mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -369,6 +434,8 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         profile.scale *= members / (members + 1)
     profile.members = members + 1
     profile.langs.add(language)
+    add_counts(profile.person_mentions, unit.terms.persons)
+    add_counts(profile.protagonists, dict.fromkeys(unit.terms.protagonists, 1))
     if unit.day is not None:
         profile.first_day = unit.day if profile.first_day is None else min(profile.first_day, unit.day)
         profile.last_day = unit.day if profile.last_day is None else max(profile.last_day, unit.day)
@@ -384,6 +451,11 @@ def add_to_profile(profile: StoryProfile, unit: StoryUnit, vector: dict[str, flo
         profile.best_article, profile.best_title, profile.best_score = unit.article_id, unit.title, score
 
 
+def add_counts(counts: dict[str, int], more: dict[str, int]) -> None:
+    for key, times in more.items():
+        counts[key] = counts.get(key, 0) + times
+
+
 def finish_profile(profile: StoryProfile) -> None:
     """The profile as stored: the mean vector's strongest terms, strongest first, its index keys
     and the written forms of the names a label may show."""
@@ -396,6 +468,10 @@ def finish_profile(profile: StoryProfile) -> None:
     else:  # one story's vector, already cut to its strongest terms, strongest first
         profile.weights = dict(zip(profile.weights, float32_values(profile.weights.values())))
     profile.index_keys = tuple(islice(profile.weights, INDEX_KEYS))
+    if len(profile.person_mentions) > PROFILE_PERSONS:
+        kept = sorted(profile.person_mentions.items(), key=itemgetter(1), reverse=True)[:PROFILE_PERSONS]
+        profile.person_mentions = dict(kept)
+        profile.protagonists = {name: n for name, n in profile.protagonists.items() if name in profile.person_mentions}
     names = strongest_names(profile)
     surfaces = profile.surfaces
     profile.surfaces = dict(compress(surfaces.items(), map(names.__contains__, surfaces)))
@@ -418,6 +494,8 @@ def merge_profiles(into: StoryProfile, other: StoryProfile) -> None:
     into.members = total
     into.norms = None
     into.langs |= other.langs
+    add_counts(into.person_mentions, other.person_mentions)
+    add_counts(into.protagonists, other.protagonists)
     days = [d for d in (into.first_day, into.last_day, other.first_day, other.last_day) if d is not None]
     into.first_day, into.last_day = (min(days), max(days)) if days else (None, None)
     into.surfaces = {**other.surfaces, **into.surfaces}
@@ -708,8 +786,10 @@ class StoryClusterer:
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
+        protagonists = unit.terms.protagonists
+        candidates = [p for p in self.scored(ranked) if not protagonist_conflict(protagonists, p)]
         best, best_score = best_match(
-            story.vector, unit.lang, unit.day, unit.day, story.norms, self.scored(ranked), floor=JOIN_SIMILARITY
+            story.vector, unit.lang, unit.day, unit.day, story.norms, candidates, floor=JOIN_SIMILARITY
         )
         if best is None or best_score < JOIN_SIMILARITY:
             return None, best_score
@@ -743,16 +823,17 @@ class StoryClusterer:
             else:
                 query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
+            candidates = [other for other in self.scored(ranked) if not clusters_conflict(profile, other)]
             alone = profile.members == 1
             if alone:  # as the story would have been placed, had it come after them
                 lang = next(iter(profile.langs), None)
                 match, best_score = best_match(
-                    weights, lang, profile.first_day, profile.last_day, profile_norms(profile), self.scored(ranked),
+                    weights, lang, profile.first_day, profile.last_day, profile_norms(profile), candidates,
                     floor=JOIN_SIMILARITY,
                 )
             else:
                 match, best_score = None, 0.0
-                for other in self.scored(ranked):
+                for other in candidates:
                     score = profile_similarity(profile, other)
                     if score > best_score:
                         match, best_score = other, score

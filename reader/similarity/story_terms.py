@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress
 from operator import itemgetter
@@ -506,6 +506,10 @@ class StoryTerms:
     counts: dict[str, int]
     title_keys: tuple[str, ...]  # keys of the headline: which member's headline fits its cluster best
     surfaces: dict[str, str]  # written form of the strongest name keys, for cluster labels
+    # the persons it mentions, by the name key of their surname, with their number of mentions; and
+    # the ones of them its headline names: who it is about (see clustering.persons_of)
+    persons: dict[str, int] = field(default_factory=dict)
+    protagonists: tuple[str, ...] = ()
 
 
 def story_terms_of(title: str, text: str, lang: str | None, name_words: Container[str] | None = None) -> StoryTerms:

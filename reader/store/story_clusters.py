@@ -91,6 +91,10 @@ class StoryProfile:
     # the stored weights (terms, float32 blob), read into ``weights`` on first use: most profiles
     # read are candidates that the time gap alone rules out (see clustering.best_match)
     packed_weights: tuple[str, bytes] | None = field(default=None, repr=False, compare=False)
+    # the persons its stories mention (surname name keys) with their number of mentions, and how
+    # many of its stories are about each (name them in the headline); see clustering.persons_of
+    person_mentions: dict[str, int] = field(default_factory=dict, compare=False)
+    protagonists: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def surfaces(self) -> dict[str, str]:
@@ -208,6 +212,7 @@ def _unpack_norms(blob: bytes | None, langs: Sequence[str]) -> dict[str, float] 
 
 def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
     langs = [x for x in row["langs"].split(",") if x]
+    person_mentions, protagonists = _unpack_persons(row["persons"])
     return StoryProfile(
         cluster_id=row["cluster_id"],
         members=row["members"],
@@ -221,7 +226,27 @@ def _profile_from_row(row: sqlite3.Row) -> StoryProfile:
         best_title=row["best_title"],
         best_score=row["best_score"],
         norms=_unpack_norms(row["norms"], langs),
+        person_mentions=person_mentions,
+        protagonists=protagonists,
     )
+
+
+def _pack_persons(profile: StoryProfile) -> str:
+    """Each person's name key, number of mentions and of stories about them, joined by U+001F."""
+    about = profile.protagonists
+    return _SEP.join(
+        chain.from_iterable((key, str(times), str(about.get(key, 0))) for key, times in profile.person_mentions.items())
+    )
+
+
+def _unpack_persons(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The ``person_mentions`` and ``protagonists`` of a profile, from their stored text."""
+    if not text:
+        return {}, {}
+    parts = text.split(_SEP)
+    keys = parts[::3]
+    about = zip(keys, map(int, parts[2::3]))
+    return dict(zip(keys, map(int, parts[1::3]))), {key: n for key, n in about if n}
 
 
 def copy_profile(profile: StoryProfile) -> StoryProfile:
@@ -240,6 +265,8 @@ def copy_profile(profile: StoryProfile) -> StoryProfile:
         norms=dict(profile.norms) if profile.norms is not None else None,
         scale=profile.scale,
         surfaces_text=profile.surfaces_text,
+        person_mentions=dict(profile.person_mentions),
+        protagonists=dict(profile.protagonists),
     )
     if profile._surfaces is not None:
         copy.surfaces = dict(profile._surfaces)
@@ -404,6 +431,7 @@ class StoryClusterStore:
                     cluster_id, profile.members, profile.first_day, profile.last_day,
                     ",".join(langs), *_pack_weights(profile.weights), _SEP.join(profile.index_keys), surfaces,
                     profile.best_article, profile.best_title, profile.best_score, _pack_norms(profile.norms, langs),
+                    _pack_persons(profile),
                 )
             )
             profile.surfaces_text = surfaces
@@ -411,13 +439,13 @@ class StoryClusterStore:
             remembered.move_to_end(cluster_id)
         self.conn.executemany(
             """INSERT INTO story_profiles (cluster_id, members, first_day, last_day, langs, terms, weights, index_keys,
-                   surfaces, best_article, best_title, best_score, norms)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   surfaces, best_article, best_title, best_score, norms, persons)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (cluster_id) DO UPDATE SET members = excluded.members, first_day = excluded.first_day,
                    last_day = excluded.last_day, langs = excluded.langs, terms = excluded.terms, weights = excluded.weights,
                    index_keys = excluded.index_keys, surfaces = excluded.surfaces,
                    best_article = excluded.best_article, best_title = excluded.best_title,
-                   best_score = excluded.best_score, norms = excluded.norms""",
+                   best_score = excluded.best_score, norms = excluded.norms, persons = excluded.persons""",
             rows,
         )
         if removed:

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
-from reader.similarity.clustering import best_match, cosine, square_norms, time_factor
-from reader.store import Library
+from reader.model import EntityMention
+from reader.similarity.clustering import (
+    best_match,
+    clusters_conflict,
+    cosine,
+    persons_of,
+    protagonist_conflict,
+    square_norms,
+    time_factor,
+)
+from reader.store import Library, open_library
 from reader.store.story_clusters import StoryProfile
 
 
@@ -102,3 +112,52 @@ def test_a_headline_score_does_not_depend_on_the_process_hash_seed() -> None:
         for seed in range(6)
     }
     assert len(scores) == 1
+
+
+def _person(text: str, key: str) -> EntityMention:
+    return EntityMention(0, len(text), "PERSON", text, key)
+
+
+def test_a_story_is_about_the_persons_its_headline_names() -> None:
+    mentions = [
+        _person("Jamal Williams", "jamalwilliams"), _person("Williams", "jamalwilliams"), _person("Williams", "williams"),
+        _person("Vincent Jackson", "vincentjackson"), EntityMention(0, 8, "ORG", "Chargers", "chargers"),
+    ]
+    # one person per surname, however the linker keyed the forms; the headline names who it is about
+    persons, protagonists = persons_of(mentions, ("n:chargers", "n:williams", "w:en:arrested"))
+    assert persons == {"n:williams": 3, "n:jackson": 1} and protagonists == ("n:williams",)
+    assert persons_of(mentions, ("n:chargers", "w:en:arrested"))[1] == ()  # the headline names no one
+    assert persons_of([EntityMention(0, 8, "ORG", "Chargers", "chargers")] * 3, ("n:chargers",)) == ({}, ())
+
+
+def _cluster(cluster_id: int, members: int, mentions: dict[str, int], about: dict[str, int]) -> StoryProfile:
+    return StoryProfile(cluster_id=cluster_id, members=members, langs={"en"}, person_mentions=mentions, protagonists=about)
+
+
+def test_a_story_about_a_minor_figure_of_a_cluster_about_someone_else_does_not_join_it() -> None:
+    jackson_arrest = _cluster(1, 3, {"n:jackson": 20, "n:williams": 2}, {"n:jackson": 2})
+    assert protagonist_conflict(("n:williams",), jackson_arrest)  # named in the background only
+    assert not protagonist_conflict(("n:jackson",), jackson_arrest)
+    assert not protagonist_conflict(("n:williams", "n:jackson"), jackson_arrest)  # about both
+    assert not protagonist_conflict((), jackson_arrest)  # about no one in particular
+    coach_change = _cluster(2, 3, {"n:obrien": 20, "n:cheeks": 15}, {"n:obrien": 2})
+    assert not protagonist_conflict(("n:cheeks",), coach_change)  # the coach fired, and the one hired
+    crowd = _cluster(3, 7, {"n:jackson": 20}, {"n:jackson": 2})
+    assert not protagonist_conflict(("n:williams",), crowd)  # two of seven stories: about no one in particular
+    williams_arrest = _cluster(4, 2, {"n:williams": 12, "n:jackson": 4}, {"n:williams": 2})
+    assert clusters_conflict(jackson_arrest, williams_arrest) and clusters_conflict(williams_arrest, jackson_arrest)
+    assert not clusters_conflict(jackson_arrest, crowd)  # both about Jackson
+    assert not clusters_conflict(coach_change, _cluster(5, 2, {"n:cheeks": 12, "n:obrien": 9}, {"n:cheeks": 2}))
+
+
+def test_persons_are_stored_with_the_profile(library: Library, library_path: Path) -> None:
+    mentions, about = {"n:williams": 12, "n:smith": 3, "n:jackson": 2}, {"n:williams": 2, "n:smith": 1}
+    with library.transaction():
+        (cluster_id,) = library.create_clusters(["Williams arrested"])
+        library.save_story_profiles([(_cluster(cluster_id, 3, mentions, about), ())])
+    other = open_library(library_path)  # another connection: read from the store, not remembered
+    try:
+        stored = other.story_profiles([cluster_id])[cluster_id]
+        assert stored.person_mentions == mentions and stored.protagonists == about
+    finally:
+        other.close()

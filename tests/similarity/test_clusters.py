@@ -261,3 +261,33 @@ def test_german_and_english_reports_of_one_event_share_a_cluster(library: Librar
         clusters.setdefault(row["cluster"], set()).add(cluster_of(library, row["id"]))
     assert all(len(found) == 1 and None not in found for found in clusters.values()), clusters
     assert len({next(iter(found)) for found in clusters.values()}) == len(clusters)  # four events, four clusters
+
+
+SAME_TEAM = Path(__file__).parent.parent / "data" / "same_team_two_arrests.jsonl"
+
+
+def _same_team_rows() -> list[dict]:
+    return [json.loads(line) for line in SAME_TEAM.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("arrival", ["one import", "first arrest first", "second arrest first", "interleaved"])
+def test_two_arrests_of_two_players_of_one_team_stay_two_stories(library: Library, arrival: str) -> None:
+    """Every word but the player's name is shared, and the second arrest's reports name the
+    first player as background; no dates. Each player's reports form their own cluster, however
+    the reports arrive."""
+    rows = _same_team_rows()
+    first = [row for row in rows if row["cluster"] == "delaney"]
+    second = [row for row in rows if row["cluster"] == "whitfield"]
+    imports = {
+        "one import": [rows],
+        "first arrest first": [first, second],
+        "second arrest first": [second, first],
+        "interleaved": [[row] for pair in zip(second, first) for row in pair],
+    }[arrival]
+    for rows_of_import in imports:
+        import_records(
+            library, [_raw(row["id"], row["title"], row["text"], lang=row["lang"]) for row in rows_of_import], workers=1
+        )
+    clusters = {event: {cluster_of(library, row["id"]) for row in rows if row["cluster"] == event} for event in ("delaney", "whitfield")}
+    assert all(len(found) == 1 and None not in found for found in clusters.values()), clusters
+    assert clusters["delaney"] != clusters["whitfield"]
