@@ -205,11 +205,14 @@ def protagonist_conflict(protagonists: Sequence[str], profile: StoryProfile) -> 
 
 
 def clusters_conflict(a: StoryProfile, b: StoryProfile) -> bool:
-    """:func:`protagonist_conflict` between two clusters: each is about a person the other is not."""
+    """Whether two clusters are about two persons, neither of whom any story of the other is about,
+    and one of them a minor figure of the other's stories (the later of two arrests names the
+    first player in the background: he is no minor figure there, but the second player is one of
+    the first arrest's stories)."""
     lead_a, lead_b = lead_protagonist(a), lead_protagonist(b)
     if lead_a is None or lead_b is None or not a.protagonists.keys().isdisjoint(b.protagonists):
         return False
-    return minor_in(lead_a, lead_b, b) and minor_in(lead_b, lead_a, a)
+    return minor_in(lead_a, lead_b, b) or minor_in(lead_b, lead_a, a)
 
 
 def first_written(keys: Sequence[str], mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -823,9 +826,10 @@ class StoryClusterer:
             else:
                 query = heapq.nlargest(RETRIEVAL_KEYS, weights, key=weights.__getitem__)
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
-            candidates = [other for other in self.scored(ranked) if not clusters_conflict(profile, other)]
             alone = profile.members == 1
             if alone:  # as the story would have been placed, had it come after them
+                about = tuple(profile.protagonists)
+                candidates = [other for other in self.scored(ranked) if not protagonist_conflict(about, other)]
                 lang = next(iter(profile.langs), None)
                 match, best_score = best_match(
                     weights, lang, profile.first_day, profile.last_day, profile_norms(profile), candidates,
@@ -833,9 +837,9 @@ class StoryClusterer:
                 )
             else:
                 match, best_score = None, 0.0
-                for other in candidates:
+                for other in self.scored(ranked):
                     score = profile_similarity(profile, other)
-                    if score > best_score:
+                    if score > best_score and not clusters_conflict(profile, other):
                         match, best_score = other, score
             if match is None or best_score < (JOIN_SIMILARITY if alone else MERGE_SIMILARITY):
                 continue

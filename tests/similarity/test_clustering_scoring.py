@@ -144,7 +144,8 @@ def test_a_story_about_a_minor_figure_of_a_cluster_about_someone_else_does_not_j
     assert not protagonist_conflict(("n:cheeks",), coach_change)  # the coach fired, and the one hired
     crowd = _cluster(3, 7, {"n:jackson": 20}, {"n:jackson": 2})
     assert not protagonist_conflict(("n:williams",), crowd)  # two of seven stories: about no one in particular
-    williams_arrest = _cluster(4, 2, {"n:williams": 12, "n:jackson": 4}, {"n:williams": 2})
+    # the later arrest's stories name the first player in the background, as often as half the time
+    williams_arrest = _cluster(4, 2, {"n:williams": 12, "n:jackson": 6}, {"n:williams": 2})
     assert clusters_conflict(jackson_arrest, williams_arrest) and clusters_conflict(williams_arrest, jackson_arrest)
     assert not clusters_conflict(jackson_arrest, crowd)  # both about Jackson
     assert not clusters_conflict(coach_change, _cluster(5, 2, {"n:cheeks": 12, "n:obrien": 9}, {"n:cheeks": 2}))
