@@ -288,6 +288,17 @@ def test_two_arrests_of_two_players_of_one_team_stay_two_stories(library: Librar
         import_records(
             library, [_raw(row["id"], row["title"], row["text"], lang=row["lang"]) for row in rows_of_import], workers=1
         )
+    _assert_two_arrests_apart(library, rows)
+
+
+def _assert_two_arrests_apart(library: Library, rows: list[dict]) -> None:
     clusters = {event: {cluster_of(library, row["id"]) for row in rows if row["cluster"] == event} for event in ("delaney", "whitfield")}
     assert all(len(found) == 1 and None not in found for found in clusters.values()), clusters
     assert clusters["delaney"] != clusters["whitfield"]
+
+
+def test_recluster_keeps_the_two_arrests_apart(library: Library) -> None:
+    rows = _same_team_rows()
+    import_records(library, [_raw(row["id"], row["title"], row["text"], lang=row["lang"]) for row in rows], workers=1)
+    recluster(library, workers=1)  # the stories analysed again from the store
+    _assert_two_arrests_apart(library, rows)
