@@ -291,6 +291,13 @@ def sentence_initial_capitals(pieces: Sequence[str], text: str) -> Counter[str]:
     return Counter(map(itemgetter(1), map(_TOKENS.__getitem__, capitalised)))  # folded
 
 
+# Initials written with a space between them ("U. S.", "J. K. Rowling", "M. D."): the space goes,
+# so that they are read as the same name as "U.S.", "J.K." and "M.D." (see _token_kind).
+# (The pattern starts with its literal, ". ", and looks behind only there: a look-behind first would
+# be tried at every position of the text.)
+_SPACED_INITIALS = re.compile(r"\. (?=[A-Z]\.)(?<=\b[A-Z]\. )")
+
+
 def term_counts(
     title: str,
     text: str,
@@ -325,6 +332,8 @@ def term_counts(
         text = _percent_attached(text)
     if "%" in title:
         title = _percent_attached(title)
+    text = _SPACED_INITIALS.sub(".", text)
+    title = _SPACED_INITIALS.sub(".", title)
     body, body_text = _pieces(text, MAX_TOKENS)
     word_prefix = f"w:{lang or 'xx'}:"
     key_of = _piece_keys(word_prefix).__getitem__

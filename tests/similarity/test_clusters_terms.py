@@ -75,6 +75,14 @@ def test_dotted_initials_are_one_name() -> None:
     assert not any(key.startswith("w:en:e") for key in keys)  # "e.g." is no word
 
 
+def test_initials_written_with_spaces_are_the_same_name() -> None:
+    spaced = term_counts("Regina Benjamin, M. D., nominated", "The U. S. Senate heard J. K. Rowling and George W. Bush.", "en")
+    joined = term_counts("Regina Benjamin, M.D., nominated", "The U.S. Senate heard J.K. Rowling and George W. Bush.", "en")
+    assert spaced == joined
+    assert {"n:us", "n:md", "n:jk", "n:w", "n:bush"} <= spaced.keys()
+    assert not {"n:u", "n:s", "n:m", "n:d", "n:j", "n:k"} & spaced.keys()
+
+
 GERMAN = (
     "Innenministerin Nancy Faeser sagte in Berlin, die Regeln für Betreiber kritischer Infrastrukturen "
     "würden verschärft. Unternehmen müssen Sicherheitsvorfälle künftig binnen 24 Stunden melden."
