@@ -59,6 +59,9 @@ ENTITY_WEIGHT = 0.5
 # A person weighing less than this share of a cluster's lead person in its mean vector is a minor
 # figure of its stories (a name in the background paragraph), not who they are about.
 MINOR_SHARE = 0.5
+# A story whose headline names no one is about the person it mentions most, if this often (see
+# protagonist_conflict).
+PRINCIPAL_MENTIONS = 3
 KIND_WEIGHTS = {"w": 1.0, "n": ANCHOR_WEIGHT, "#": ANCHOR_WEIGHT, "e": ENTITY_WEIGHT}
 # Candidate retrieval: the story's strongest keys that other stories share, the most recent
 # clusters listed under each, and how many of the best-hit clusters are scored exactly.
@@ -190,18 +193,35 @@ def minor_in(name: str, lead: str, profile: StoryProfile) -> bool:
     return mentions.get(name, 0) < MINOR_SHARE * mentions.get(lead, 0)
 
 
-def protagonist_conflict(protagonists: Sequence[str], profile: StoryProfile) -> bool:
+def principal_person(persons: dict[str, int]) -> str | None:
+    """The person a story mentions most, if at least PRINCIPAL_MENTIONS times."""
+    if not persons:
+        return None
+    top = max(persons, key=persons.__getitem__)
+    return top if persons[top] >= PRINCIPAL_MENTIONS else None
+
+
+def protagonist_conflict(protagonists: Sequence[str], persons: dict[str, int], profile: StoryProfile) -> bool:
     """Whether a story about one person would join a cluster about another. Two drunk-driving
     arrests of two players of one team share every word but the player's name, and the second
     event's reports name the first player too, in the background. So: the cluster is about
     someone (:func:`lead_protagonist`), none of its stories is about a person this story is about,
-    and they are minor figures of its stories."""
-    if not protagonists:
-        return False
+    and they are minor figures of its stories.
+
+    A story whose headline names no one ("San Diego lineman arrested") is about its
+    :func:`principal_person` when the cluster's lead is a minor figure of the story, in turn.
+    """
     lead = lead_protagonist(profile)
-    if lead is None or not profile.protagonists.keys().isdisjoint(protagonists):
+    if lead is None:
         return False
-    return all(minor_in(name, lead, profile) for name in protagonists)
+    if protagonists:
+        if not profile.protagonists.keys().isdisjoint(protagonists):
+            return False
+        return all(minor_in(name, lead, profile) for name in protagonists)
+    principal = principal_person(persons)
+    if principal is None or principal in profile.protagonists:
+        return False
+    return minor_in(principal, lead, profile) and persons.get(lead, 0) < MINOR_SHARE * persons[principal]
 
 
 def clusters_conflict(a: StoryProfile, b: StoryProfile) -> bool:
@@ -789,8 +809,8 @@ class StoryClusterer:
         if unit.cluster_id is not None and unit.cluster_id not in ranked:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
-        protagonists = unit.terms.protagonists
-        candidates = [p for p in self.scored(ranked) if not protagonist_conflict(protagonists, p)]
+        terms = unit.terms
+        candidates = [p for p in self.scored(ranked) if not protagonist_conflict(terms.protagonists, terms.persons, p)]
         best, best_score = best_match(
             story.vector, unit.lang, unit.day, unit.day, story.norms, candidates, floor=JOIN_SIMILARITY
         )
@@ -828,8 +848,8 @@ class StoryClusterer:
             ranked = self.ranked(query, weights, {}, self.overlay, exclude=[cluster_id, *merged_into])
             alone = profile.members == 1
             if alone:  # as the story would have been placed, had it come after them
-                about = tuple(profile.protagonists)
-                candidates = [other for other in self.scored(ranked) if not protagonist_conflict(about, other)]
+                about, persons = tuple(profile.protagonists), profile.person_mentions
+                candidates = [other for other in self.scored(ranked) if not protagonist_conflict(about, persons, other)]
                 lang = next(iter(profile.langs), None)
                 match, best_score = best_match(
                     weights, lang, profile.first_day, profile.last_day, profile_norms(profile), candidates,

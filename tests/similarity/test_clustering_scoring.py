@@ -136,14 +136,18 @@ def _cluster(cluster_id: int, members: int, mentions: dict[str, int], about: dic
 
 def test_a_story_about_a_minor_figure_of_a_cluster_about_someone_else_does_not_join_it() -> None:
     jackson_arrest = _cluster(1, 3, {"n:jackson": 20, "n:williams": 2}, {"n:jackson": 2})
-    assert protagonist_conflict(("n:williams",), jackson_arrest)  # named in the background only
-    assert not protagonist_conflict(("n:jackson",), jackson_arrest)
-    assert not protagonist_conflict(("n:williams", "n:jackson"), jackson_arrest)  # about both
-    assert not protagonist_conflict((), jackson_arrest)  # about no one in particular
+    williams_story = {"n:williams": 6, "n:jackson": 2}
+    assert protagonist_conflict(("n:williams",), williams_story, jackson_arrest)  # named in the background only
+    assert not protagonist_conflict(("n:jackson",), williams_story, jackson_arrest)
+    assert not protagonist_conflict(("n:williams", "n:jackson"), williams_story, jackson_arrest)  # about both
+    # a headline that names no one: the person the story mentions most, if the lead is a minor figure of it
+    assert protagonist_conflict((), williams_story, jackson_arrest)
+    assert not protagonist_conflict((), {"n:williams": 6, "n:jackson": 3}, jackson_arrest)
+    assert not protagonist_conflict((), {"n:williams": 2}, jackson_arrest)  # mentioned twice: about no one in particular
     coach_change = _cluster(2, 3, {"n:obrien": 20, "n:cheeks": 15}, {"n:obrien": 2})
-    assert not protagonist_conflict(("n:cheeks",), coach_change)  # the coach fired, and the one hired
+    assert not protagonist_conflict(("n:cheeks",), {"n:cheeks": 5}, coach_change)  # the coach fired, and the one hired
     crowd = _cluster(3, 7, {"n:jackson": 20}, {"n:jackson": 2})
-    assert not protagonist_conflict(("n:williams",), crowd)  # two of seven stories: about no one in particular
+    assert not protagonist_conflict(("n:williams",), williams_story, crowd)  # two of seven stories: about no one in particular
     # the later arrest's stories name the first player in the background, as often as half the time
     williams_arrest = _cluster(4, 2, {"n:williams": 12, "n:jackson": 6}, {"n:williams": 2})
     assert clusters_conflict(jackson_arrest, williams_arrest) and clusters_conflict(williams_arrest, jackson_arrest)

@@ -4,6 +4,7 @@ multi-story page clustered on their own, stable ids across imports, recluster ke
 from __future__ import annotations
 
 import json
+from itertools import zip_longest
 from pathlib import Path
 
 import pytest
@@ -270,11 +271,13 @@ def _same_team_rows() -> list[dict]:
     return [json.loads(line) for line in SAME_TEAM.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("arrival", ["one import", "first arrest first", "second arrest first", "interleaved"])
+@pytest.mark.parametrize(
+    "arrival", ["one import", "first arrest first", "second arrest first", "interleaved", "unnamed report alone, after the first arrest"]
+)
 def test_two_arrests_of_two_players_of_one_team_stay_two_stories(library: Library, arrival: str) -> None:
     """Every word but the player's name is shared, and the second arrest's reports name the
-    first player as background; no dates. Each player's reports form their own cluster, however
-    the reports arrive."""
+    first player as background; one of them names no one in its headline; no dates. Each
+    player's reports form their own cluster, however the reports arrive."""
     rows = _same_team_rows()
     first = [row for row in rows if row["cluster"] == "delaney"]
     second = [row for row in rows if row["cluster"] == "whitfield"]
@@ -282,7 +285,9 @@ def test_two_arrests_of_two_players_of_one_team_stay_two_stories(library: Librar
         "one import": [rows],
         "first arrest first": [first, second],
         "second arrest first": [second, first],
-        "interleaved": [[row] for pair in zip(second, first) for row in pair],
+        "interleaved": [[row] for pair in zip_longest(second, first) for row in pair if row is not None],
+        # the report whose headline names no one comes when only the first arrest's cluster exists
+        "unnamed report alone, after the first arrest": [first, second[-1:], second[:-1]],
     }[arrival]
     for rows_of_import in imports:
         import_records(
