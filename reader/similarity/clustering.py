@@ -56,8 +56,8 @@ ANCHOR_WEIGHT = 2.0
 # Entity keys are a second view of names the text already gives as "n:" keys; they add what
 # the names miss (one entity across spellings and languages) without counting it twice over.
 ENTITY_WEIGHT = 0.5
-# A person weighing less than this share of a cluster's lead person in its mean vector is a minor
-# figure of its stories (a name in the background paragraph), not who they are about.
+# A person its stories mention less than this share as often as the cluster's lead protagonist is a
+# minor figure of them (a name in the background paragraph), not who they are about.
 MINOR_SHARE = 0.5
 # A story whose headline names no one is about the person it mentions most, if this often (see
 # protagonist_conflict).
