@@ -178,13 +178,17 @@ def persons_of(keyed: Sequence[EntityMention], title_keys: Sequence[str]) -> tup
 
 
 def lead_protagonist(profile: StoryProfile) -> str | None:
-    """The person a cluster is about: the protagonist of at least a third of its stories, the
-    most often one. None when its stories are about no one in particular, or about many."""
+    """The person a cluster is about: the protagonist of more of its stories than any other
+    person, and of at least a third of them. None when its stories are about no one in
+    particular, or about several people (a summit, one report about each leader)."""
     found = profile.protagonists
     if not found:
         return None
     lead = max(found, key=found.__getitem__)
-    return lead if 3 * found[lead] >= profile.members else None
+    times = found[lead]
+    if 3 * times < profile.members or sum(n == times for n in found.values()) > 1:
+        return None
+    return lead
 
 
 def minor_in(name: str, lead: str, profile: StoryProfile) -> bool:
@@ -201,7 +205,10 @@ def principal_person(persons: dict[str, int]) -> str | None:
     return top if persons[top] >= PRINCIPAL_MENTIONS else None
 
 
-def protagonist_conflict(protagonists: Sequence[str], persons: dict[str, int], profile: StoryProfile) -> bool:
+def protagonist_conflict(
+    protagonists: Sequence[str], persons: dict[str, int], profile: StoryProfile,
+    first_day: int | None = None, last_day: int | None = None,
+) -> bool:
     """Whether a story about one person would join a cluster about another. Two drunk-driving
     arrests of two players of one team share every word but the player's name, and the second
     event's reports name the first player too, in the background. So: the cluster is about
@@ -210,27 +217,37 @@ def protagonist_conflict(protagonists: Sequence[str], persons: dict[str, int], p
 
     A story whose headline names no one ("San Diego lineman arrested") is about its
     :func:`principal_person` when the cluster's lead is a minor figure of the story, in turn.
+
+    An event with many actors (a summit: one report about each leader) is not parted: stories
+    dated within SAME_EVENT_DAYS of the cluster, or that know its people as it knows theirs (the
+    story names the cluster's lead, the cluster's stories name the story's persons), may join.
     """
     lead = lead_protagonist(profile)
-    if lead is None:
+    if lead is None or same_days(first_day, last_day, profile):
         return False
-    if protagonists:
-        if not profile.protagonists.keys().isdisjoint(protagonists):
+    about = tuple(protagonists)
+    if not about:
+        principal = principal_person(persons)
+        if principal is None or persons.get(lead, 0) >= MINOR_SHARE * persons[principal]:
             return False
-        return all(minor_in(name, lead, profile) for name in protagonists)
-    principal = principal_person(persons)
-    if principal is None or principal in profile.protagonists:
+        about = (principal,)
+    if not profile.protagonists.keys().isdisjoint(about):
         return False
-    return minor_in(principal, lead, profile) and persons.get(lead, 0) < MINOR_SHARE * persons[principal]
+    if persons.get(lead, 0) and all(profile.person_mentions.get(name, 0) for name in about):
+        return False  # they know each other's people
+    return all(minor_in(name, lead, profile) for name in about)
 
 
 def clusters_conflict(a: StoryProfile, b: StoryProfile) -> bool:
     """Whether two clusters are about two persons, neither of whom any story of the other is about,
     and one of them a minor figure of the other's stories (the later of two arrests names the
     first player in the background: he is no minor figure there, but the second player is one of
-    the first arrest's stories)."""
+    the first arrest's stories). Not when they are dated within SAME_EVENT_DAYS of each other,
+    or each names the other's lead: see :func:`protagonist_conflict`."""
     lead_a, lead_b = lead_protagonist(a), lead_protagonist(b)
     if lead_a is None or lead_b is None or not a.protagonists.keys().isdisjoint(b.protagonists):
+        return False
+    if same_days(a.first_day, a.last_day, b) or (b.person_mentions.get(lead_a, 0) and a.person_mentions.get(lead_b, 0)):
         return False
     return minor_in(lead_a, lead_b, b) or minor_in(lead_b, lead_a, a)
 
@@ -359,9 +376,21 @@ def profile_similarity(small: StoryProfile, large: StoryProfile) -> float:
 def time_factor(first: int | None, last: int | None, profile: StoryProfile) -> float:
     """How much of a similarity holds across the time gap between a date span and a cluster's:
     all of it within a few days, then half per week; all of it when a date is unknown."""
+    gap = days_apart(first, last, profile)
+    return 1.0 if gap is None else gap_decay(gap)
+
+
+def days_apart(first: int | None, last: int | None, profile: StoryProfile) -> int | None:
+    """Days between a date span and a cluster's (0 when they overlap); None when a date is unknown."""
     if first is None or last is None or profile.first_day is None or profile.last_day is None:
-        return 1.0
-    return gap_decay(max(0, profile.first_day - last, first - profile.last_day))
+        return None
+    return max(0, profile.first_day - last, first - profile.last_day)
+
+
+def same_days(first: int | None, last: int | None, profile: StoryProfile) -> bool:
+    """Whether a date span is known to lie within SAME_EVENT_DAYS of a cluster's."""
+    gap = days_apart(first, last, profile)
+    return gap is not None and gap <= SAME_EVENT_DAYS
 
 
 def gap_decay(gap: int) -> float:
@@ -810,7 +839,9 @@ class StoryClusterer:
             ranked.append(unit.cluster_id)
         self.load_profiles(ranked)
         terms = unit.terms
-        candidates = [p for p in self.scored(ranked) if not protagonist_conflict(terms.protagonists, terms.persons, p)]
+        candidates = [
+            p for p in self.scored(ranked) if not protagonist_conflict(terms.protagonists, terms.persons, p, unit.day, unit.day)
+        ]
         best, best_score = best_match(
             story.vector, unit.lang, unit.day, unit.day, story.norms, candidates, floor=JOIN_SIMILARITY
         )
@@ -849,7 +880,10 @@ class StoryClusterer:
             alone = profile.members == 1
             if alone:  # as the story would have been placed, had it come after them
                 about, persons = tuple(profile.protagonists), profile.person_mentions
-                candidates = [other for other in self.scored(ranked) if not protagonist_conflict(about, persons, other)]
+                candidates = [
+                    other for other in self.scored(ranked)
+                    if not protagonist_conflict(about, persons, other, profile.first_day, profile.last_day)
+                ]
                 lang = next(iter(profile.langs), None)
                 match, best_score = best_match(
                     weights, lang, profile.first_day, profile.last_day, profile_norms(profile), candidates,

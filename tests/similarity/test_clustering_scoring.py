@@ -135,9 +135,9 @@ def _cluster(cluster_id: int, members: int, mentions: dict[str, int], about: dic
 
 
 def test_a_story_about_a_minor_figure_of_a_cluster_about_someone_else_does_not_join_it() -> None:
-    jackson_arrest = _cluster(1, 3, {"n:jackson": 20, "n:williams": 2}, {"n:jackson": 2})
-    williams_story = {"n:williams": 6, "n:jackson": 2}
-    assert protagonist_conflict(("n:williams",), williams_story, jackson_arrest)  # named in the background only
+    jackson_arrest = _cluster(1, 3, {"n:jackson": 20}, {"n:jackson": 2})
+    williams_story = {"n:williams": 6, "n:jackson": 2}  # names Jackson in the background; the cluster never names Williams
+    assert protagonist_conflict(("n:williams",), williams_story, jackson_arrest)
     assert not protagonist_conflict(("n:jackson",), williams_story, jackson_arrest)
     assert not protagonist_conflict(("n:williams", "n:jackson"), williams_story, jackson_arrest)  # about both
     # a headline that names no one: the person the story mentions most, if the lead is a minor figure of it
@@ -148,6 +148,18 @@ def test_a_story_about_a_minor_figure_of_a_cluster_about_someone_else_does_not_j
     assert not protagonist_conflict(("n:cheeks",), {"n:cheeks": 5}, coach_change)  # the coach fired, and the one hired
     crowd = _cluster(3, 7, {"n:jackson": 20}, {"n:jackson": 2})
     assert not protagonist_conflict(("n:williams",), williams_story, crowd)  # two of seven stories: about no one in particular
+    # dated within a few days of the cluster: one event with several actors may be told this way
+    jackson_arrest.first_day = jackson_arrest.last_day = 733_000
+    assert protagonist_conflict(("n:williams",), williams_story, jackson_arrest, 733_009, 733_009)
+    assert not protagonist_conflict(("n:williams",), williams_story, jackson_arrest, 733_002, 733_002)
+    jackson_arrest.first_day = jackson_arrest.last_day = None
+    # a cluster about several people (a summit: one report about each leader) is about no one
+    summit = _cluster(6, 2, {"n:macron": 8, "n:trump": 6, "n:johnson": 1}, {"n:macron": 1, "n:trump": 1})
+    assert not protagonist_conflict(("n:merkel",), {"n:merkel": 5}, summit)
+    # the story names the cluster's lead, and the cluster's stories name the story's person
+    host = _cluster(7, 1, {"n:macron": 8, "n:merkel": 1}, {"n:macron": 1})
+    assert not protagonist_conflict(("n:merkel",), {"n:merkel": 5, "n:macron": 1}, host)
+    assert protagonist_conflict(("n:merkel",), {"n:merkel": 5}, host)
     # the later arrest's stories name the first player in the background, as often as half the time
     williams_arrest = _cluster(4, 2, {"n:williams": 12, "n:jackson": 6}, {"n:williams": 2})
     assert clusters_conflict(jackson_arrest, williams_arrest) and clusters_conflict(williams_arrest, jackson_arrest)

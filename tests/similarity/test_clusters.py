@@ -307,3 +307,35 @@ def test_recluster_keeps_the_two_arrests_apart(library: Library) -> None:
     import_records(library, [_raw(row["id"], row["title"], row["text"], lang=row["lang"]) for row in rows], workers=1)
     recluster(library, workers=1)  # the stories analysed again from the store
     _assert_two_arrests_apart(library, rows)
+
+
+SUMMIT = Path(__file__).parent.parent / "data" / "summit_many_leaders.jsonl"
+
+
+ORDERS = [(0, 1, 2, 3), (3, 2, 1, 0), (1, 3, 0, 2), (2, 0, 3, 1)]
+
+
+def _summit_rows() -> list[dict]:
+    return [json.loads(line) for line in SUMMIT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_dated_reports_about_the_leaders_of_one_summit_form_one_cluster_one_by_one(library: Library, order: tuple[int, ...]) -> None:
+    """One report about each leader, imported one at a time: the dates put them on the same days,
+    so none is refused as a story about someone else."""
+    rows = _summit_rows()
+    for index in order:
+        row = rows[index]
+        import_records(library, [_raw(row["id"], row["title"], row["text"], date=row["date"], lang=row["lang"])], workers=1)
+    found = {cluster_of(library, row["id"]) for row in rows}
+    assert len(found) == 1 and None not in found, found
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_undated_reports_about_the_leaders_of_one_summit_form_one_cluster(library: Library, order: tuple[int, ...]) -> None:
+    """Without dates, in one import: the cluster is about several people, and the reports name
+    each other's leaders."""
+    rows = _summit_rows()
+    import_records(library, [_raw(rows[i]["id"], rows[i]["title"], rows[i]["text"], lang=rows[i]["lang"]) for i in order], workers=1)
+    found = {cluster_of(library, row["id"]) for row in rows}
+    assert len(found) == 1 and None not in found, found
