@@ -104,8 +104,10 @@ def number_key(token: str) -> str:
 _NUMBER_SEPARATOR = re.compile(r"[.,]")
 # The tokens of one whitespace-separated piece: numbers, and words of letters only
 # ("l’offre" -> "l", "offre"; "(TikTok)," -> "TikTok"; "12,5%" -> "12,5%").
-# Dotted initials ("U.S.", "U.N.") are one token: the acronym, written without its dots.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|(?:[^\W\d_]\.){2,}|[^\W\d_]+")
+# Dotted initials ("U.S.", "U.N.") are one token: the acronym, written without its dots. So is a
+# code of letters then digits ("G7", "MH370", "F-35", "COVID-19", "H1N1"): "MH370" and "MH17"
+# are two flights, not the name "MH" and two numbers.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:-?\d[^\W_]*)?")
 # The characters that end a sentence (or open a quotation): the first word after one, past any
 # other non-word characters, opens a sentence (and so does the text's first word).
 _SENTENCE_BREAKS = ".!?…:;\n\"«»“”"
@@ -175,6 +177,11 @@ def _token_kind(token: str) -> Token:
         return (_NUMBER, number_key(token), "", token) if len(token) > 1 else (_SKIP, "", "", token)
     if token[-1] == ".":  # dotted initials: "U.S." -> n:us, even if "us" is a function word; "e.g." says nothing
         return (_ACRONYM, fold(token.replace(".", "")), "", token) if token[0].isupper() else (_SKIP, "", "", token)
+    if not token.isalpha():  # a code of letters and digits: a name when it starts with a capital
+        folded = fold(token.replace("-", ""))
+        if folded[-1] == "s" and folded[-2].isdigit():  # "AK-47s": the plural of the name
+            folded = folded[:-1]
+        return (_ACRONYM, folded, "", token) if token[0].isupper() else (_WORD, folded, folded, token)
     folded = fold(token)
     if folded in STOPWORDS:
         return (_SKIP, folded, "", token)

@@ -75,6 +75,12 @@ def test_dotted_initials_are_one_name() -> None:
     assert not any(key.startswith("w:en:e") for key in keys)  # "e.g." is no word
 
 
+def test_codes_of_letters_and_digits_are_one_name() -> None:
+    keys = term_counts("", "Flight MH370 vanished; MH17 was shot down. The G7 met on COVID-19; F-35 jets and AK-47s.", "en")
+    assert {"n:mh370", "n:mh17", "n:g7", "n:covid19", "n:f35", "n:ak47"} <= keys.keys()  # two flights, not "MH" twice
+    assert not {"n:mh", "n:g", "n:covid", "n:f", "n:ak", "#370", "#17", "#19", "#35", "#47"} & keys.keys()
+
+
 def test_initials_written_with_spaces_are_the_same_name() -> None:
     spaced = term_counts("Regina Benjamin, M. D., nominated", "The U. S. Senate heard J. K. Rowling and George W. Bush.", "en")
     joined = term_counts("Regina Benjamin, M.D., nominated", "The U.S. Senate heard J.K. Rowling and George W. Bush.", "en")
